@@ -1,0 +1,97 @@
+// Public entry points of the scorer library: one item in, one result out, never a throw.
+import { knownTaskNames, resolveTask } from './registry.js';
+import { afterLast } from './text.js';
+import { ScoreFailure, type ItemResult, type ScoreContext, type ScorerOutput } from './types.js';
+import { scoreVerlRow, thinkGateFailure } from './verlRouting.js';
+
+export * from './types.js';
+export { describeTasks, SEMANTICS, type TasksDescription } from './registry.js';
+
+export const DEFAULT_ITEM_TIMEOUT_MS = 2000;
+
+export interface ScoreItemOptions {
+  /** Add per-item explanations (`details`). */
+  details?: boolean;
+  /** Per-item time budget in milliseconds (default 2000). */
+  timeoutMs?: number;
+}
+
+const NATIVE_FIELDS = new Set(['id', 'uid', 'task', 'response', 'reference', 'options']);
+const THINK_MODES = new Set(['none', 'strip', 'gate']);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A native item's response after its `think` option is applied, or a gate failure reason. */
+function applyThinkOption(response: string, think: unknown): { text: string; gateFailure?: string } {
+  if (think === undefined || think === 'none') return { text: response };
+  if (typeof think !== 'string' || !THINK_MODES.has(think)) {
+    throw new ScoreFailure('bad_item', `options.think must be "none", "strip" or "gate", not ${JSON.stringify(think)}`);
+  }
+  if (think === 'gate') {
+    const gateFailure = thinkGateFailure(response);
+    if (gateFailure) return { text: '', gateFailure };
+  }
+  return { text: afterLast(response, '</think>') };
+}
+
+function scoreNative(item: Record<string, unknown>, ctx: ScoreContext): ScorerOutput & { scorer: string; reward_type: string } {
+  const { task, response } = item;
+  if (typeof task !== 'string') throw new ScoreFailure('bad_item', 'task must be a string naming a scorer, a reward type or a LongBench-Pro sub-task');
+  const resolved = resolveTask(task);
+  if (!resolved) throw new ScoreFailure('unknown_task', `unknown task ${JSON.stringify(task)}; known: ${knownTaskNames().join(', ')}`);
+  if (typeof response !== 'string') throw new ScoreFailure('bad_item', 'response must be a string');
+  if (!('reference' in item)) throw new ScoreFailure('bad_item', 'reference is missing');
+  const unknownField = Object.keys(item).find((k) => !NATIVE_FIELDS.has(k));
+  if (unknownField) throw new ScoreFailure('bad_item', `unknown field ${JSON.stringify(unknownField)} in a native item (fields: ${[...NATIVE_FIELDS].join(', ')})`);
+  const options = item.options ?? {};
+  if (!isRecord(options)) throw new ScoreFailure('bad_item', 'options must be an object');
+  const { entry, rewardType } = resolved;
+  const unknownOption = Object.keys(options).find((k) => !Object.hasOwn(entry.options, k));
+  if (unknownOption) {
+    throw new ScoreFailure('bad_item', `option ${JSON.stringify(unknownOption)} does not apply to ${entry.name} (its options: ${Object.keys(entry.options).join(', ')})`);
+  }
+  const { text, gateFailure } = applyThinkOption(response, options.think);
+  const base = { scorer: entry.name, reward_type: rewardType };
+  if (gateFailure) return { ...base, score: 0, ...(ctx.details && { details: { rule: 'think_gate', reason: gateFailure } }) };
+  return { ...base, ...entry.scoreNative(text, item.reference, options, ctx) };
+}
+
+function itemId(item: unknown): string | number | undefined {
+  if (!isRecord(item)) return undefined;
+  const id = item.id;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+}
+
+/**
+ * Scores one item: a verl row ({data_source, solution_str, ground_truth, extra_info}) or a native
+ * item ({task, response, reference, options}). Never throws: failures become `error` results.
+ * The result carries the item's `id` when it has one.
+ */
+export function scoreItem(item: unknown, options: ScoreItemOptions = {}): ItemResult {
+  const id = itemId(item);
+  const withId = (r: ItemResult): ItemResult => (id === undefined ? r : { id, ...r });
+  const ctx: ScoreContext = {
+    details: options.details === true,
+    deadline: performance.now() + (options.timeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS),
+  };
+  try {
+    if (!isRecord(item)) throw new ScoreFailure('bad_item', 'an item must be a JSON object');
+    if (item.id !== undefined && id === undefined) throw new ScoreFailure('bad_item', 'id must be a string or a number');
+    let out: ScorerOutput & { scorer: string; reward_type: string };
+    if ('data_source' in item) out = scoreVerlRow(item as { data_source: unknown; solution_str: unknown }, ctx);
+    else if ('task' in item) out = scoreNative(item, ctx);
+    else throw new ScoreFailure('bad_item', 'an item needs either data_source and solution_str (verl row) or task, response and reference (native form)');
+    if (!(out.score >= 0 && out.score <= 1)) throw new ScoreFailure('internal_error', `scorer ${out.scorer} produced ${out.score}, outside [0, 1]`);
+    const result: ItemResult = { score: out.score, reward_type: out.reward_type, scorer: out.scorer };
+    if (ctx.details && out.details) result.details = out.details;
+    if (out.warnings?.length) result.warnings = out.warnings;
+    return withId(result);
+  } catch (err) {
+    if (err instanceof ScoreFailure) return withId({ score: null, error: { code: err.code, message: err.message } });
+    // A RangeError from a pathological input (stack, string length) is still this item's alone.
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return withId({ score: null, error: { code: 'internal_error', message } });
+  }
+}

@@ -1,0 +1,116 @@
+// Python-compatible string rules. The reference scorers are Python; parity at 1e-9 depends on
+// reproducing str.strip/split/lower and code-point indexing exactly, which JavaScript's
+// trim()/split(/\s+/) and UTF-16 indexing do not.
+
+/** Code points for which Python's str.isspace() is true (checked against CPython 3.11). */
+export const PY_WHITESPACE_CODE_POINTS: readonly number[] = [
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001,
+  0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f,
+  0x205f, 0x3000,
+];
+
+const WS = new Uint8Array(0x3001);
+for (const cp of PY_WHITESPACE_CODE_POINTS) WS[cp] = 1;
+
+/** Python str.isspace() for one UTF-16 unit (every Python space is in the BMP). */
+export function isPySpace(unit: number): boolean {
+  return unit <= 0x3000 && WS[unit] === 1;
+}
+
+/** Python `s.strip()`. */
+export function pyStrip(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && isPySpace(s.charCodeAt(start))) start++;
+  while (end > start && isPySpace(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
+}
+
+/** Python `s.split()` (no separator): runs of whitespace separate, empty pieces dropped. */
+export function pySplit(s: string): string[] {
+  const out: string[] = [];
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isPySpace(s.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && !isPySpace(s.charCodeAt(i))) i++;
+    out.push(s.slice(start, i));
+  }
+  return out;
+}
+
+/** `" ".join(s.split())`: trim and collapse every whitespace run to one space. */
+export function fold(s: string): string {
+  return pySplit(s).join(' ');
+}
+
+/**
+ * Python `s.lower()`. JavaScript's toLowerCase() agrees with Python 3.11 except for code points
+ * added after Unicode 14 (accepted divergence, see scorers.md).
+ */
+export function pyLower(s: string): string {
+  return s.toLowerCase();
+}
+
+/** Python `s.count(sub)`: non-overlapping occurrences. */
+export function pyCount(s: string, sub: string): number {
+  if (sub.length === 0) return codePointLength(s) + 1;
+  let count = 0;
+  let i = s.indexOf(sub);
+  while (i !== -1) {
+    count++;
+    i = s.indexOf(sub, i + sub.length);
+  }
+  return count;
+}
+
+/** Python `s.split(sep)[-1]`: the text after the last separator, or all of it. */
+export function afterLast(s: string, sep: string): string {
+  const i = s.lastIndexOf(sep);
+  return i === -1 ? s : s.slice(i + sep.length);
+}
+
+/** Number of code points (Python `len`). A lone surrogate counts as one, as in Python. */
+export function codePointLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
+/** Python `s[-n:]` counted in code points, without materialising the whole string as an array. */
+export function lastCodePoints(s: string, n: number): string {
+  if (n <= 0) return '';
+  let i = s.length;
+  let taken = 0;
+  while (i > 0 && taken < n) {
+    const c = s.charCodeAt(i - 1);
+    if (c >= 0xdc00 && c <= 0xdfff && i - 2 >= 0) {
+      const h = s.charCodeAt(i - 2);
+      if (h >= 0xd800 && h <= 0xdbff) i--;
+    }
+    i--;
+    taken++;
+  }
+  return s.slice(i);
+}
+
+/**
+ * LongBench-Pro's answer area: the text after the last `[Answer]`, else after the last `[答案]`,
+ * else the whole text; stripped.
+ */
+export function answerArea(text: string): string {
+  let i = text.lastIndexOf('[Answer]');
+  if (i !== -1) return pyStrip(text.slice(i + '[Answer]'.length));
+  i = text.lastIndexOf('[答案]');
+  if (i !== -1) return pyStrip(text.slice(i + '[答案]'.length));
+  return pyStrip(text);
+}

@@ -1,0 +1,62 @@
+// Shared result and error types of the scorer library.
+
+/** Stable machine codes for per-item errors. Clients switch on these; never rename one. */
+export type ItemErrorCode =
+  | 'unknown_data_source' // verl row whose data_source the GoLongRL dispatcher does not route
+  | 'unknown_task' // native task name or LongBench-Pro sub-task that does not exist
+  | 'bad_ground_truth' // ground truth of a shape the reference raises on
+  | 'bad_item' // the item itself is malformed (missing fields, wrong types, unparsable line)
+  | 'judge_required' // the reference would call an LLM judge, which this service does not have
+  | 'timeout' // the item exceeded its time budget
+  | 'worker_crashed' // the worker scoring this item died
+  | 'input_too_large' // a string exceeds the configured per-item limit
+  | 'internal_error'; // a bug in this service; reported, never thrown
+
+export interface ItemError {
+  code: ItemErrorCode;
+  message: string;
+}
+
+/** What a scorer function returns: a score in [0, 1] plus optional explanation. */
+export interface ScorerOutput {
+  score: number;
+  /** Why the score is what it is (extracted answers, matched lines, LCS sizes, deciding rule). */
+  details?: Record<string, unknown>;
+  /** Non-fatal problems, e.g. `bad_ground_truth: doc_ids is a string`. */
+  warnings?: string[];
+}
+
+/** Thrown inside the library to turn an item into a typed error; caught by scoreItem. */
+export class ScoreFailure extends Error {
+  constructor(
+    readonly code: ItemErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ScoreFailure';
+  }
+}
+
+/** Per-item execution context passed to every scorer. */
+export interface ScoreContext {
+  /** Collect `details` (the reward debugger); off on the hot path. */
+  details: boolean;
+  /** performance.now() value after which long-running scorers must throw ScoreFailure('timeout'). */
+  deadline: number;
+}
+
+/** The result of one item, as the CLI and the HTTP API return it. */
+export interface ItemResult {
+  id?: string | number;
+  score: number | null;
+  reward_type?: string;
+  scorer?: string;
+  details?: Record<string, unknown>;
+  warnings?: string[];
+  error?: ItemError;
+}
+
+/** Throws ScoreFailure('timeout') once the context's deadline has passed. Cheap: call it in loops. */
+export function checkDeadline(ctx: ScoreContext): void {
+  if (performance.now() > ctx.deadline) throw new ScoreFailure('timeout', 'item exceeded its time budget');
+}

@@ -1,0 +1,48 @@
+// Loads the reference parity cases from ../shared/parity (never copied into this repo) and judges
+// results against them.
+import { readFileSync } from 'node:fs';
+import type { ItemResult } from '../../rewards/index.js';
+
+export interface ScoreCase {
+  id: string;
+  data_source: string;
+  solution_str: string;
+  ground_truth: unknown;
+  extra_info: unknown;
+  expected?: number;
+  expected_error?: string;
+  tags: string[];
+}
+
+export const PARITY_DIR = new URL('../../../shared/parity/', import.meta.url);
+
+export function readJsonl<T>(name: string): T[] {
+  return readFileSync(new URL(name, PARITY_DIR), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as T);
+}
+
+export const loadScoreCases = (): ScoreCase[] => readJsonl<ScoreCase>('scores.public.jsonl');
+
+/** The row as a verl item (what a trainer posts). */
+export function verlItem(c: ScoreCase): Record<string, unknown> {
+  return { id: c.id, data_source: c.data_source, solution_str: c.solution_str, ground_truth: c.ground_truth, extra_info: c.extra_info };
+}
+
+/** Parity families: all math data sources count as one, as the issue's acceptance bar does. */
+export const familyOf = (c: ScoreCase): string => (/math/.test(c.data_source) ? 'math' : c.data_source);
+
+/** Whether a result agrees with the reference for this case (to 1e-9; errors where it raised). */
+export function agrees(c: ScoreCase, r: Pick<ItemResult, 'score' | 'error'>): boolean {
+  const numberMatches = typeof r.score === 'number' && c.expected !== undefined && Math.abs(r.score - c.expected) <= 1e-9;
+  if (c.expected_error !== undefined) return r.score === null && r.error !== undefined;
+  if (c.tags.includes('spec-divergence')) return numberMatches || r.error !== undefined;
+  return numberMatches;
+}
+
+export function describeMismatch(c: ScoreCase, r: Pick<ItemResult, 'score' | 'error'>): string {
+  const want = c.expected_error !== undefined ? `error (${c.expected_error})` : String(c.expected);
+  const got = r.error ? `error ${r.error.code}: ${r.error.message.slice(0, 120)}` : String(r.score);
+  return `${c.id} [${c.data_source}] expected ${want}, got ${got}`;
+}

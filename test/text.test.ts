@@ -1,0 +1,65 @@
+// Python string rules, checked against facts of CPython 3.11 (str.isspace, strip, split, len).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { afterLast, answerArea, codePointLength, fold, lastCodePoints, pyCount, pySplit, pyStrip } from '../rewards/text.js';
+
+describe('Python whitespace', () => {
+  it('strips the separators Python counts as space and JavaScript trim() does not', () => {
+    expect(pyStrip('\u001cx\u001f')).toBe('x');
+    expect(pyStrip('\u0085x\u0085')).toBe('x');
+  });
+  it('keeps U+FEFF and zero-width space, which Python does not strip', () => {
+    expect(pyStrip('\ufeffx')).toBe('\ufeffx');
+    expect(pyStrip('x\u200b')).toBe('x\u200b');
+  });
+  it('strips ideographic space, NBSP, line and paragraph separators', () => {
+    expect(pyStrip('\u3000\u00a0\u2028x\u2029\u202f')).toBe('x');
+  });
+  it('splits on runs of any Python whitespace and drops empty pieces', () => {
+    expect(pySplit('  a\t\u000bb\u001e\u001ec  ')).toEqual(['a', 'b', 'c']);
+    expect(pySplit('')).toEqual([]);
+    expect(pySplit(' \n ')).toEqual([]);
+  });
+  it('fold joins the pieces with one space', () => {
+    expect(fold('  The  quick\n\nfox\u3000 ')).toBe('The quick fox');
+  });
+});
+
+describe('code points', () => {
+  it('counts an astral character once and a lone surrogate once, as Python len() does', () => {
+    expect(codePointLength('a😀b')).toBe(3);
+    expect(codePointLength('\ud800x')).toBe(2);
+    expect(codePointLength('\udc00\ud800')).toBe(2);
+  });
+  it('takes the last n code points without splitting a pair', () => {
+    expect(lastCodePoints('ab😀c', 2)).toBe('😀c');
+    expect(lastCodePoints('ab😀c', 10)).toBe('ab😀c');
+    expect(lastCodePoints('abc', 0)).toBe('');
+  });
+  it('matches Array.from slicing on arbitrary strings, lone surrogates included', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.nat(40), (s, n) => {
+        const points = Array.from(s);
+        expect(lastCodePoints(s, n)).toBe(n === 0 ? '' : points.slice(Math.max(0, points.length - n)).join(''));
+        expect(codePointLength(s)).toBe(Array.from(s).length);
+      }),
+    );
+  });
+});
+
+describe('substring rules', () => {
+  it('counts non-overlapping occurrences like str.count', () => {
+    expect(pyCount('aaaa', 'aa')).toBe(2);
+    expect(pyCount('<think><think>', '<think>')).toBe(2);
+    expect(pyCount('x', 'y')).toBe(0);
+  });
+  it('afterLast is split(sep)[-1]', () => {
+    expect(afterLast('a</think>b</think>c', '</think>')).toBe('c');
+    expect(afterLast('abc', '</think>')).toBe('abc');
+  });
+  it('answerArea prefers the last [Answer], then the last [答案], and strips', () => {
+    expect(answerArea('x [答案] y [Answer] a [Answer]\n b \n')).toBe('b');
+    expect(answerArea('x [答案] y [答案] z ')).toBe('z');
+    expect(answerArea('  no marker ')).toBe('no marker');
+  });
+});

@@ -76,7 +76,7 @@ function checkParams(estimator: Estimator, params: unknown): Required<AdvantageP
     }
     if (!(allowed as readonly string[]).includes(name)) {
       const users = ESTIMATORS.filter((e) => (ESTIMATOR_PARAMS[e] as readonly string[]).includes(name));
-      throw new AdvantageInputError(`${name} is not a parameter of ${estimator} (only ${users.join(', ')} take it)`, name);
+      throw new AdvantageInputError(`${name} is not a parameter of ${estimator} (only ${users.join(', ')} ${users.length === 1 ? 'takes' : 'take'} it)`, name);
     }
   }
   const out: Required<AdvantageParams> = { ...PARAM_DEFAULTS };

@@ -1,6 +1,7 @@
 // POST /advantages: advantages and batch metrics for scores the trainer already has.
-// The estimators are O(n) float64 arithmetic (a 100k-sample batch is a few milliseconds), so
-// they run on the event loop rather than in the scoring worker pool.
+// The estimators are O(n) float64 arithmetic, so they run on the event loop rather than in the
+// scoring worker pool: for 100k samples the estimator takes ~30-70 ms and the whole request
+// (JSON parse, zod validation, estimator, serialisation) ~0.3 s on 2 shared cores.
 import type {} from '@fastify/swagger'; // adds summary/tags to route schemas
 import type { FastifyInstance } from 'fastify';
 import { AdvantageInputError, computeAdvantages, uidKey, type AdvantageOutput } from '../../rewards/advantages/index.js';

@@ -1,0 +1,165 @@
+// LongBench-Pro's compute_score after the sub-task lookup: the empty checks, Python's truthiness
+// and len() of the answers, then one of six metrics inside the reference's try/except (any
+// failure, and any result outside [0, 1], scores 0).
+import { accuracyScore } from './scorers/accuracy.js';
+import { f1Score } from './scorers/f1.js';
+import { normalizeAnswers, normalizePrediction, normalizeSummary } from './scorers/lbpNormalize.js';
+import { ndcgScore } from './scorers/ndcg.js';
+import { pairwiseScore } from './scorers/pairwise.js';
+import { rougeLMax } from './scorers/rougeL.js';
+import { subemScore } from './scorers/subem.js';
+import { pyJiebaCut } from './jiebaPy.js';
+import { pyStrip } from './text.js';
+import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
+
+export type LbpMetric = 'NDCG' | 'Pairwise_Accuracy' | 'Accuracy' | 'Summary' | 'F1_Score' | 'SubEM';
+
+/** The reference's TASK_METRIC_CONFIG: the 25 sub-task names (exact strings) and their metric. */
+export const LBP_SUBTASK_METRIC: Readonly<Record<string, LbpMetric>> = Object.freeze({
+  'T1.1 Global Cohesive Retrieval': 'NDCG',
+  'T1.2 Key-Snippet Retrieval': 'NDCG',
+  'T2.1 Global Timeline Reconstruction': 'Pairwise_Accuracy',
+  'T2.2 Local Causal Chain Sorting': 'Pairwise_Accuracy',
+  'T3.1 Multi-Doc Integration QA': 'Accuracy',
+  'T3.2 Single-Hop Fact QA': 'Accuracy',
+  'T4.1 Global-Coverage Constrained Summary': 'Summary',
+  'T4.2 Query-Focused Summary': 'Summary',
+  'T5.1 Full-Sentence Citation Alignment': 'F1_Score',
+  'T5.2 Key-Statement Citation Alignment': 'F1_Score',
+  'T6.1 Large-Scale Document Clustering': 'SubEM',
+  'T6.2 Targeted Subset Cluster Identification': 'F1_Score',
+  'T6.3 Global Frequency Analysis': 'Pairwise_Accuracy',
+  'T7.1 Global Conflict & Inconsistency Localization': 'F1_Score',
+  'T7.2 Targeted Rule or Condition Violation Detection': 'F1_Score',
+  'T7.3 Comprehensive Error & Anomaly Sweep': 'F1_Score',
+  'T8.1 Structured Multi-Source Consistency Verification': 'SubEM',
+  'T8.2 Single-Source Targeted Aggregation': 'SubEM',
+  'T8.3 Long-Context Procedural State Tracking': 'SubEM',
+  'T9.1 Dependency-Aware Multi-Version Impact Analysis': 'F1_Score',
+  'T9.2 Localized Interface Change Detection': 'F1_Score',
+  'T10.1 Large-Scale In-Context Rule Induction': 'SubEM',
+  'T10.2 Targeted Example-Based Rule Induction': 'SubEM',
+  'T11.1 Long-Range Entity & Commitment Tracking': 'Accuracy',
+  'T11.2 Short-Range Reference Resolution & State Query': 'Accuracy',
+});
+
+/** Native scorer name of each metric. */
+export const LBP_METRIC_SCORER: Readonly<Record<LbpMetric, string>> = Object.freeze({
+  NDCG: 'ndcg',
+  Pairwise_Accuracy: 'pairwise',
+  Accuracy: 'accuracy',
+  Summary: 'rouge_l',
+  F1_Score: 'f1',
+  SubEM: 'subem',
+});
+
+interface Outcome {
+  score: number;
+  details: Record<string, unknown>;
+}
+
+/**
+ * What Python's `for a in answers` yields after `if not answers or len(answers) == 0: return 0`:
+ * undefined when that check returns 0. `len()` of a bool or number raises outside the
+ * reference's try, so those are item errors.
+ */
+function iterateAnswers(answers: unknown, warnings: string[]): unknown[] | undefined {
+  if (Array.isArray(answers)) return answers.length === 0 ? undefined : answers;
+  if (typeof answers === 'string') {
+    if (answers.length === 0) return undefined;
+    warnings.push('bad_ground_truth: doc_ids is a string; the reference uses its characters as the answers');
+    return Array.from(answers);
+  }
+  if (answers === null || answers === false || answers === 0) return undefined;
+  if (typeof answers === 'object') {
+    const keys = Object.keys(answers);
+    if (keys.length === 0) return undefined;
+    warnings.push('bad_ground_truth: doc_ids is an object; the reference uses its keys as the answers');
+    return keys;
+  }
+  if (answers === undefined) throw new ScoreFailure('bad_ground_truth', 'doc_ids is missing');
+  throw new ScoreFailure('bad_ground_truth', `doc_ids is ${JSON.stringify(answers)}, which has no len() (the reference raises TypeError)`);
+}
+
+function lineMetric(metric: Exclude<LbpMetric, 'Summary'>, answers: string[], predictions: string[]): Outcome {
+  const base = { answers, predictions };
+  switch (metric) {
+    case 'Accuracy': {
+      const r = accuracyScore(answers, predictions);
+      return { score: r.score, details: { ...base, rule: r.score === 1 ? 'first line equals the first answer' : 'first line differs from the first answer' } };
+    }
+    case 'F1_Score': {
+      const r = f1Score(answers, predictions);
+      return { score: r.score, details: { ...base, common: r.common, answer_set_size: r.answerSetSize, prediction_set_size: r.predictionSetSize, precision: r.precision, recall: r.recall } };
+    }
+    case 'SubEM': {
+      const r = subemScore(answers, predictions);
+      return { score: r.score, details: { ...base, matched: answers.filter((_, i) => r.found[i]), missing: answers.filter((_, i) => !r.found[i]) } };
+    }
+    case 'NDCG': {
+      const r = ndcgScore(answers, predictions);
+      return { score: r.score, details: { ...base, k: r.k, dcg: r.dcg, idcg: r.idcg, top_k_gains: r.gains, ...(r.rule && { rule: r.rule }) } };
+    }
+    case 'Pairwise_Accuracy': {
+      const r = pairwiseScore(answers, predictions);
+      return { score: r.score, details: { ...base, correct_pairs: r.correctPairs, total_pairs: r.totalPairs } };
+    }
+  }
+}
+
+function summaryMetric(answers: string[], response: string, chinese: boolean, ctx: ScoreContext): Outcome {
+  let prediction = normalizeSummary(response);
+  if (prediction === '') return { score: 0, details: { prediction, rule: 'empty prediction' } };
+  let references = answers;
+  if (chinese) {
+    // Segment each distinct text once; the reference re-joins jieba's tokens with spaces.
+    const segmented = new Map<string, string>();
+    const segment = (text: string): string => {
+      let s = segmented.get(text);
+      if (s === undefined) {
+        s = pyJiebaCut(text).join(' ');
+        segmented.set(text, s);
+      }
+      return s;
+    };
+    prediction = segment(prediction);
+    references = answers.map(segment);
+  }
+  const r = rougeLMax(prediction, references, ctx);
+  const details: Record<string, unknown> = {
+    answers: references,
+    prediction,
+    references: r.references,
+    best_reference: r.best,
+  };
+  if (r.failure) {
+    details.reason = r.failure.reason;
+    details.failed_reference = r.failure.reference;
+  }
+  return { score: r.score, details };
+}
+
+/**
+ * LongBench-Pro's compute_score for a known metric. `answers` is the ground truth's doc_ids as
+ * given (any JSON value); `chinese` switches on jieba segmentation for Summary.
+ */
+export function scoreLongBenchPro(response: string, answers: unknown, metric: LbpMetric, chinese: boolean, ctx: ScoreContext): ScorerOutput {
+  const warnings: string[] = [];
+  const finish = (score: number, details: Record<string, unknown>): ScorerOutput => ({
+    score,
+    ...(ctx.details && { details: { metric, ...details } }),
+    ...(warnings.length > 0 && { warnings }),
+  });
+  if (pyStrip(response) === '') return finish(0, { rule: 'empty response' });
+  const items = iterateAnswers(answers, warnings);
+  if (items === undefined) return finish(0, { rule: 'no answers' });
+  if (!items.every((a): a is string => typeof a === 'string')) {
+    return finish(0, { rule: 'a non-string answer (the reference raises inside its try and scores 0)' });
+  }
+  const normalized = normalizeAnswers(items);
+  const out = metric === 'Summary' ? summaryMetric(normalized, response, chinese, ctx) : lineMetric(metric, normalized, normalizePrediction(response));
+  if (!(out.score >= 0 && out.score <= 1)) {
+    return finish(0, { ...out.details, raw_score: out.score, rule: 'score outside [0, 1] (the reference asserts the range and scores 0)' });
+  }
+  return finish(out.score, out.details);
+}

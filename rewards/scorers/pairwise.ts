@@ -1,0 +1,29 @@
+// LongBench-Pro Pairwise_Accuracy: reference pairs predicted in the right order, over all
+// prediction pairs.
+
+export interface PairwiseResult {
+  score: number;
+  correctPairs: number;
+  totalPairs: number;
+}
+
+/**
+ * Inputs are normalised (lbpNormalize.ts). A line's position is its last occurrence (the
+ * reference builds a dict). The result can exceed 1 with duplicate references; the caller's
+ * range rule turns that into 0 as the reference's assert does.
+ */
+export function pairwiseScore(answers: readonly string[], predictions: readonly string[]): PairwiseResult {
+  if (answers.length <= 1 || predictions.length <= 1) return { score: 0, correctPairs: 0, totalPairs: 0 };
+  const totalPairs = (predictions.length * (predictions.length - 1)) / 2;
+  const position = new Map<string, number>();
+  predictions.forEach((p, i) => position.set(p, i));
+  // Positions of the references in list order (-1 when not predicted).
+  const pos = answers.map((a) => position.get(a) ?? -1);
+  let correctPairs = 0;
+  for (let i = 0; i < pos.length; i++) {
+    const pi = pos[i]!;
+    if (pi < 0) continue;
+    for (let j = i + 1; j < pos.length; j++) if (pos[j]! > pi) correctPairs++;
+  }
+  return { score: correctPairs / totalPairs, correctPairs, totalPairs };
+}

@@ -4,14 +4,18 @@
 // It is not Lin's textbook ROUGE-L. Texts are split into sentences on "."; for every
 // (reference sentence, hypothesis sentence) pair one LCS is reconstructed from the DP table
 // (walking back from the end: equal words go diagonal, else up only when the cell above is
-// strictly greater, else left) and its words are added to a set; llcs is that set's size and
-// m, n count distinct words. The reference walks recursively, so a walk longer than the Python
-// stack allows raises and the item scores 0; we reproduce that with a step limit.
+// strictly greater than the cell to the left, else left) and its words are added to a set;
+// llcs is that set's size, m and n count distinct words. The reference walks recursively, so a
+// walk longer than the Python stack allows raises and the item scores 0; we reproduce that.
 //
-// Speed: words are interned to integer ids per call and every sentence pair reuses one flat
-// Uint16Array table (an LCS never exceeds RECURSION_WALK_LIMIT here, see below).
+// Speed: words are interned to integer ids, and each LCS table is computed 32 cells at a time
+// (Hyyrö's bit-parallel rows: bit j-1 of row i is 0 exactly when T[i][j] = T[i][j-1] + 1).
+// The walk needs nothing else: when the words differ, T[i][j] = max(up, left) and up is
+// T[i][j] or T[i][j]-1, so "up > left" holds exactly when T[i][j-1] = T[i][j] - 1.
+// The union is a set, so the order of sentence pairs does not change llcs; hypothesis sentences
+// are the outer loop so their match masks are built once.
 import { checkDeadline, type ScoreContext } from '../types.js';
-import { pySplit } from '../text.js';
+import { isPySpace } from '../text.js';
 
 /**
  * Longest reconstruction walk (moves) the reference survives: Python's default recursion limit
@@ -23,7 +27,7 @@ export type RougeFailureReason = 'hypothesis_empty' | 'reference_empty' | 'refer
 
 export interface RougeFailure {
   reason: RougeFailureReason;
-  /** Index of the reference being scored when the reference implementation raised. */
+  /** Index of the reference the reference implementation was scoring when it raised. */
   reference: number;
 }
 
@@ -38,7 +42,7 @@ export interface RougeLPair {
 
 export interface RougeLMaxResult {
   score: number;
-  /** One entry per reference scored before any failure. */
+  /** One entry per reference (empty when the reference implementation raised). */
   references: RougeLPair[];
   /** Index of the first reference with the maximum F (-1 when none was scored). */
   best: number;
@@ -54,149 +58,319 @@ interface Tokenized {
 }
 
 /**
- * `[" ".join(s.split()) for s in text.split(".") if len(s) > 0]`, each sentence then split on
- * " ": a sentence of only spaces is the single word "".
+ * Interns words to dense ids straight from the text (hash while scanning, compare characters),
+ * so a repeated word costs no substring and no Map lookup. Reused across calls.
  */
-function tokenize(text: string, vocabulary: Map<string, number>): Tokenized {
+class WordInterner {
+  private slots = new Int32Array(1 << 12); // id + 1 where stamp matches, open addressing
+  private stamps = new Int32Array(1 << 12);
+  private stamp = 1;
+  private texts: string[] = [];
+  private textOf = new Int32Array(1 << 10);
+  private startOf = new Int32Array(1 << 10);
+  private lengthOf = new Int32Array(1 << 10);
+  private hashOf = new Int32Array(1 << 10);
+  size = 0;
+
+  reset(): void {
+    this.size = 0;
+    this.texts.length = 0;
+    if (++this.stamp === 0x7fffffff) {
+      this.stamps.fill(0);
+      this.stamp = 1;
+    }
+  }
+
+  addText(text: string): number {
+    this.texts.push(text);
+    return this.texts.length - 1;
+  }
+
+  /** The id of text[start..end) (`hash` computed by the caller over the same characters). */
+  intern(textIndex: number, start: number, end: number, hash: number): number {
+    const text = this.texts[textIndex]!;
+    const length = end - start;
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      if (this.stamps[slot] !== this.stamp) return this.insert(slot, textIndex, start, length, hash);
+      const id = this.slots[slot]! - 1;
+      if (this.hashOf[id] !== hash || this.lengthOf[id] !== length) continue;
+      const other = this.texts[this.textOf[id]!]!;
+      const otherStart = this.startOf[id]!;
+      let k = 0;
+      while (k < length && other.charCodeAt(otherStart + k) === text.charCodeAt(start + k)) k++;
+      if (k === length) return id;
+    }
+  }
+
+  private insert(slot: number, textIndex: number, start: number, length: number, hash: number): number {
+    const id = this.size++;
+    if (id === this.textOf.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.textOf = grow(this.textOf);
+      this.startOf = grow(this.startOf);
+      this.lengthOf = grow(this.lengthOf);
+      this.hashOf = grow(this.hashOf);
+    }
+    this.textOf[id] = textIndex;
+    this.startOf[id] = start;
+    this.lengthOf[id] = length;
+    this.hashOf[id] = hash;
+    this.slots[slot] = id + 1;
+    this.stamps[slot] = this.stamp;
+    if (this.size * 2 > this.slots.length) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    this.stamps = new Int32Array(this.slots.length);
+    const mask = this.slots.length - 1;
+    for (let id = 0; id < this.size; id++) {
+      let slot = this.hashOf[id]! & mask;
+      while (this.stamps[slot] === this.stamp) slot = (slot + 1) & mask;
+      this.slots[slot] = id + 1;
+      this.stamps[slot] = this.stamp;
+    }
+  }
+}
+
+const interner = new WordInterner();
+
+/**
+ * `[" ".join(s.split()) for s in text.split(".") if len(s) > 0]`, each sentence then split on
+ * " " (Python whitespace rules): a sentence of only spaces is the single word "".
+ */
+function tokenize(text: string): Tokenized {
+  const textIndex = interner.addText(text);
+  const n = text.length;
   const ids: number[] = [];
   const starts: number[] = [];
-  for (const piece of text.split('.')) {
-    if (piece.length === 0) continue;
-    starts.push(ids.length);
-    const words = pySplit(piece);
-    if (words.length === 0) words.push('');
-    for (const w of words) {
-      let id = vocabulary.get(w);
-      if (id === undefined) {
-        id = vocabulary.size;
-        vocabulary.set(w, id);
+  let pos = 0;
+  while (pos <= n) {
+    let end = text.indexOf('.', pos);
+    if (end < 0) end = n;
+    if (end > pos) {
+      const sentence = ids.length;
+      starts.push(sentence);
+      let i = pos;
+      while (i < end) {
+        while (i < end && isPySpace(text.charCodeAt(i))) i++;
+        if (i >= end) break;
+        const wordStart = i;
+        let hash = 0x811c9dc5 | 0;
+        for (; i < end; i++) {
+          const c = text.charCodeAt(i);
+          if (isPySpace(c)) break;
+          hash = Math.imul(hash ^ c, 0x01000193);
+        }
+        ids.push(interner.intern(textIndex, wordStart, i, hash));
       }
-      ids.push(id);
+      if (ids.length === sentence) ids.push(interner.intern(textIndex, pos, pos, 0x811c9dc5 | 0));
     }
+    pos = end + 1;
   }
   starts.push(ids.length);
   return { words: Int32Array.from(ids), sentenceStart: Int32Array.from(starts), sentences: starts.length - 1 };
 }
 
-// Reused across calls (never shrinks): the LCS table and per-word-id marks.
-let table = new Uint16Array(1 << 16);
+// Buffers reused across calls (they only grow): bit rows, match masks, per-word-id scratch.
+let rows = new Uint32Array(1 << 14);
+let masks = new Uint32Array(1 << 12);
+let maskSlot = new Int32Array(1 << 12); // word id -> 1 + its mask slot in the current sentence
 let marks = new Uint8Array(1 << 12);
 
-function ensureMarks(vocabularySize: number): void {
-  if (marks.length < vocabularySize) marks = new Uint8Array(Math.max(vocabularySize, marks.length * 2));
+/** `buffer`, or a larger zeroed one (contents are not kept: callers size before filling). */
+function grown<T extends Uint32Array | Int32Array | Uint8Array>(buffer: T, size: number, make: (n: number) => T): T {
+  return buffer.length >= size ? buffer : make(Math.max(size, buffer.length * 2));
 }
 
-function distinctWords(t: Tokenized): number {
+function distinctWords(words: Int32Array): number {
   let count = 0;
-  for (const id of t.words) {
+  for (const id of words) {
     if (marks[id] === 0) {
       marks[id] = 1;
       count++;
     }
   }
-  for (const id of t.words) marks[id] = 0;
+  for (const id of words) marks[id] = 0;
   return count;
 }
 
+/** Builds the match masks of hypothesis sentence y[y0..y0+b) (one bit per position). */
+function buildMasks(y: Int32Array, y0: number, b: number, width: number): number[] {
+  const ids: number[] = [];
+  // At most b distinct words: size the buffer once (growing it later would drop earlier masks).
+  masks = grown(masks, b * width, (n) => new Uint32Array(n));
+  for (let j = 0; j < b; j++) {
+    const id = y[y0 + j]!;
+    let slot = maskSlot[id]! - 1;
+    if (slot < 0) {
+      slot = ids.length;
+      ids.push(id);
+      maskSlot[id] = slot + 1;
+      masks.fill(0, slot * width, (slot + 1) * width);
+    }
+    masks[slot * width + (j >>> 5)]! |= 1 << (j & 31);
+  }
+  return ids;
+}
+
+let rowOf = new Int32Array(1 << 10); // row i of the table -> its stored row (repeats are shared)
+
+/** Highest set bit at a position <= p of `bits(w)` over words 0..p>>>5, or -1. */
+function highestStop(r: Uint32Array, row: number, m: Uint32Array, mask: number, p: number): number {
+  for (let w = p >>> 5; w >= 0; w--) {
+    let bits = ~r[row + w]! | (mask >= 0 ? m[mask + w]! : 0);
+    if (w === p >>> 5) bits &= 0xffffffff >>> (31 - (p & 31));
+    if (bits !== 0) return w * 32 + 31 - Math.clz32(bits);
+  }
+  return -1;
+}
+
 /**
- * Adds the reconstructed LCS of x (reference sentence) and y (hypothesis sentence) to the union
- * marks. Returns the number of newly marked words, or -1 when the walk exceeds the limit.
+ * One sentence pair: computes the bit rows of LCS(x, y), walks back and marks the words taken in
+ * `marks` (offset `markBase`). Returns the number of newly marked words, or -1 when the walk is
+ * longer than RECURSION_WALK_LIMIT.
  */
-function unionLcs(words: Int32Array, x0: number, a: number, hyp: Int32Array, y0: number, b: number, added: number[]): number {
-  // The walk ends when i or j reaches 0 and each move lowers one of them by at most 1.
+function unionLcs(x: Int32Array, x0: number, a: number, y: Int32Array, y0: number, b: number, width: number, markBase: number): number {
+  // The walk ends when i or j reaches 0 and each move lowers them by at most 1 each.
   if (a > RECURSION_WALK_LIMIT && b > RECURSION_WALK_LIMIT) return -1;
-  const width = b + 1;
-  const size = (a + 1) * width;
-  if (table.length < size) table = new Uint16Array(Math.max(size, table.length * 2));
-  const t = table;
-  t.fill(0, 0, width);
-  for (let i = 1; i <= a; i++) {
-    const xi = words[x0 + i - 1]!;
-    const row = i * width;
-    const prev = row - width;
-    t[row] = 0;
-    let left = 0;
-    for (let j = 1; j <= b; j++) {
-      let v: number;
-      if (hyp[y0 + j - 1] === xi) v = t[prev + j - 1]! + 1;
-      else {
-        const up = t[prev + j]!;
-        v = up > left ? up : left;
-      }
-      t[row + j] = v;
-      left = v;
+  if (rows.length < (a + 1) * width) rows = new Uint32Array(Math.max((a + 1) * width, rows.length * 2));
+  if (rowOf.length < a + 1) rowOf = new Int32Array(Math.max(a + 1, rowOf.length * 2));
+  const r = rows;
+  const m = masks;
+  const slots = maskSlot;
+  const seen = marks;
+  // The walk only takes words common to x and y. When all of them are already in the union
+  // (or there are none) it can add nothing, and when it is too short to overflow it can be
+  // skipped. Without a common word every cell is 0 and the walk goes left b times.
+  let common = 0;
+  let fresh = false;
+  for (let i = 0; i < a; i++) {
+    const word = x[x0 + i]!;
+    if (slots[word]! > 0) {
+      common++;
+      if (seen[markBase + word] === 0) fresh = true;
     }
   }
-  let newlyMarked = 0;
+  if (common === 0) return b > RECURSION_WALK_LIMIT ? -1 : 0;
+  if (!fresh && a + b <= RECURSION_WALK_LIMIT) return 0;
+  for (let w = 0; w < width; w++) r[w] = 0xffffffff;
+  rowOf[0] = 0;
+  let stored = 0;
+  for (let i = 1; i <= a; i++) {
+    const slot = slots[x[x0 + i - 1]!]! - 1;
+    if (slot < 0) {
+      // A word absent from y leaves the row unchanged.
+      rowOf[i] = rowOf[i - 1]!;
+      continue;
+    }
+    const prev = rowOf[i - 1]!;
+    const row = ++stored * width;
+    rowOf[i] = row;
+    const mask = slot * width;
+    let carry = 0;
+    for (let w = 0; w < width; w++) {
+      const v = r[prev + w]!;
+      const u = (v & m[mask + w]!) >>> 0;
+      const sum = v + u + carry;
+      carry = sum > 0xffffffff ? 1 : 0;
+      r[row + w] = sum | (v & ~u);
+    }
+  }
+  let added = 0;
   let i = a;
   let j = b;
   let moves = 0;
   while (i > 0 && j > 0) {
-    if (++moves > RECURSION_WALK_LIMIT) return -1;
-    const xi = words[x0 + i - 1]!;
-    if (xi === hyp[y0 + j - 1]) {
-      if (marks[xi] === 0) {
-        marks[xi] = 1;
-        added.push(xi);
-        newlyMarked++;
+    const word = x[x0 + i - 1]!;
+    // Skip the run of left moves at once: they end at the first column (going left) where the
+    // words are equal (diagonal) or the row does not grow (up).
+    const stop = highestStop(r, rowOf[i]!, m, (slots[word]! - 1) * width, j - 1);
+    moves += j - 1 - stop; // left moves (to column 0 when there is no stop)
+    if (stop < 0) return moves > RECURSION_WALK_LIMIT ? -1 : added;
+    if (++moves > RECURSION_WALK_LIMIT) return -1; // the diagonal or up move
+    j = stop + 1;
+    if (word === y[y0 + j - 1]) {
+      if (seen[markBase + word] === 0) {
+        seen[markBase + word] = 1;
+        added++;
       }
       i--;
       j--;
-    } else if (t[(i - 1) * width + j]! > t[i * width + j - 1]!) i--;
-    else j--;
+    } else i--;
   }
-  return newlyMarked;
+  return added;
 }
 
 /**
  * Max over references of py-rouge's ROUGE-L F of `hypothesis`. Any failure of the reference
  * implementation (empty hypothesis or reference, recursion overflow) makes the score 0, as
- * LongBench-Pro's bare `except` does for the whole item.
+ * LongBench-Pro's bare `except` does for the whole item; `failure` names the one Python meets
+ * first.
  */
 export function rougeLMax(hypothesis: string, references: readonly string[], ctx?: ScoreContext): RougeLMaxResult {
-  const vocabulary = new Map<string, number>();
-  const hyp = tokenize(hypothesis, vocabulary);
-  const scored: RougeLPair[] = [];
-  const fail = (reason: RougeFailureReason, reference: number): RougeLMaxResult => ({
-    score: 0,
-    references: scored,
-    best: -1,
-    failure: { reason, reference },
-  });
+  interner.reset();
+  const hyp = tokenize(hypothesis);
+  const fail = (reason: RougeFailureReason, reference: number): RougeLMaxResult => ({ score: 0, references: [], best: -1, failure: { reason, reference } });
   if (hyp.sentences === 0) return fail('hypothesis_empty', 0);
+  const refs = references.map(tokenize);
+  // Python meets an empty reference when it reaches it, after a recursion failure in an
+  // earlier reference; a failure is ranked by (reference, sentence), empty ones first.
+  let firstFailure = Number.POSITIVE_INFINITY;
+  let firstReason: RougeFailureReason = 'reference_empty';
+  const emptyRef = refs.findIndex((t) => t.sentences === 0);
+  if (emptyRef >= 0) firstFailure = emptyRef * 2 ** 26;
 
-  let n = -1;
-  const added: number[] = [];
-  for (let r = 0; r < references.length; r++) {
-    const ref = tokenize(references[r]!, vocabulary);
-    if (ref.sentences === 0) return fail('reference_empty', r);
-    ensureMarks(vocabulary.size);
-    if (n < 0) n = distinctWords(hyp);
-    const m = distinctWords(ref);
-    let llcs = 0;
-    let overflow = false;
-    for (let s = 0; s < ref.sentences && !overflow; s++) {
-      if (ctx) checkDeadline(ctx);
-      const x0 = ref.sentenceStart[s]!;
-      const a = ref.sentenceStart[s + 1]! - x0;
-      for (let h = 0; h < hyp.sentences; h++) {
-        const y0 = hyp.sentenceStart[h]!;
-        const got = unionLcs(ref.words, x0, a, hyp.words, y0, hyp.sentenceStart[h + 1]! - y0, added);
-        if (got < 0) {
-          overflow = true;
-          break;
+  const vocab = interner.size;
+  maskSlot = grown(maskSlot, vocab, (n) => new Int32Array(n));
+  marks = grown(marks, vocab * (refs.length + 1), (n) => new Uint8Array(n));
+  const llcs = new Array<number>(refs.length).fill(0);
+
+  let ids: number[] = [];
+  try {
+    for (let h = 0; h < hyp.sentences; h++) {
+      const y0 = hyp.sentenceStart[h]!;
+      const b = hyp.sentenceStart[h + 1]! - y0;
+      const width = (b + 31) >>> 5;
+      ids = buildMasks(hyp.words, y0, b, width);
+      for (let ri = 0; ri < refs.length; ri++) {
+        const ref = refs[ri]!;
+        const markBase = vocab * (ri + 1);
+        for (let s = 0; s < ref.sentences; s++) {
+          const rank = ri * 2 ** 26 + s + 1;
+          if (rank > firstFailure) break;
+          const x0 = ref.sentenceStart[s]!;
+          const got = unionLcs(ref.words, x0, ref.sentenceStart[s + 1]! - x0, hyp.words, y0, b, width, markBase);
+          if (got < 0) {
+            firstFailure = rank;
+            firstReason = 'reference_recursion_limit';
+          } else llcs[ri]! += got;
         }
-        llcs += got;
       }
+      for (const id of ids) maskSlot[id] = 0;
+      ids = [];
+      if (ctx) checkDeadline(ctx);
     }
-    for (const id of added) marks[id] = 0;
-    added.length = 0;
-    if (overflow) return fail('reference_recursion_limit', r);
-    const recall = llcs / m;
-    const precision = llcs / n;
-    const f = 2.0 * ((precision * recall) / (precision + recall + 1e-8));
-    scored.push({ llcs, m, n, f });
+  } finally {
+    // The scratch buffers must be clean for the next call, even after a timeout.
+    for (const id of ids) maskSlot[id] = 0;
+    marks.fill(0, vocab, vocab * (refs.length + 1));
   }
+  if (firstFailure !== Number.POSITIVE_INFINITY) return fail(firstReason, Math.floor(firstFailure / 2 ** 26));
+
+  const n = distinctWords(hyp.words);
+  const scored = refs.map((ref, ri): RougeLPair => {
+    const m = distinctWords(ref.words);
+    const recall = llcs[ri]! / m;
+    const precision = llcs[ri]! / n;
+    return { llcs: llcs[ri]!, m, n, f: 2.0 * ((precision * recall) / (precision + recall + 1e-8)) };
+  });
   let best = -1;
   for (let r = 0; r < scored.length; r++) if (best < 0 || scored[r]!.f > scored[best]!.f) best = r;
   return { score: best < 0 ? 0 : scored[best]!.f, references: scored, best };

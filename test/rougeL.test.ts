@@ -1,0 +1,163 @@
+// py-rouge ROUGE-L (rouge 1.0.1, rouge_l_summary_level), values computed by hand from its
+// definition: sentence split on ".", union of one reconstructed LCS per sentence pair, distinct
+// word counts, F = 2pr/(p+r+1e-8), and the recursion-depth failure of its walk.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RECURSION_WALK_LIMIT, rougeLMax } from '../rewards/scorers/rougeL.js';
+import { scoreLongBenchPro } from '../rewards/longbenchPro.js';
+
+const f = (llcs: number, m: number, n: number) => {
+  const r = llcs / m;
+  const p = llcs / n;
+  return 2.0 * ((p * r) / (p + r + 1e-8));
+};
+/**
+ * py-rouge's rouge_l_summary_level written out plainly from its definition (full table, walk,
+ * set union), as an independent oracle for the bit-parallel implementation.
+ */
+function naiveRougeL(hyp: string, ref: string): { llcs: number; m: number; n: number } | 'empty' | 'overflow' {
+  const sentences = (t: string) => t.split('.').filter((p) => p.length > 0).map((p) => p.split(/\s+/).filter(Boolean).join(' '));
+  const hs = sentences(hyp);
+  const rs = sentences(ref);
+  if (hs.length === 0 || rs.length === 0) return 'empty';
+  const union = new Set<string>();
+  for (const r of rs) {
+    for (const h of hs) {
+      const x = r.split(' ');
+      const y = h.split(' ');
+      const T = Array.from({ length: x.length + 1 }, () => new Array<number>(y.length + 1).fill(0));
+      for (let i = 1; i <= x.length; i++)
+        for (let j = 1; j <= y.length; j++) T[i]![j] = x[i - 1] === y[j - 1] ? T[i - 1]![j - 1]! + 1 : Math.max(T[i - 1]![j]!, T[i]![j - 1]!);
+      let i = x.length;
+      let j = y.length;
+      let steps = 0;
+      while (i > 0 && j > 0) {
+        if (++steps > RECURSION_WALK_LIMIT) return 'overflow';
+        if (x[i - 1] === y[j - 1]) {
+          union.add(x[i - 1]!);
+          i--;
+          j--;
+        } else if (T[i - 1]![j]! > T[i]![j - 1]!) i--;
+        else j--;
+      }
+    }
+  }
+  const distinct = (ss: string[]) => new Set(ss.flatMap((x) => x.split(' '))).size;
+  return { llcs: union.size, m: distinct(rs), n: distinct(hs) };
+}
+
+const words = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i}`).join(' ');
+
+describe('py-rouge ROUGE-L', () => {
+  it('identical texts score 2/(2+1e-8), not 1', () => {
+    const r = rougeLMax('the cat sat', ['the cat sat']);
+    expect(r.references).toEqual([{ llcs: 3, m: 3, n: 3, f: f(3, 3, 3) }]);
+    expect(r.score).toBe(2 / (2 + 1e-8));
+  });
+
+  it('unions one LCS per sentence pair (the docstring example)', () => {
+    // r = w1..w5; c1 gives w1 w2, c2 gives w1 w3 w5: union 4; m = 5; n = 8 distinct hypothesis words
+    const r = rougeLMax('w1 w2 w6 w7 w8. w1 w3 w8 w9 w5', ['w1 w2 w3 w4 w5']);
+    expect(r.references[0]).toMatchObject({ llcs: 4, m: 5, n: 8 });
+    expect(r.score).toBe(f(4, 5, 8));
+  });
+
+  it('walks left on ties, so only one of two equal-length LCS is taken', () => {
+    // ref "a b" vs hyp "b a": up (1) is not strictly greater than left (1), go left, take "b".
+    // Going up would take "a" and the union with "b" (second sentence) would be 2.
+    const r = rougeLMax('b a. b', ['a b']);
+    expect(r.references[0]).toMatchObject({ llcs: 1, m: 2, n: 2 });
+  });
+
+  it('counts distinct words, and a blank sentence is the word ""', () => {
+    // ref sentences "a", "", "b" (words a, "", b); hyp "a a a": m = 3, n = 1, llcs = 1
+    const r = rougeLMax('a a a', ['a.  . b']);
+    expect(r.references[0]).toMatchObject({ llcs: 1, m: 3, n: 1 });
+    expect(r.score).toBe(f(1, 3, 1));
+  });
+
+  it('splits on every ".", numbers included', () => {
+    // hyp sentences "rose 3", "5 percent"; ref "rose 3 5 percent" is one sentence: LCS(ref, s1) = rose 3,
+    // LCS(ref, s2) = 5 percent, union 4 = m = n
+    expect(rougeLMax('rose 3.5 percent', ['rose 3 5 percent']).references[0]).toMatchObject({ llcs: 4, m: 4, n: 4 });
+  });
+
+  it('takes the max over references and reports the first best', () => {
+    const r = rougeLMax('a b c', ['x y', 'a b c', 'a b c d']);
+    expect(r.best).toBe(1);
+    expect(r.score).toBe(f(3, 3, 3));
+    expect(r.references.map((x) => x.llcs)).toEqual([0, 3, 3]);
+  });
+
+  it('fails like py-rouge on an empty hypothesis or reference (the whole item scores 0)', () => {
+    expect(rougeLMax('...', ['a']).failure).toEqual({ reason: 'hypothesis_empty', reference: 0 });
+    const r = rougeLMax('a b', ['a b', '..', 'a']);
+    expect(r.score).toBe(0);
+    expect(r.failure).toEqual({ reason: 'reference_empty', reference: 1 });
+  });
+
+  it(`fails when one sentence pair's walk exceeds ${RECURSION_WALK_LIMIT} steps`, () => {
+    const ok = words(RECURSION_WALK_LIMIT, 'w');
+    expect(rougeLMax(ok, [ok]).score).toBe(2 / (2 + 1e-8)); // diagonal walk of exactly the limit
+    const long = words(RECURSION_WALK_LIMIT + 1, 'w');
+    expect(rougeLMax(long, [long])).toMatchObject({ score: 0, failure: { reason: 'reference_recursion_limit', reference: 0 } });
+    // A short reference against a long unrelated hypothesis walks left across all of it.
+    expect(rougeLMax(words(RECURSION_WALK_LIMIT + 1, 'h'), ['x y z']).failure?.reason).toBe('reference_recursion_limit');
+    expect(rougeLMax(words(RECURSION_WALK_LIMIT, 'h'), ['x y z']).failure).toBeUndefined();
+    // Splitting into sentences keeps each walk short.
+    const dotted = `${words(600, 'a')}. ${words(600, 'b')}`;
+    expect(rougeLMax(dotted, [dotted]).failure).toBeUndefined();
+  });
+
+  it('agrees with a plain transcription of py-rouge on random texts', () => {
+    const token = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'the', '.', ' ', '  ', '. ');
+    const text = (max: number) => fc.array(token, { maxLength: max }).map((t) => t.join(' '));
+    fc.assert(
+      fc.property(text(80), fc.array(text(80), { minLength: 1, maxLength: 3 }), (hyp, refs) => {
+        const got = rougeLMax(hyp, refs);
+        const want = refs.map((r) => naiveRougeL(hyp, r));
+        if (want.some((w) => typeof w === 'string')) {
+          expect(got.score).toBe(0);
+          expect(got.failure).toBeDefined();
+        } else {
+          expect(got.failure).toBeUndefined();
+          expect(got.references).toEqual(want.map((w) => ({ ...(w as object), f: f((w as { llcs: number }).llcs, (w as { m: number }).m, (w as { n: number }).n) })));
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('agrees with the plain transcription across 32-bit word boundaries and long sentences', () => {
+    const long = fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'), { minLength: 30, maxLength: 140 }).map((t) => t.join(' '));
+    fc.assert(
+      fc.property(long, long, (hyp, ref) => {
+        const want = naiveRougeL(hyp, ref);
+        expect(rougeLMax(hyp, [ref]).references[0]).toEqual({ ...(want as object), f: f((want as { llcs: number }).llcs, (want as { m: number }).m, (want as { n: number }).n) });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('shows the reason in the item details', () => {
+    const long = words(1200, 'w');
+    const out = scoreLongBenchPro(long, [long], 'Summary', false, { details: true, deadline: Infinity });
+    expect(out.score).toBe(0);
+    expect(out.details).toMatchObject({ reason: 'reference_recursion_limit' });
+  });
+
+  it('Summary scores the whole response, lowercased and folded, think part included', () => {
+    const out = scoreLongBenchPro('<think>x</think> The  Cat', ['the cat'], 'Summary', false, { details: true, deadline: Infinity });
+    // hyp words "<think>x</think>", "the", "cat": llcs 2, m 2, n 3
+    expect(out.score).toBe(f(2, 2, 3));
+  });
+
+  it('Chinese: both sides are jieba-segmented and joined with spaces', () => {
+    const out = scoreLongBenchPro('我爱北京天安门', ['我爱北京'], 'Summary', true, { details: true, deadline: Infinity });
+    // hyp 我 爱 北京 天安门, ref 我 爱 北京: llcs 3, m 3, n 4
+    expect(out.details).toMatchObject({ prediction: '我 爱 北京 天安门', answers: ['我 爱 北京'] });
+    expect(out.score).toBe(f(3, 3, 4));
+    // Without segmentation each side is a single word.
+    expect(scoreLongBenchPro('我爱北京天安门', ['我爱北京'], 'Summary', false, { details: false, deadline: Infinity }).score).toBe(0);
+  });
+});

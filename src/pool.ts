@@ -1,0 +1,223 @@
+// The scoring worker pool: items go to piscina worker threads in chunks; a watchdog terminates a
+// thread whose current item overran its budget, and a chunk that lost its thread (hang or crash)
+// is re-run without the offending item, which alone gets `timeout` or `worker_crashed`.
+import { Piscina } from 'piscina';
+import type { ItemResult } from '../rewards/index.js';
+import type { Config } from './config.js';
+import { select, type BodyLimits, type PackedItems, type ParsedBatch, type RejectedBody } from './batchParse.js';
+import { WARM_MESSAGE, type ChunkTask } from './worker.js';
+
+export type PoolConfig = Pick<Config, 'workers' | 'chunkItems' | 'chunkBytes' | 'timeoutGraceMs' | 'testHooks'>;
+
+export interface BatchOptions {
+  details: boolean;
+  timeoutMs: number;
+  /** Aborted when the client has gone: no further chunks are started. */
+  signal?: AbortSignal;
+}
+
+export interface PoolEvents {
+  /** A worker thread was terminated (hung item) or died (crash) and is being replaced. */
+  onWorkerLost?(reason: 'timeout' | 'crash'): void;
+}
+
+export interface PoolStats {
+  threads: number;
+  busyThreads: number;
+  queuedTasks: number;
+  utilization: number;
+}
+
+const WATCHDOG_INTERVAL_MS = 20;
+
+/** One chunk on a worker, as the watchdog sees it. */
+interface RunningChunk {
+  progress: Float64Array;
+  items: number;
+  budgetMs: number;
+  controller: AbortController;
+  timedOutIndex?: number;
+}
+
+/** A chunk: indices into the batch. */
+type Unit = number[];
+
+const failure = (code: 'timeout' | 'worker_crashed', message: string): ItemResult => ({ score: null, error: { code, message } });
+
+export class ScoringPool {
+  private piscina: Piscina | undefined;
+  private readonly warmThreads = new Set<number>();
+  private readonly running = new Set<RunningChunk>();
+  private watchdog: NodeJS.Timeout | undefined;
+  private readyWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly config: PoolConfig,
+    private readonly events: PoolEvents = {},
+  ) {}
+
+  /** Starts the threads; each warms up (jieba, math) before taking work. */
+  start(): void {
+    if (this.piscina) return;
+    this.piscina = new Piscina({
+      filename: new URL('./worker.js', import.meta.url).href,
+      minThreads: this.config.workers,
+      maxThreads: this.config.workers,
+      idleTimeout: Infinity,
+      workerData: { testHooks: this.config.testHooks },
+    });
+    this.piscina.on('message', (message: unknown) => {
+      if (message && typeof message === 'object' && WARM_MESSAGE in message) {
+        this.warmThreads.add((message as Record<string, number>)[WARM_MESSAGE]!);
+        if (this.ready) for (const wake of this.readyWaiters.splice(0)) wake();
+      }
+    });
+    // A worker lost while idle is replaced by piscina; it has no task to fail.
+    this.piscina.on('error', () => this.events.onWorkerLost?.('crash'));
+    this.watchdog = setInterval(() => this.checkDeadlines(), WATCHDOG_INTERVAL_MS).unref();
+  }
+
+  /** True once every initial thread has warmed up. Replacement threads warm up before taking tasks. */
+  get ready(): boolean {
+    return this.warmThreads.size >= this.config.workers;
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  stats(): PoolStats {
+    const p = this.piscina;
+    if (!p) return { threads: 0, busyThreads: 0, queuedTasks: 0, utilization: 0 };
+    return { threads: p.threads.length, busyThreads: p.threads.length - p.idleThreads, queuedTasks: p.queueSize, utilization: p.utilization };
+  }
+
+  /** Parses and validates a /score body on a worker thread. */
+  async parseBody(body: Buffer, limits: BodyLimits): Promise<ParsedBatch | RejectedBody> {
+    if (!this.piscina) throw new Error('the scoring pool has not been started');
+    // Hand the bytes over without a copy when the buffer owns its memory (large bodies do).
+    const owns = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
+    const bytes = owns ? new Uint8Array(body.buffer, 0, body.byteLength) : new Uint8Array(body);
+    return this.piscina.run({ body: bytes, limits }, { name: 'parseBody', transferList: [bytes.buffer as ArrayBuffer] });
+  }
+
+  /** Scores the items at `indices`; results in that order, one per item, never a rejection. */
+  scoreBatch(items: PackedItems, indices: readonly number[], options: BatchOptions): Promise<ItemResult[]> {
+    const piscina = this.piscina;
+    if (!piscina) return Promise.reject(new Error('the scoring pool has not been started'));
+    const results: ItemResult[] = new Array(indices.length);
+    const pending = this.chunk(items, indices);
+    const window = this.config.workers * 2;
+    let inFlight = 0;
+    return new Promise((resolve) => {
+      const pump = (): void => {
+        const stopped = options.signal?.aborted === true;
+        while (!stopped && inFlight < window && pending.length > 0) {
+          const unit = pending.shift()!;
+          inFlight++;
+          void this.runUnit(piscina, unit, items, indices, results, pending, options).then(() => {
+            inFlight--;
+            pump();
+          });
+        }
+        if (inFlight === 0 && (stopped || pending.length === 0)) resolve(results);
+      };
+      pump();
+    });
+  }
+
+  /** Stops the watchdog and terminates the threads. */
+  async close(): Promise<void> {
+    if (this.watchdog) clearInterval(this.watchdog);
+    const p = this.piscina;
+    this.piscina = undefined;
+    await p?.destroy();
+  }
+
+  /** Chunks of consecutive items (positions in `indices`), small enough to spread a batch over every thread. */
+  private chunk({ offsets }: PackedItems, indices: readonly number[]): Unit[] {
+    const { workers, chunkItems, chunkBytes } = this.config;
+    const target = Math.max(1, Math.min(chunkItems, Math.ceil(indices.length / (workers * 4))));
+    const units: Unit[] = [];
+    let unit: Unit = [];
+    let size = 0;
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k]!;
+      const len = offsets[i + 1]! - offsets[i]!;
+      if (unit.length > 0 && (unit.length >= target || size + len > chunkBytes)) {
+        units.push(unit);
+        unit = [];
+        size = 0;
+      }
+      unit.push(k);
+      size += len;
+    }
+    if (unit.length > 0) units.push(unit);
+    return units;
+  }
+
+  /** Runs one chunk; on a lost thread, records the culprit and queues the rest again (first). */
+  private async runUnit(
+    piscina: Piscina,
+    unit: Unit,
+    items: PackedItems,
+    indices: readonly number[],
+    results: ItemResult[],
+    pending: Unit[],
+    options: BatchOptions,
+  ): Promise<void> {
+    const progress = new Float64Array(new SharedArrayBuffer(2 * Float64Array.BYTES_PER_ELEMENT));
+    progress[0] = -1;
+    const chunk: RunningChunk = { progress, items: unit.length, budgetMs: options.timeoutMs + this.config.timeoutGraceMs, controller: new AbortController() };
+    const selected = select(items, unit.map((k) => indices[k]!));
+    const task: ChunkTask = { items: selected, details: options.details, timeoutMs: options.timeoutMs, progress: progress.buffer as SharedArrayBuffer };
+    this.running.add(chunk);
+    try {
+      const out = (await piscina.run(task, {
+        signal: chunk.controller.signal,
+        transferList: [selected.bytes.buffer as ArrayBuffer, selected.offsets.buffer as ArrayBuffer],
+      })) as ItemResult[];
+      unit.forEach((index, k) => (results[index] = out[k]!));
+    } catch (err) {
+      if (options.signal?.aborted) return;
+      let culprit: number | undefined;
+      if (chunk.timedOutIndex !== undefined) {
+        culprit = chunk.timedOutIndex;
+        results[unit[culprit]!] = failure(
+          'timeout',
+          `item exceeded its time budget of ${options.timeoutMs} ms and could not be interrupted; its worker thread was replaced`,
+        );
+        this.events.onWorkerLost?.('timeout');
+      } else {
+        const at = progress[0]!;
+        this.events.onWorkerLost?.('crash');
+        if (unit.length === 1 || (at >= 0 && at < unit.length)) {
+          culprit = unit.length === 1 ? 0 : at;
+          const reason = err instanceof Error ? err.message : String(err);
+          results[unit[culprit]!] = failure('worker_crashed', `the worker thread scoring this item died (${reason}); it was replaced`);
+        } else {
+          // The thread died outside any item (e.g. returning results): retry each item alone.
+          pending.unshift(...unit.map((i) => [i]));
+          return;
+        }
+      }
+      const rest = unit.filter((_, k) => k !== culprit);
+      if (rest.length > 0) pending.unshift(rest);
+    } finally {
+      this.running.delete(chunk);
+    }
+  }
+
+  private checkDeadlines(): void {
+    const now = Date.now();
+    for (const chunk of this.running) {
+      const index = chunk.progress[0]!;
+      if (index < 0 || index >= chunk.items || chunk.timedOutIndex !== undefined) continue;
+      const startedAt = chunk.progress[1]!;
+      if (now - startedAt > chunk.budgetMs && index === chunk.progress[0]) {
+        chunk.timedOutIndex = index;
+        chunk.controller.abort(new Error('item over budget'));
+      }
+    }
+  }
+}

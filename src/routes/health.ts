@@ -1,0 +1,49 @@
+// Liveness and readiness. Both stay open when auth is on (probes carry no token).
+import type { FastifyInstance } from 'fastify';
+import type { ScoringPool } from '../pool.js';
+
+export interface HealthState {
+  /** Set on SIGTERM/SIGINT: readiness fails so that load balancers stop sending work. */
+  draining: boolean;
+}
+
+const statusSchema = {
+  type: 'object',
+  properties: { status: { type: 'string' }, workers: { type: 'integer' } },
+  required: ['status'],
+} as const;
+
+export async function healthRoutes(app: FastifyInstance, { pool, state }: { pool: ScoringPool; state: HealthState }): Promise<void> {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        summary: 'Liveness',
+        description: 'Answers as long as the event loop runs (scoring happens on worker threads). Open without a token.',
+        tags: ['operations'],
+        security: [],
+        response: { 200: statusSchema },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        summary: 'Readiness',
+        description:
+          '200 once every scoring worker has loaded its dictionaries (jieba) and math code; 503 while starting and while draining on shutdown. Open without a token.',
+        tags: ['operations'],
+        security: [],
+        response: { 200: statusSchema, 503: statusSchema },
+      },
+    },
+    async (_request, reply) => {
+      const workers = pool.stats().threads;
+      if (state.draining) return reply.code(503).send({ status: 'draining', workers });
+      if (!pool.ready) return reply.code(503).send({ status: 'starting', workers });
+      return { status: 'ready', workers };
+    },
+  );
+}

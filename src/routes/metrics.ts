@@ -1,0 +1,163 @@
+// Prometheus metrics: one registry per server instance, exposed at GET /metrics.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ItemResult } from '../../rewards/index.js';
+import type { Admission } from '../admission.js';
+import type { ScoringPool } from '../pool.js';
+
+const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'golong_reward_http_requests_total',
+    help: 'HTTP requests by route, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly requestDuration = new Histogram({
+    name: 'golong_reward_http_request_duration_seconds',
+    help: 'HTTP request latency by route.',
+    labelNames: ['route', 'method'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly batchDuration = new Histogram({
+    name: 'golong_reward_batch_duration_seconds',
+    help: 'Time to score one /score batch (after it got its turn).',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly batchItems = new Histogram({
+    name: 'golong_reward_batch_items',
+    help: 'Items per /score batch.',
+    buckets: [1, 16, 128, 1024, 4096, 8192, 16384, 65536, 100000],
+    registers: [this.registry],
+  });
+  readonly items = new Counter({
+    name: 'golong_reward_items_scored_total',
+    help: 'Items scored, by reward type.',
+    labelNames: ['reward_type'] as const,
+    registers: [this.registry],
+  });
+  readonly itemErrors = new Counter({
+    name: 'golong_reward_item_errors_total',
+    help: 'Item errors, by code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly timeouts = new Counter({
+    name: 'golong_reward_item_timeouts_total',
+    help: 'Items that exceeded their time budget.',
+    registers: [this.registry],
+  });
+  readonly workersLost = new Counter({
+    name: 'golong_reward_workers_replaced_total',
+    help: 'Worker threads terminated (hung item) or crashed, and replaced.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor(pool: ScoringPool, admission: Admission) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.loopDelay.enable();
+    const loopDelay = this.loopDelay;
+    new Gauge({
+      name: 'golong_reward_batches_queued',
+      help: '/score batches admitted and waiting for a turn.',
+      registers,
+      collect() {
+        this.set(admission.queuedCount);
+      },
+    });
+    new Gauge({
+      name: 'golong_reward_batches_active',
+      help: '/score batches being scored.',
+      registers,
+      collect() {
+        this.set(admission.activeCount);
+      },
+    });
+    new Gauge({
+      name: 'golong_reward_pool_threads',
+      help: 'Scoring worker threads, by state.',
+      labelNames: ['state'] as const,
+      registers,
+      collect() {
+        const s = pool.stats();
+        this.set({ state: 'busy' }, s.busyThreads);
+        this.set({ state: 'idle' }, s.threads - s.busyThreads);
+      },
+    });
+    new Gauge({
+      name: 'golong_reward_pool_queued_tasks',
+      help: 'Chunks waiting for a scoring thread.',
+      registers,
+      collect() {
+        this.set(pool.stats().queuedTasks);
+      },
+    });
+    new Gauge({
+      name: 'golong_reward_pool_utilization',
+      help: 'Share of the pool\'s thread time spent scoring since start (0-1).',
+      registers,
+      collect() {
+        this.set(pool.stats().utilization);
+      },
+    });
+    new Gauge({
+      name: 'golong_reward_event_loop_delay_seconds',
+      help: 'Event-loop delay since the previous scrape (monitorEventLoopDelay).',
+      labelNames: ['quantile'] as const,
+      registers,
+      collect() {
+        const toS = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
+        this.set({ quantile: '0.5' }, toS(loopDelay.percentile(50)));
+        this.set({ quantile: '0.99' }, toS(loopDelay.percentile(99)));
+        this.set({ quantile: '1' }, toS(loopDelay.max));
+        loopDelay.reset();
+      },
+    });
+  }
+
+  recordResults(results: readonly ItemResult[]): void {
+    const scored = new Map<string, number>();
+    const errors = new Map<string, number>();
+    for (const r of results) {
+      if (r.error) errors.set(r.error.code, (errors.get(r.error.code) ?? 0) + 1);
+      else if (r.reward_type !== undefined) scored.set(r.reward_type, (scored.get(r.reward_type) ?? 0) + 1);
+    }
+    for (const [reward_type, n] of scored) this.items.inc({ reward_type }, n);
+    for (const [code, n] of errors) this.itemErrors.inc({ code }, n);
+    const timeouts = errors.get('timeout');
+    if (timeouts) this.timeouts.inc(timeouts);
+  }
+
+  stop(): void {
+    this.loopDelay.disable();
+  }
+}
+
+export async function metricsRoutes(app: FastifyInstance, { metrics }: { metrics: ServiceMetrics }): Promise<void> {
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        summary: 'Prometheus metrics',
+        description:
+          'Prometheus text format: requests by route and status, latency histograms, items by reward type, item errors by code, ' +
+          'timeouts, replaced workers, queued and active batches, pool threads and utilisation, event-loop delay, and Node process metrics.',
+        tags: ['operations'],
+        produces: ['text/plain'],
+        response: { 200: { description: 'Prometheus exposition format.', type: 'string' } },
+      },
+    },
+    async (_request, reply) => {
+      reply.type(metrics.registry.contentType);
+      return metrics.registry.metrics();
+    },
+  );
+}

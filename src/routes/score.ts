@@ -1,0 +1,160 @@
+// POST /score: a batch of verl rows and native items, scored on the worker pool, results in
+// request order; optionally with advantages in the same round trip.
+import type {} from '@fastify/swagger'; // adds summary/tags to route schemas
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AdvantageInputError, advantagesForScored } from '../../rewards/advantages/index.js';
+import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
+import type { Admission, Ticket } from '../admission.js';
+import type { ParsedBatch } from '../batchParse.js';
+import type { Config } from '../config.js';
+import type { ScoringPool } from '../pool.js';
+import { errorResponseJsonSchema, scoreBodyJsonSchema, scoreResponseJsonSchema, type AdvantagesOption } from '../schemas/score.js';
+import type { ServiceMetrics } from './metrics.js';
+
+export interface ScoreRouteDeps {
+  config: Config;
+  pool: ScoringPool;
+  admission: Admission;
+  metrics: ServiceMetrics;
+}
+
+type Id = string | number;
+type ResultOut = ItemResult & { id: Id; advantage?: number | null };
+
+interface ScoreResponse {
+  results: ResultOut[];
+  summary: { items: number; scored: number; errors: number; by_reward_type: Record<string, { n: number; mean: number }> };
+  semantics: string;
+  metrics?: Record<string, number>;
+  advantages_excluded?: { index: number; reason: string }[];
+  advantages_error?: { message: string; field?: string };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    scoreTicket?: Ticket;
+  }
+}
+
+function summarize(results: readonly ResultOut[]): ScoreResponse['summary'] {
+  const byType: Record<string, { n: number; sum: number }> = {};
+  let scored = 0;
+  for (const r of results) {
+    if (r.score === null) continue;
+    scored++;
+    if (r.reward_type === undefined) continue;
+    const t = (byType[r.reward_type] ??= { n: 0, sum: 0 });
+    t.n++;
+    t.sum += r.score;
+  }
+  const by_reward_type: ScoreResponse['summary']['by_reward_type'] = {};
+  for (const [type, { n, sum }] of Object.entries(byType)) by_reward_type[type] = { n, mean: sum / n };
+  return { items: results.length, scored, errors: results.length - scored, by_reward_type };
+}
+
+function addAdvantages(response: ScoreResponse, uids: readonly unknown[], option: AdvantagesOption): void {
+  const { results } = response;
+  try {
+    const out = advantagesForScored(
+      results.map((r, i) => ({ uid: uids[i], reward_type: r.reward_type, score: r.score })),
+      option,
+    );
+    results.forEach((r, i) => (r.advantage = out.advantages[i]!));
+    response.metrics = out.metrics;
+    response.advantages_excluded = out.excluded;
+  } catch (err) {
+    // Scores were computed; a bad estimator input must not throw them away.
+    if (!(err instanceof AdvantageInputError)) throw err;
+    response.advantages_error = { message: err.message, ...(err.field !== undefined && { field: err.field }) };
+  }
+}
+
+export async function scoreRoutes(app: FastifyInstance, { config, pool, admission, metrics }: ScoreRouteDeps): Promise<void> {
+  // In this scope only: JSON bodies are parsed and validated (zod) on a worker thread.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, async (_request: FastifyRequest, body: Buffer) => {
+    const parsed = await pool.parseBody(body, config);
+    if (!parsed.ok) throw Object.assign(new Error(parsed.message), { statusCode: 400, code: parsed.code });
+    return parsed;
+  });
+
+  /** Sheds load before the body is read; the ticket is returned whenever the response ends. */
+  async function admit(request: FastifyRequest, reply: FastifyReply) {
+    const ticket = admission.tryEnter();
+    if (!ticket) {
+      request.log.warn({ active: admission.activeCount, queued: admission.queuedCount }, 'shedding load: too many batches');
+      return reply
+        .code(503)
+        .header('retry-after', String(config.retryAfterSeconds))
+        .send({
+          statusCode: 503,
+          error: 'Service Unavailable',
+          message: `too many batches in progress (${admission.maxActive} scoring, ${admission.maxQueued} queued); retry after ${config.retryAfterSeconds} s`,
+        });
+    }
+    request.scoreTicket = ticket;
+    reply.raw.once('close', ticket.release);
+    return undefined;
+  }
+
+  app.post<{ Body: ParsedBatch; Reply: ScoreResponse }>(
+    '/score',
+    {
+      schema: {
+        summary: 'Score a batch of rollouts',
+        description:
+          'Scores verl rows ({data_source, solution_str, ground_truth, extra_info}) and native items ({task, response, reference, options}), ' +
+          'mixed in one batch, on a worker-thread pool. Results keep the request order and carry the item\'s id (or its index). ' +
+          'A bad item never fails the batch: it gets score null and an error {code, message}. Accepts Content-Encoding: gzip.',
+        tags: ['scoring'],
+        body: scoreBodyJsonSchema(config),
+        response: {
+          200: scoreResponseJsonSchema,
+          400: errorResponseJsonSchema,
+          401: errorResponseJsonSchema,
+          413: errorResponseJsonSchema,
+          415: errorResponseJsonSchema,
+          503: errorResponseJsonSchema,
+        },
+      },
+      onRequest: admit,
+      // Already validated with zod by the parser (src/batchParse.ts); the JSON Schema above documents it.
+      validatorCompiler: () => (data: unknown) => ({ value: data }),
+      // Results carry free-form details; plain JSON.stringify is both correct and fast here.
+      serializerCompiler: () => (data) => JSON.stringify(data),
+    },
+    async (request, reply) => {
+      const { packed, details, timeoutMs, advantages, early, ids, uids } = request.body;
+      const n = ids.length;
+      const gone = new AbortController();
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) gone.abort();
+      });
+      await request.scoreTicket!.turn();
+      if (gone.signal.aborted) return reply; // the client left while queued
+      const started = performance.now();
+
+      const results: ItemResult[] = new Array(n);
+      for (const [index, result] of early) results[index] = result;
+      const toScore: number[] = [];
+      for (let i = 0; i < n; i++) if (results[i] === undefined) toScore.push(i);
+      const scored = await pool.scoreBatch(packed, toScore, { details, timeoutMs: timeoutMs ?? config.itemTimeoutMs, signal: gone.signal });
+      if (gone.signal.aborted) {
+        request.log.info({ items: n }, 'client disconnected; batch abandoned');
+        return reply;
+      }
+      toScore.forEach((index, k) => (results[index] = scored[k]!));
+
+      const withIds = results.map((r, i): ResultOut => (r.id !== undefined ? (r as ResultOut) : { id: ids[i] ?? i, ...r }));
+      const response: ScoreResponse = { results: withIds, summary: summarize(withIds), semantics: SEMANTICS };
+      if (advantages) addAdvantages(response, uids, advantages);
+
+      const seconds = (performance.now() - started) / 1000;
+      metrics.recordResults(withIds);
+      metrics.batchDuration.observe(seconds);
+      metrics.batchItems.observe(n);
+      request.log.info({ items: n, errors: response.summary.errors, ms: Math.round(seconds * 1000) }, 'batch scored');
+      return response;
+    },
+  );
+}

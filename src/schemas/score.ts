@@ -1,0 +1,171 @@
+// Request and response schemas of POST /score. The envelope is validated with zod (plain-sentence
+// 400s); items are deliberately `unknown` here: the library validates each one and a malformed
+// item becomes that item's error, never the batch's. The JSON Schemas below document the API.
+import { z } from 'zod';
+import { AdvantageInputError, advantagesForScored, ESTIMATORS, MAX_ABS_GAMMA } from '../../rewards/advantages/index.js';
+import { describeIssues } from './advantages.js';
+
+/** Message for a value of the wrong type, or "is required" when it is absent. */
+const expected = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
+
+export interface ScoreLimits {
+  maxItems: number;
+  maxItemTimeoutMs: number;
+}
+
+const advantagesOptionShape = {
+  estimator: z.enum(ESTIMATORS, { error: expected(`one of ${ESTIMATORS.join(', ')}`) }).describe('Advantage estimator.'),
+  difficulty_reweight: z.boolean({ error: expected('true or false') }).optional().describe('grpo, drgrpo, tmn_grpo: reweight by prompt difficulty.'),
+  difficulty_smooth_alpha: z
+    .number({ error: expected('a number between 0 and 1') })
+    .min(0, { error: 'must be between 0 and 1' })
+    .max(1, { error: 'must be between 0 and 1' })
+    .optional()
+    .describe("tmn_grpo: weight α of a prompt's own mean against its task mean."),
+  difficulty_gamma: z
+    .number({ error: expected('a finite number') })
+    .min(-MAX_ABS_GAMMA, { error: `must be between -${MAX_ABS_GAMMA} and ${MAX_ABS_GAMMA}` })
+    .max(MAX_ABS_GAMMA, { error: `must be between -${MAX_ABS_GAMMA} and ${MAX_ABS_GAMMA}` })
+    .optional()
+    .describe('grpo, drgrpo, tmn_grpo: strength γ of the difficulty weight.'),
+  norm_adv_by_task_scale: z.boolean({ error: expected('true or false') }).optional().describe('tmn_grpo: divide by the task scale.'),
+};
+
+const advantagesOption = z
+  .strictObject(advantagesOptionShape, { error: expected('an object {estimator, ...parameters}') })
+  // The library knows which parameters each estimator takes; ask it before any scoring is done.
+  .superRefine((params, ctx) => {
+    try {
+      advantagesForScored([], params);
+    } catch (err) {
+      if (!(err instanceof AdvantageInputError)) throw err;
+      // "difficulty_gamma must be ..." is reported at that field, without repeating its name.
+      const field = err.field !== undefined && err.field in advantagesOptionShape ? err.field : undefined;
+      const message = field !== undefined && err.message.startsWith(`${field} `) ? err.message.slice(field.length + 1) : err.message;
+      ctx.addIssue({ code: 'custom', path: field === undefined ? [] : [field], message });
+    }
+  })
+  .describe(
+    'Also compute advantages (POST /advantages semantics) over the scored items, grouped by each item\'s `uid`, with the reward type the scorer reported. ' +
+      'Items without a uid or a score are left out (listed in `advantages_excluded`).',
+  );
+
+export type AdvantagesOption = z.infer<typeof advantagesOption>;
+
+export function scoreBodySchema({ maxItems, maxItemTimeoutMs }: ScoreLimits) {
+  return z.strictObject(
+    {
+      items: z
+        .array(z.unknown(), { error: expected('an array of item objects') })
+        .max(maxItems, { error: (issue) => `must have at most ${maxItems} items, not ${(issue.input as unknown[]).length}` })
+        .describe(`The items to score, at most ${maxItems}: verl rows and native items, mixed freely.`),
+      details: z.boolean({ error: expected('true or false') }).optional().describe('Add per-item explanations (`details`). Default false.'),
+      timeout_ms: z
+        .number({ error: expected(`an integer number of milliseconds between 1 and ${maxItemTimeoutMs}`) })
+        .int({ error: `must be an integer number of milliseconds between 1 and ${maxItemTimeoutMs}` })
+        .min(1, { error: `must be between 1 and ${maxItemTimeoutMs}` })
+        .max(maxItemTimeoutMs, { error: `must be between 1 and ${maxItemTimeoutMs}` })
+        .optional()
+        .describe('Time budget of each item in milliseconds; an item over it gets the item error `timeout`.'),
+      advantages: advantagesOption.optional(),
+    },
+    { error: expected('a JSON object {items: [...]}') },
+  );
+}
+
+export type ScoreBody = z.infer<ReturnType<typeof scoreBodySchema>>;
+
+const ENVELOPE_FIELDS = ['items', 'details', 'timeout_ms', 'advantages'];
+
+/** Envelope zod issues as plain sentences naming the field. */
+export function describeScoreIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return describeIssues(issues, (path) => {
+    if (path.length === 0) return ENVELOPE_FIELDS;
+    if (path.length === 1 && path[0] === 'advantages') return Object.keys(advantagesOptionShape);
+    return undefined;
+  });
+}
+
+// ---- documentation-only shapes (validation of items happens in the library) ----
+
+const verlRowDoc = z
+  .looseObject({
+    id: z.union([z.string(), z.number()]).optional().describe('Echoed in the result; the item index when absent.'),
+    data_source: z.string().describe('verl data_source, e.g. "longbench_pro", "selection", "math_longcot_math_verify" (GET /tasks lists them).'),
+    solution_str: z.string().describe('The rollout text, including any <think> section.'),
+    ground_truth: z.unknown().describe('As in the verl parquet row.'),
+    extra_info: z.unknown().optional().describe('As in the verl parquet row (e.g. {"reward_mode": "T5.1 ..."} for LongBench-Pro).'),
+    uid: z.union([z.string(), z.number()]).optional().describe('Prompt (group) id, for the `advantages` option.'),
+  })
+  .describe('verl row');
+
+const nativeItemDoc = z
+  .strictObject({
+    id: z.union([z.string(), z.number()]).optional().describe('Echoed in the result; the item index when absent.'),
+    task: z.string().describe('Scorer name, reward type or LongBench-Pro sub-task (GET /tasks).'),
+    response: z.string().describe('The text to score.'),
+    reference: z.unknown().describe("The reference; its shape depends on the task (GET /tasks)."),
+    options: z.record(z.string(), z.unknown()).optional().describe('Task options, e.g. {"language": "zh", "think": "strip"}.'),
+    uid: z.union([z.string(), z.number()]).optional().describe('Prompt (group) id, for the `advantages` option.'),
+  })
+  .describe('native item');
+
+const itemError = z.object({
+  code: z
+    .enum(['unknown_data_source', 'unknown_task', 'bad_ground_truth', 'bad_item', 'judge_required', 'timeout', 'worker_crashed', 'input_too_large', 'internal_error'])
+    .describe('Stable machine code.'),
+  message: z.string().describe('What is wrong, for a person.'),
+});
+
+const itemResult = z.object({
+  id: z.union([z.string(), z.number()]).describe("The item's id, or its index in `items` when it had none."),
+  score: z.number().nullable().describe('The reward in [0, 1]; null when the item has an error.'),
+  reward_type: z.string().optional().describe('Reward type (TMN-Reweight group), e.g. "F1_Score".'),
+  scorer: z.string().optional().describe('Which scorer decided, e.g. "f1".'),
+  details: z.record(z.string(), z.unknown()).optional().describe('With `details: true`: what was extracted and which rule decided.'),
+  warnings: z.array(z.string()).optional(),
+  error: itemError.optional(),
+  advantage: z.number().nullable().optional().describe('With the `advantages` option: this item\'s advantage (null when left out).'),
+});
+
+export const scoreResponseSchema = z.object({
+  results: z.array(itemResult).describe('One result per item, in request order.'),
+  summary: z.object({
+    items: z.number().int(),
+    scored: z.number().int(),
+    errors: z.number().int(),
+    by_reward_type: z.record(z.string(), z.object({ n: z.number().int(), mean: z.number() })),
+  }),
+  semantics: z.string().describe('Which reference semantics the scores follow.'),
+  metrics: z.record(z.string(), z.number()).optional().describe('With the `advantages` option: batch metrics `reward_mode/<type>/<name>`.'),
+  advantages_excluded: z
+    .array(z.object({ index: z.number().int(), reason: z.string() }))
+    .optional()
+    .describe('With the `advantages` option: items left out of the estimator, and why.'),
+  advantages_error: z
+    .object({ message: z.string(), field: z.string().optional() })
+    .optional()
+    .describe('With the `advantages` option: why advantages could not be computed (scores are still returned).'),
+});
+
+export const errorResponseSchema = z
+  .object({
+    statusCode: z.number().int(),
+    error: z.string().describe('HTTP reason phrase.'),
+    message: z.string().describe('What was wrong with the request, naming the field.'),
+  })
+  .describe('Envelope error: the whole request was rejected.');
+
+const toJsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') =>
+  z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+
+/** The /score body as documented: the envelope, with items described as either form. */
+export function scoreBodyJsonSchema(limits: ScoreLimits): Record<string, unknown> {
+  const schema = toJsonSchema(scoreBodySchema(limits));
+  const properties = schema.properties as Record<string, Record<string, unknown>>;
+  properties.items = { ...properties.items, items: { anyOf: [toJsonSchema(verlRowDoc), toJsonSchema(nativeItemDoc)] } };
+  return schema;
+}
+
+export const scoreResponseJsonSchema = toJsonSchema(scoreResponseSchema, 'output');
+export const errorResponseJsonSchema = toJsonSchema(errorResponseSchema, 'output');

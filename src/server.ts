@@ -1,0 +1,201 @@
+// The HTTP service: fastify with auth, gzip bodies, error mapping (never a 500 for client input),
+// metrics, OpenAPI, and the scoring worker pool behind /score.
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import { Transform, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { SEMANTICS } from '../rewards/index.js';
+import { Admission } from './admission.js';
+import { formatBytes, type Config } from './config.js';
+import { ScoringPool } from './pool.js';
+import { advantagesRoutes } from './routes/advantages.js';
+import { healthRoutes, type HealthState } from './routes/health.js';
+import { metricsRoutes, ServiceMetrics } from './routes/metrics.js';
+import { scoreRoutes } from './routes/score.js';
+import { tasksRoutes } from './routes/tasks.js';
+
+/** Routes that stay open when a token is set: orchestrators probe them without credentials. */
+const OPEN_PATHS = new Set(['/healthz', '/readyz']);
+
+export interface Service {
+  config: Config;
+  pool: ScoringPool;
+  state: HealthState;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    service: Service;
+  }
+}
+
+export interface BuildOptions {
+  /** Start the worker threads when the server is ready (false for generating the OpenAPI file). */
+  startWorkers?: boolean;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** Constant-time token check: equal-length digests, so neither content nor length leaks. */
+export function tokenMatches(given: string, expected: string): boolean {
+  return timingSafeEqual(sha256(given), sha256(expected));
+}
+
+type HttpError = Error & { statusCode: number };
+const httpError = (statusCode: number, message: string, code?: string): HttpError => Object.assign(new Error(message), { statusCode, code });
+
+/** Decompresses a gzip body, stopping (413) as soon as the decompressed size passes the limit. */
+function gunzipLimited(payload: NodeJS.ReadableStream, limit: number): Transform & { receivedEncodedLength?: number } {
+  let out = 0;
+  const limiter: Transform & { receivedEncodedLength?: number } = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      out += chunk.length;
+      if (out > limit) callback(httpError(413, 'body too large', 'FST_ERR_CTP_BODY_TOO_LARGE'));
+      else callback(null, chunk);
+    },
+  });
+  // fastify compares Content-Length with the bytes received on the wire, not the decompressed size.
+  limiter.receivedEncodedLength = 0;
+  payload.on('data', (chunk: Buffer) => (limiter.receivedEncodedLength! += chunk.length));
+  pipeline(payload, createGunzip(), limiter, () => {});
+  return limiter;
+}
+
+/** Status and plain message for any error fastify or a route raised. */
+function describeError(err: FastifyError, request: FastifyRequest, config: Config): { status: number; message: string } {
+  const code = err.code ?? '';
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        status: 413,
+        message: `request body is larger than the limit of ${formatBytes(config.bodyLimitBytes)} (${config.bodyLimitBytes} bytes, counted after gzip decompression); split the batch or raise GOLONG_REWARD_BODY_LIMIT`,
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        message: `content type ${JSON.stringify(request.headers['content-type'] ?? '(none)')} is not supported; send application/json (optionally with Content-Encoding: gzip)`,
+      };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, message: 'Content-Length does not match the length of the body' };
+    case 'FST_ERR_VALIDATION':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, message: err.message };
+  }
+  if (code.startsWith('Z_')) return { status: 400, message: `body is not valid gzip data: ${err.message}` };
+  const status = err.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return { status, message: err.message };
+  return { status: 500, message: `internal error (request id ${request.id}); this is a bug in the service, not in the request` };
+}
+
+export function buildServer(config: Config, { startWorkers = true }: BuildOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      // Never log credentials; bodies are never logged (fastify logs method, url and status only).
+      redact: ['req.headers.authorization'],
+    },
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  const pool = new ScoringPool(config, { onWorkerLost: (reason) => metrics.workersLost.inc({ reason }) });
+  const admission = new Admission(config.maxConcurrentBatches, config.maxQueuedBatches);
+  const metrics = new ServiceMetrics(pool, admission);
+  const state: HealthState = { draining: false };
+  app.decorate('service', { config, pool, state });
+
+  // JSON only (fastify would also accept text/plain). Plain JSON.parse: its SyntaxError says what is
+  // wrong, and "__proto__" keys stay inert own properties (the envelope schema is strict; items are only read).
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') return done(httpError(400, 'body is empty; send a JSON object', 'FST_ERR_CTP_EMPTY_JSON_BODY'));
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (err) {
+      done(httpError(400, `body is not valid JSON: ${(err as Error).message.slice(0, 200)}`, 'FST_ERR_CTP_INVALID_JSON_BODY'));
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (config.token === undefined) return;
+    const path = request.url.split('?', 1)[0]!;
+    if (OPEN_PATHS.has(path)) return;
+    const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
+    if (match && tokenMatches(match[1]!, config.token)) return;
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Bearer realm="golong-reward"')
+      .send({ statusCode: 401, error: 'Unauthorized', message: match ? 'the bearer token is not valid' : 'missing Authorization: Bearer <token> header' });
+  });
+
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding === 'identity') return payload;
+    if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipLimited(payload, config.bodyLimitBytes);
+    throw httpError(415, `Content-Encoding ${JSON.stringify(encoding)} is not supported; send the body uncompressed or with gzip`);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
+    metrics.requestDuration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const { status, message } = describeError(err, request, config);
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    // The message can quote the body (JSON syntax errors do); only debug logs may carry it.
+    else request.log.info({ statusCode: status, code: err.code }, 'request rejected');
+    request.log.debug({ message }, 'rejection message');
+    return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message });
+  });
+
+  app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'golong-reward',
+        version: '0.1.0',
+        description:
+          `Verifiable rewards for long-context RL (GoLongRL's scorers and TMN-Reweight advantages), semantics "${SEMANTICS}". ` +
+          'When the service runs with GOLONG_REWARD_TOKEN set, every route except /healthz and /readyz needs `Authorization: Bearer <token>`.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearerAuth: [] }],
+      tags: [
+        { name: 'scoring', description: 'Rewards' },
+        { name: 'advantages', description: 'Advantage estimators' },
+        { name: 'operations', description: 'Health, readiness, metrics' },
+      ],
+    },
+  });
+  app.register(swaggerUi, { routePrefix: '/docs' });
+  app.register(async (scope) => {
+    scope.get('/openapi.json', { schema: { hide: true } }, async () => scope.swagger());
+  });
+
+  app.register(scoreRoutes, { config, pool, admission, metrics });
+  app.register(advantagesRoutes);
+  app.register(tasksRoutes);
+  app.register(healthRoutes, { pool, state });
+  app.register(metricsRoutes, { metrics });
+
+  if (startWorkers) {
+    app.addHook('onReady', async () => {
+      pool.start();
+      void pool.whenReady().then(() => app.log.info({ workers: config.workers }, 'scoring workers warm'));
+    });
+  }
+  app.addHook('onClose', async () => {
+    metrics.stop();
+    await pool.close();
+  });
+  return app;
+}

@@ -1,0 +1,87 @@
+// A scoring worker thread (piscina): scores one chunk of items with the library, reporting which
+// item it is on through shared memory so that the main thread can tell a hung or crashing item
+// from its neighbours. It also parses /score bodies (`parseBody`), keeping that off the event loop.
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { scoreItem, type ItemResult } from '../rewards/index.js';
+import { itemText, parseScoreBody, type PackedItems, type ParseTask } from './batchParse.js';
+
+export interface ChunkTask {
+  items: PackedItems;
+  details: boolean;
+  timeoutMs: number;
+  /** Float64Array[2] over shared memory: [index of the item being scored, Date.now() when it started]. */
+  progress: SharedArrayBuffer;
+}
+
+/** Sent to the pool once this thread has loaded its dictionaries and math code. */
+export const WARM_MESSAGE = 'golong-reward:warm';
+
+const testHooks = (workerData as { testHooks?: boolean } | undefined)?.testHooks === true;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Fault injection for the HTTP tests; only reachable with GOLONG_REWARD_TEST_HOOKS=1. */
+function runTestHook(item: unknown): ItemResult | undefined {
+  if (!isRecord(item)) return undefined;
+  if (item.task === '__test_hang__') {
+    // Deliberately ignores the item deadline: this is the uninterruptible scorer the watchdog exists for.
+    const until = Date.now() + (typeof item.ms === 'number' ? item.ms : 60_000);
+    while (Date.now() < until) {
+      /* busy */
+    }
+    return { score: 1, reward_type: 'test', scorer: '__test_hang__' };
+  }
+  if (item.task === '__test_crash__') {
+    if (item.mode === 'uncaught') throw new UncaughtCrash();
+    process.exit(70);
+  }
+  return undefined;
+}
+
+/** Test hook: leave the chunk pending and die of an exception no handler catches. */
+class UncaughtCrash extends Error {}
+
+// Warm up at load time: jieba's dictionary and the math code load before this thread takes a
+// task, so no item pays for them and /readyz means what it says.
+scoreItem({ task: 'rouge_l', response: '今天的天气很好，我们去公园散步。', reference: ['今天天气不错，我们去公园。'], options: { language: 'zh' } });
+scoreItem({ task: 'math_verify', response: 'The answer is \\boxed{\\frac{1}{2}}.', reference: '0.5' });
+parentPort?.postMessage({ [WARM_MESSAGE]: threadId });
+
+function scoreAll(task: ChunkTask): ItemResult[] {
+  const progress = new Float64Array(task.progress);
+  const options = { details: task.details, timeoutMs: task.timeoutMs };
+  const n = task.items.offsets.length - 1;
+  const results: ItemResult[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    progress[1] = Date.now();
+    progress[0] = i;
+    const item: unknown = JSON.parse(itemText(task.items, i));
+    results[i] = (testHooks && runTestHook(item)) || scoreItem(item, options);
+  }
+  progress[0] = n;
+  return results;
+}
+
+/** Parses a /score body; the packed items travel back to the main thread without a copy. */
+export function parseBody(task: ParseTask) {
+  const parsed = parseScoreBody(task);
+  if (!parsed.ok) return parsed;
+  const { bytes, offsets } = parsed.packed;
+  return move({ [transferableSymbol]: [bytes.buffer, offsets.buffer], [valueSymbol]: parsed });
+}
+
+export default function scoreChunk(task: ChunkTask): ItemResult[] | Promise<never> {
+  if (!testHooks) return scoreAll(task);
+  try {
+    return scoreAll(task);
+  } catch (err) {
+    if (!(err instanceof UncaughtCrash)) throw err;
+    setImmediate(() => {
+      throw new Error('test hook: uncaught exception in a scoring worker');
+    });
+    return new Promise<never>(() => {});
+  }
+}

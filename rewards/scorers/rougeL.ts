@@ -344,7 +344,7 @@ export function rougeLMax(hypothesis: string, references: readonly string[], ctx
         const markBase = vocab * (ri + 1);
         for (let s = 0; s < ref.sentences; s++) {
           const rank = ri * 2 ** 26 + s + 1;
-          if (rank > firstFailure) break;
+          if (rank >= firstFailure) break; // Python raises at an earlier or the same pair
           const x0 = ref.sentenceStart[s]!;
           const got = unionLcs(ref.words, x0, ref.sentenceStart[s + 1]! - x0, hyp.words, y0, b, width, markBase);
           if (got < 0) {

@@ -1,0 +1,64 @@
+// Timing helpers: warm up, then several timed loops; the median run is the figure reported
+// (robust to the odd GC pause or a neighbour process stealing the core).
+
+export interface LoopTiming {
+  /** Median microseconds per call over the timed runs. */
+  us: number;
+  /** Microseconds per call of every timed run. */
+  runs: number[];
+  /** Calls per timed run. */
+  iterations: number;
+}
+
+export interface LoopOptions {
+  warmupMs: number;
+  runMs: number;
+  runs: number;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Keeps results alive so that the optimiser cannot drop the calls being timed. */
+let sink = 0;
+export function blackhole(): number {
+  return sink;
+}
+
+/**
+ * Times `fn` over `inputs`, cycling through them. The warm-up runs whole passes until `warmupMs`
+ * has elapsed and sizes the timed runs so that each lasts about `runMs`.
+ */
+export function timeLoop<T>(inputs: readonly T[], fn: (input: T) => unknown, opts: LoopOptions): LoopTiming {
+  const n = inputs.length;
+  const start = performance.now();
+  let calls = 0;
+  do {
+    for (let i = 0; i < n; i++) if (fn(inputs[i]!) !== undefined) sink++;
+    calls += n;
+  } while (performance.now() - start < opts.warmupMs);
+  const perCallMs = (performance.now() - start) / calls;
+  const iterations = Math.max(n, Math.ceil(opts.runMs / perCallMs / n) * n);
+  const runs: number[] = [];
+  for (let r = 0; r < opts.runs; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < iterations; i++) if (fn(inputs[i % n]!) !== undefined) sink++;
+    runs.push(((performance.now() - t0) * 1000) / iterations);
+  }
+  return { us: median(runs), runs, iterations };
+}
+
+/** Median wall time (ms) of `reps` calls of `fn`, after one untimed call. */
+export function timeRepeated(fn: () => unknown, reps: number): { ms: number; runs: number[] } {
+  fn();
+  const runs: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    if (fn() !== undefined) sink++;
+    runs.push(performance.now() - t0);
+  }
+  return { ms: median(runs), runs };
+}

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { defaultConfig } from './config.js';
 import { buildServer } from './server.js';
 
-export const OPENAPI_PATH = fileURLToPath(new URL('../../openapi/openapi.json', import.meta.url));
+// Built as dist/src/openapi.js; run from source (tests) as src/openapi.ts.
+export const OPENAPI_PATH = fileURLToPath(new URL(`${import.meta.url.includes('/dist/') ? '../..' : '..'}/openapi/openapi.json`, import.meta.url));
 
 /** The OpenAPI document as committed: 2-space JSON with a trailing newline. */
 export async function openapiText(): Promise<string> {

@@ -142,6 +142,12 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
     throw httpError(415, `Content-Encoding ${JSON.stringify(encoding)} is not supported; send the body uncompressed or with gzip`);
   });
 
+  // While draining, responses close their connection: server.close() only waits for connections,
+  // and a keep-alive one would otherwise outlive the last in-flight batch.
+  app.addHook('onSend', async (_request, reply) => {
+    if (state.draining) reply.header('connection', 'close');
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });

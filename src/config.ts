@@ -60,7 +60,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'chunkItems', env: 'GOLONG_REWARD_CHUNK_ITEMS', flag: 'chunk-items', kind: 'int', doc: 'Most items sent to a worker in one task.' },
   { key: 'chunkBytes', env: 'GOLONG_REWARD_CHUNK_BYTES', flag: 'chunk-bytes', kind: 'bytes', doc: 'Most item JSON bytes sent to a worker in one task.' },
   { key: 'drainTimeoutMs', env: 'GOLONG_REWARD_DRAIN_TIMEOUT_MS', flag: 'drain-timeout-ms', kind: 'int', doc: 'On SIGTERM/SIGINT, how long in-flight batches may take to finish before the process exits anyway (code 1).' },
-  { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', kind: 'string', doc: `pino level: ${LOG_LEVELS.join(', ')}. Rollout text is logged only at debug/trace.` },
+  { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', kind: 'string', doc: `pino level: ${LOG_LEVELS.join(', ')}. Rollout text can appear only at debug/trace.` },
   { key: 'testHooks', env: 'GOLONG_REWARD_TEST_HOOKS', kind: 'bool', doc: 'Tests only: `1` enables the `__test_crash__` and `__test_hang__` native tasks.' },
 ];
 

@@ -112,7 +112,7 @@ describe('POST /score', () => {
     let done = false;
     const batch = post(`${svc.url}/score`, body).finally(() => (done = true));
     const latencies: number[] = [];
-    await new Promise((r) => setTimeout(r, 300)); // let the upload and parse finish: probe while scoring
+    // Probing starts with the upload: parsing, like scoring, happens on the worker threads.
     while (!done) {
       const t = performance.now();
       const res = await fetch(`${svc.url}/healthz`);

@@ -72,8 +72,9 @@ function addAdvantages(response: ScoreResponse, uids: readonly unknown[], option
 export async function scoreRoutes(app: FastifyInstance, { config, pool, admission, metrics }: ScoreRouteDeps): Promise<void> {
   // In this scope only: JSON bodies are parsed and validated (zod) on a worker thread.
   app.removeContentTypeParser('application/json');
+  const limits = { maxItems: config.maxItems, maxItemTimeoutMs: config.maxItemTimeoutMs, maxResponseChars: config.maxResponseChars };
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, async (_request: FastifyRequest, body: Buffer) => {
-    const parsed = await pool.parseBody(body, config);
+    const parsed = await pool.parseBody(body, limits);
     if (!parsed.ok) throw Object.assign(new Error(parsed.message), { statusCode: 400, code: parsed.code });
     return parsed;
   });

@@ -81,10 +81,12 @@ interface ScorerResult {
   scorer: string;
   size?: string;
   items: number;
-  /** µs/item of the verl row as a trainer sends it (think section included). */
+  /** CPU µs/item of the verl row as a trainer sends it (think section included). */
   verlUs: number;
-  /** µs/item of the native item holding only the answer part. */
+  /** CPU µs/item of the native item holding only the answer part. */
   nativeUs: number;
+  /** Wall-clock µs/item of the judged form (higher than CPU time when the machine is shared). */
+  judgedWallUs: number;
   judged: 'verl' | 'native';
   budgetUs?: number;
   pass?: boolean;
@@ -114,8 +116,10 @@ function runScorerCase(c: ScorerCase, loop: LoopOptions): ScorerResult {
   const verlItems = c.items.map((i) => i.verl);
   const nativeItems = c.items.map((i) => i.native);
   const check = checkItems(c.judged === 'verl' ? verlItems : nativeItems);
-  const verlUs = timeLoop(verlItems, score, loop).us;
-  const nativeUs = timeLoop(nativeItems, score, loop).us;
+  const verl = timeLoop(verlItems, score, loop);
+  const native = timeLoop(nativeItems, score, loop);
+  const verlUs = verl.us;
+  const nativeUs = native.us;
   const judgedUs = c.judged === 'verl' ? verlUs : nativeUs;
   return {
     case: c.name,
@@ -124,6 +128,7 @@ function runScorerCase(c: ScorerCase, loop: LoopOptions): ScorerResult {
     items: c.items.length,
     verlUs,
     nativeUs,
+    judgedWallUs: c.judged === 'verl' ? verl.wallUs : native.wallUs,
     judged: c.judged,
     ...(c.budgetUs !== undefined && { budgetUs: c.budgetUs, pass: judgedUs <= c.budgetUs }),
     ...check,
@@ -137,21 +142,22 @@ function runScorers(args: Args): ScorerResult[] {
   for (const c of scorerCases(args.seed)) {
     const r = runScorerCase(c, loop);
     out.push(r);
-    process.stderr.write(`  ${r.case.padEnd(22)} ${fmt(r.verlUs).padStart(8)} µs (verl row)  ${fmt(r.nativeUs).padStart(8)} µs (answer only)\n`);
+    process.stderr.write(`  ${r.case.padEnd(22)} ${fmt(r.verlUs).padStart(8)} µs (verl row)  ${fmt(r.nativeUs).padStart(8)} µs (answer only)  CPU time\n`);
   }
   return out;
 }
 
 function printScorers(results: readonly ScorerResult[]): void {
-  console.log('\nPer-scorer cost (µs/item, median of timed runs; judged column marked *)');
+  console.log('\nPer-scorer cost (CPU µs/item, median of timed runs; the judged column is marked *)');
   console.log(
     table(
-      ['case', 'size', 'verl row', 'answer only', 'budget', 'verdict', 'mean score', 'errors'],
+      ['case', 'size', 'verl row', 'answer only', 'wall*', 'budget', 'verdict', 'mean score', 'errors'],
       results.map((r) => [
         r.case,
         r.size ?? '',
         `${fmt(r.verlUs)}${r.judged === 'verl' ? '*' : ''}`,
         `${fmt(r.nativeUs)}${r.judged === 'native' ? '*' : ''}`,
+        fmt(r.judgedWallUs),
         r.budgetUs === undefined ? '—' : `≤ ${r.budgetUs}`,
         verdict(r.pass),
         fmt(r.meanScore, 3),

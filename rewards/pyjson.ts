@@ -1,0 +1,488 @@
+// Python's `json.loads` and `str()`/`repr()` of the values it returns. The multitableqa scorer keys
+// table rows by Python `str()` of each cell, so parity needs exactly what Python would print:
+// integers with every digit, floats in `repr` form (`1.0`, `1e+16`), True/False/None, and Python's
+// quoting of strings nested in lists and dicts. JavaScript's JSON.parse loses the int/float
+// distinction and big-integer digits, hence this parser (it follows CPython 3.11's C scanner).
+//
+// Known limits: a JSON string that yields a high surrogate followed by a low surrogate from
+// separate sources (e.g. `"\ud83d` + a raw U+DE00) is one code point here and two in Python; and
+// `isprintable` uses this runtime's Unicode tables (Node 20: Unicode 15) where CPython 3.11 uses
+// Unicode 14, so a character assigned in Unicode 15 nested inside a list or dict cell is printed
+// literally here and escaped by Python.
+
+/** A value as Python's json.loads returns it. */
+export type PyValue =
+  | { readonly t: 'int'; readonly v: string } // exact decimal digits, optional '-', never "-0"
+  | { readonly t: 'float'; readonly v: number }
+  | { readonly t: 'str'; readonly v: string }
+  | { readonly t: 'bool'; readonly v: boolean }
+  | { readonly t: 'none' }
+  | { readonly t: 'list'; readonly v: PyValue[] }
+  | { readonly t: 'dict'; readonly v: Map<string, PyValue> }; // insertion order; a repeated key keeps its first position and last value
+
+/**
+ * Why a parse failed, in Python's terms:
+ * - `decode`: json.JSONDecodeError (callers that catch it carry on);
+ * - `value`: ValueError for an integer literal over CPython's 4,300-digit conversion limit;
+ * - `recursion`: RecursionError from nesting deeper than the interpreter's stack allows.
+ * Only `decode` is a JSONDecodeError; the reference lets the other two escape.
+ */
+export type PyJsonFailureKind = 'decode' | 'value' | 'recursion';
+
+export class PyJsonError extends Error {
+  constructor(
+    readonly kind: PyJsonFailureKind,
+    message: string,
+    readonly pos: number,
+  ) {
+    super(message);
+    this.name = 'PyJsonError';
+  }
+}
+
+export type PyJsonResult = { ok: true; value: PyValue } | { ok: false; kind: PyJsonFailureKind; message: string; pos: number };
+
+/** CPython's default `sys.get_int_max_str_digits()` (3.11+): longer integer literals raise ValueError. */
+export const PY_INT_MAX_STR_DIGITS = 4300;
+
+/**
+ * Container nesting at which the reference's json.loads raises RecursionError. The interpreter's
+ * limit is 1000 frames including its caller's stack (json.loads from a bare script fails at 995);
+ * under verl's dispatcher the stack is deeper, so the exact point is approximate, like the
+ * ROUGE-L recursion limit in scorers.md. The parser itself is safe far beyond this.
+ */
+export const PY_JSON_MAX_DEPTH = 985;
+
+export const PY_NONE: PyValue = Object.freeze({ t: 'none' });
+export const PY_TRUE: PyValue = Object.freeze({ t: 'bool', v: true });
+export const PY_FALSE: PyValue = Object.freeze({ t: 'bool', v: false });
+
+// Thrown inside the parser: a plain object, so failing parses (the common case for free text) do
+// not pay for an Error's stack capture.
+class Failure {
+  constructor(
+    readonly kind: PyJsonFailureKind,
+    readonly message: string,
+    readonly pos: number,
+  ) {}
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+class Parser {
+  private depth = 0;
+
+  constructor(private readonly s: string) {}
+
+  skipSpace(i: number): number {
+    const s = this.s;
+    while (i < s.length && isJsonSpace(s.charCodeAt(i))) i++;
+    return i;
+  }
+
+  /** CPython scan_once: the value starting exactly at i; returns it and the index after it. */
+  value(i: number): [PyValue, number] {
+    const s = this.s;
+    if (i >= s.length) throw new Failure('decode', 'Expecting value', i);
+    switch (s.charCodeAt(i)) {
+      case QUOTE: {
+        const [str, end] = this.string(i + 1);
+        return [{ t: 'str', v: str }, end];
+      }
+      case 0x7b: // {
+        return this.nested(i, true);
+      case 0x5b: // [
+        return this.nested(i, false);
+      case 0x6e: // n
+        if (s.startsWith('null', i)) return [PY_NONE, i + 4];
+        break;
+      case 0x74: // t
+        if (s.startsWith('true', i)) return [PY_TRUE, i + 4];
+        break;
+      case 0x66: // f
+        if (s.startsWith('false', i)) return [PY_FALSE, i + 5];
+        break;
+      case 0x4e: // N
+        if (s.startsWith('NaN', i)) return [{ t: 'float', v: NaN }, i + 3];
+        break;
+      case 0x49: // I
+        if (s.startsWith('Infinity', i)) return [{ t: 'float', v: Infinity }, i + 8];
+        break;
+      case 0x2d: // -
+        if (s.startsWith('-Infinity', i)) return [{ t: 'float', v: -Infinity }, i + 9];
+        break;
+    }
+    return this.number(i);
+  }
+
+  private nested(i: number, isDict: boolean): [PyValue, number] {
+    if (++this.depth > PY_JSON_MAX_DEPTH) {
+      throw new Failure('recursion', `maximum recursion depth exceeded while decoding a JSON ${isDict ? 'object' : 'array'}`, i);
+    }
+    const out = isDict ? this.object(i + 1) : this.array(i + 1);
+    this.depth--;
+    return out;
+  }
+
+  private object(i: number): [PyValue, number] {
+    const s = this.s;
+    const map = new Map<string, PyValue>();
+    i = this.skipSpace(i);
+    if (i < s.length && s.charCodeAt(i) === 0x7d) return [{ t: 'dict', v: map }, i + 1];
+    for (;;) {
+      if (i >= s.length || s.charCodeAt(i) !== QUOTE) throw new Failure('decode', 'Expecting property name enclosed in double quotes', i);
+      const [key, afterKey] = this.string(i + 1);
+      i = this.skipSpace(afterKey);
+      if (i >= s.length || s.charCodeAt(i) !== 0x3a) throw new Failure('decode', "Expecting ':' delimiter", i);
+      const [val, afterVal] = this.value(this.skipSpace(i + 1));
+      map.set(key, val);
+      i = this.skipSpace(afterVal);
+      if (i < s.length && s.charCodeAt(i) === 0x7d) return [{ t: 'dict', v: map }, i + 1];
+      if (i >= s.length || s.charCodeAt(i) !== 0x2c) throw new Failure('decode', "Expecting ',' delimiter", i);
+      i = this.skipSpace(i + 1);
+    }
+  }
+
+  private array(i: number): [PyValue, number] {
+    const s = this.s;
+    const items: PyValue[] = [];
+    i = this.skipSpace(i);
+    if (i < s.length && s.charCodeAt(i) === 0x5d) return [{ t: 'list', v: items }, i + 1];
+    for (;;) {
+      const [val, afterVal] = this.value(i);
+      items.push(val);
+      i = this.skipSpace(afterVal);
+      if (i < s.length && s.charCodeAt(i) === 0x5d) return [{ t: 'list', v: items }, i + 1];
+      if (i >= s.length || s.charCodeAt(i) !== 0x2c) throw new Failure('decode', "Expecting ',' delimiter", i);
+      i = this.skipSpace(i + 1);
+    }
+  }
+
+  /** CPython scanstring (strict): i is just after the opening quote. */
+  private string(i: number): [string, number] {
+    const s = this.s;
+    const begin = i - 1;
+    let chunkStart = i;
+    let parts: string[] | undefined;
+    for (;;) {
+      let c = 0;
+      while (i < s.length) {
+        c = s.charCodeAt(i);
+        if (c === QUOTE || c === BACKSLASH) break;
+        if (c <= 0x1f) throw new Failure('decode', 'Invalid control character at', i);
+        i++;
+      }
+      if (i >= s.length) throw new Failure('decode', 'Unterminated string starting at', begin);
+      if (c === QUOTE) {
+        const last = s.slice(chunkStart, i);
+        if (parts === undefined) return [last, i + 1];
+        parts.push(last);
+        return [parts.join(''), i + 1];
+      }
+      (parts ??= []).push(s.slice(chunkStart, i));
+      i++; // past the backslash
+      if (i >= s.length) throw new Failure('decode', 'Unterminated string starting at', begin);
+      const e = s.charCodeAt(i);
+      if (e === 0x75) {
+        // \uXXXX. A surrogate pair written as two escapes becomes the same two UTF-16 units as
+        // Python's joined code point, so each escape can be decoded on its own.
+        if (i + 5 >= s.length) throw new Failure('decode', 'Invalid \\uXXXX escape', i - 1);
+        let unit = 0;
+        for (let k = 1; k <= 4; k++) {
+          const h = hexValue(s.charCodeAt(i + k));
+          if (h < 0) throw new Failure('decode', 'Invalid \\uXXXX escape', i - 1);
+          unit = (unit << 4) | h;
+        }
+        parts.push(String.fromCharCode(unit));
+        i += 5;
+      } else {
+        const decoded = SIMPLE_ESCAPES[e];
+        if (decoded === undefined) throw new Failure('decode', 'Invalid \\escape', i - 1);
+        parts.push(decoded);
+        i++;
+      }
+      chunkStart = i;
+    }
+  }
+
+  /** CPython _match_number: ASCII digits only; a '.' or exponent without digits is not consumed. */
+  private number(start: number): [PyValue, number] {
+    const s = this.s;
+    const n = s.length;
+    let i = start;
+    if (s.charCodeAt(i) === 0x2d) {
+      i++;
+      if (i >= n) throw new Failure('decode', 'Expecting value', start);
+    }
+    const first = s.charCodeAt(i);
+    if (first >= 0x31 && first <= 0x39) {
+      i++;
+      while (i < n && isDigit(s.charCodeAt(i))) i++;
+    } else if (first === 0x30) {
+      i++;
+    } else {
+      throw new Failure('decode', 'Expecting value', start);
+    }
+    const intEnd = i;
+    let isFloat = false;
+    if (i + 1 < n && s.charCodeAt(i) === 0x2e && isDigit(s.charCodeAt(i + 1))) {
+      isFloat = true;
+      i += 2;
+      while (i < n && isDigit(s.charCodeAt(i))) i++;
+    }
+    if (i + 1 < n && (s.charCodeAt(i) === 0x65 || s.charCodeAt(i) === 0x45)) {
+      const eStart = i;
+      i++;
+      const sign = s.charCodeAt(i);
+      if (i + 1 < n && (sign === 0x2d || sign === 0x2b)) i++;
+      while (i < n && isDigit(s.charCodeAt(i))) i++;
+      if (isDigit(s.charCodeAt(i - 1))) isFloat = true;
+      else i = eStart;
+    }
+    if (isFloat) return [{ t: 'float', v: Number(s.slice(start, i)) }, i];
+    const negative = s.charCodeAt(start) === 0x2d;
+    const digitCount = intEnd - start - (negative ? 1 : 0);
+    if (digitCount > PY_INT_MAX_STR_DIGITS) {
+      throw new Failure(
+        'value',
+        `Exceeds the limit (${PY_INT_MAX_STR_DIGITS} digits) for integer string conversion: value has ${digitCount} digits`,
+        start,
+      );
+    }
+    // int('-0') is 0: Python integers have no negative zero.
+    const text = negative && digitCount === 1 && s.charCodeAt(start + 1) === 0x30 ? '0' : s.slice(start, i);
+    return [{ t: 'int', v: text }, i];
+  }
+}
+
+const SIMPLE_ESCAPES: Readonly<Record<number, string>> = {
+  0x22: '"',
+  0x5c: '\\',
+  0x2f: '/',
+  0x62: '\b',
+  0x66: '\f',
+  0x6e: '\n',
+  0x72: '\r',
+  0x74: '\t',
+};
+
+/** Python `json.loads(s)` on a str, without throwing: the value, or why Python would raise. */
+export function tryPyJsonLoads(s: string): PyJsonResult {
+  if (s.charCodeAt(0) === 0xfeff) return { ok: false, kind: 'decode', message: 'Unexpected UTF-8 BOM (decode using utf-8-sig)', pos: 0 };
+  const parser = new Parser(s);
+  try {
+    const [value, end] = parser.value(parser.skipSpace(0));
+    const rest = parser.skipSpace(end);
+    if (rest !== s.length) return { ok: false, kind: 'decode', message: 'Extra data', pos: rest };
+    return { ok: true, value };
+  } catch (e) {
+    if (e instanceof Failure) return { ok: false, kind: e.kind, message: e.message, pos: e.pos };
+    throw e;
+  }
+}
+
+/** Python `json.loads(s)` on a str; throws PyJsonError where Python raises. */
+export function pyJsonLoads(s: string): PyValue {
+  const r = tryPyJsonLoads(s);
+  if (!r.ok) throw new PyJsonError(r.kind, `${r.message}: char ${r.pos}`, r.pos);
+  return r.value;
+}
+
+/**
+ * A JavaScript value (already parsed by JSON.parse) as Python would hold it. Lossy where
+ * JSON.parse already lost information: an integral number becomes an int (`1.0` and `1` are the
+ * same number in JavaScript), and object keys follow JavaScript's order (integer-like keys first).
+ */
+export function pyFromJs(v: unknown): PyValue {
+  if (v === null || v === undefined) return PY_NONE;
+  switch (typeof v) {
+    case 'string':
+      return { t: 'str', v };
+    case 'boolean':
+      return v ? PY_TRUE : PY_FALSE;
+    case 'number':
+      return Number.isInteger(v) ? { t: 'int', v: BigInt(v).toString() } : { t: 'float', v };
+    case 'bigint':
+      return { t: 'int', v: v.toString() };
+  }
+  if (Array.isArray(v)) return { t: 'list', v: v.map(pyFromJs) };
+  if (typeof v === 'object') {
+    const map = new Map<string, PyValue>();
+    for (const [k, val] of Object.entries(v)) map.set(k, pyFromJs(val));
+    return { t: 'dict', v: map };
+  }
+  return PY_NONE;
+}
+
+/** Python type name, for messages (`'int' object is not iterable`). */
+export function pyTypeName(v: PyValue): string {
+  return v.t === 'none' ? 'NoneType' : v.t;
+}
+
+/** Python `str(v)`. */
+export function pyStr(v: PyValue): string {
+  return v.t === 'str' ? v.v : pyRepr(v);
+}
+
+/** Python `repr(v)`. */
+export function pyRepr(v: PyValue): string {
+  switch (v.t) {
+    case 'int':
+      return v.v;
+    case 'float':
+      return pyFloatRepr(v.v);
+    case 'str':
+      return pyStrRepr(v.v);
+    case 'bool':
+      return v.v ? 'True' : 'False';
+    case 'none':
+      return 'None';
+    case 'list': {
+      let out = '[';
+      for (let k = 0; k < v.v.length; k++) out += (k === 0 ? '' : ', ') + pyRepr(v.v[k]!);
+      return out + ']';
+    }
+    case 'dict': {
+      let out = '{';
+      let first = true;
+      for (const [key, val] of v.v) {
+        out += (first ? '' : ', ') + pyStrRepr(key) + ': ' + pyRepr(val);
+        first = false;
+      }
+      return out + '}';
+    }
+  }
+}
+
+/**
+ * Python `repr(float)`: the shortest round-tripping digits (as JavaScript's), laid out the way
+ * CPython's float_repr does: exponent form when the decimal point position is <= -4 or > 16,
+ * a two-digit minimum exponent with its sign, and `.0` on integral values.
+ */
+export function pyFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const sign = x < 0 ? '-' : '';
+  const js = String(Math.abs(x)); // shortest digits: "123.45", "1e+21", "1.5e-7"
+  const ePos = js.indexOf('e');
+  const mantissa = ePos === -1 ? js : js.slice(0, ePos);
+  const exponent = ePos === -1 ? 0 : Number(js.slice(ePos + 1));
+  const dot = mantissa.indexOf('.');
+  const intPart = dot === -1 ? mantissa : mantissa.slice(0, dot);
+  let digits = dot === -1 ? mantissa : intPart + mantissa.slice(dot + 1);
+  // decpt: the decimal point sits after this many digits of `digits`.
+  let decpt = intPart.length + exponent;
+  let lead = 0;
+  while (lead < digits.length - 1 && digits.charCodeAt(lead) === 0x30) lead++;
+  digits = digits.slice(lead);
+  decpt -= lead;
+  let end = digits.length;
+  while (end > 1 && digits.charCodeAt(end - 1) === 0x30) end--;
+  digits = digits.slice(0, end);
+  const n = digits.length;
+  if (decpt <= -4 || decpt > 16) {
+    const e = decpt - 1;
+    const absE = Math.abs(e);
+    return `${sign}${digits[0]}${n > 1 ? '.' + digits.slice(1) : ''}e${e < 0 ? '-' : '+'}${absE < 10 ? '0' : ''}${absE}`;
+  }
+  if (decpt <= 0) return `${sign}0.${'0'.repeat(-decpt)}${digits}`;
+  if (decpt >= n) return `${sign}${digits}${'0'.repeat(decpt - n)}.0`;
+  return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
+}
+
+// Python str.isprintable() per code point: false for categories Cc, Cf, Cs, Co, Cn, Zl, Zp, Zs
+// except the ASCII space. BMP answers are cached (0 = not yet known, 1 = printable, 2 = not).
+const NON_PRINTABLE = /^[\p{C}\p{Z}]$/u;
+const bmpPrintable = new Uint8Array(0x10000);
+
+/** Python `chr(cp).isprintable()`. */
+export function pyIsPrintable(cp: number): boolean {
+  if (cp < 0x7f) return cp >= 0x20;
+  if (cp >= 0xd800 && cp <= 0xdfff) return false; // surrogates (Cs)
+  if (cp < 0x10000) {
+    let known = bmpPrintable[cp]!;
+    if (known === 0) {
+      known = NON_PRINTABLE.test(String.fromCharCode(cp)) ? 2 : 1;
+      bmpPrintable[cp] = known;
+    }
+    return known === 1;
+  }
+  return !NON_PRINTABLE.test(String.fromCodePoint(cp));
+}
+
+function hex(cp: number, width: number): string {
+  return cp.toString(16).padStart(width, '0');
+}
+
+/** Python `repr(str)`: quote choice, backslash escapes, and \x/\u/\U for non-printable characters. */
+export function pyStrRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  const q = quote.charCodeAt(0);
+  let out = quote;
+  let plainStart = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f && c !== q && c !== BACKSLASH) continue; // printable ASCII, the common case
+    let cp = c;
+    let width = 1;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        width = 2;
+      }
+    }
+    let escaped: string | undefined;
+    if (cp === q || cp === BACKSLASH) escaped = '\\' + String.fromCharCode(cp);
+    else if (cp === 0x09) escaped = '\\t';
+    else if (cp === 0x0a) escaped = '\\n';
+    else if (cp === 0x0d) escaped = '\\r';
+    else if (cp < 0x20 || cp === 0x7f) escaped = '\\x' + hex(cp, 2);
+    else if (!pyIsPrintable(cp)) escaped = cp <= 0xff ? '\\x' + hex(cp, 2) : cp <= 0xffff ? '\\u' + hex(cp, 4) : '\\U' + hex(cp, 8);
+    if (escaped !== undefined) {
+      out += s.slice(plainStart, i) + escaped;
+      plainStart = i + width;
+    }
+    i += width - 1;
+  }
+  return out + s.slice(plainStart) + quote;
+}
+
+/** Python `obj[key]` on a JSON value, raising what Python raises (as a message) when it cannot. */
+export function pyGetItem(obj: unknown, key: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj)) {
+    return Object.hasOwn(obj, key) ? { ok: true, value: (obj as Record<string, unknown>)[key] } : { ok: false, error: `KeyError: '${key}'` };
+  }
+  if (typeof obj === 'string') return { ok: false, error: 'TypeError: string indices must be integers' };
+  if (Array.isArray(obj)) return { ok: false, error: 'TypeError: list indices must be integers or slices, not str' };
+  return { ok: false, error: `TypeError: '${jsPyTypeName(obj)}' object is not subscriptable` };
+}
+
+/** Python type name of a JSON value as the transport decoded it. */
+export function jsPyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string') return 'str';
+  if (Array.isArray(v)) return 'list';
+  return 'dict';
+}

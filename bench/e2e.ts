@@ -1,12 +1,16 @@
 // The end-to-end measurement: the real service in a child process (`node dist/src/main.js`), one
-// big POST /score over loopback HTTP, /healthz polled on its own connection while it runs, and
-// the server's peak RSS from /proc (worker threads share the process, so VmHWM covers them).
+// big POST /score over loopback HTTP, /healthz polled from a worker thread on its own connection
+// while it runs, the server's own event-loop delay from /metrics, and its peak RSS from /proc.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import { Client } from 'undici';
+import type { PollerInput, PollerOutput } from './healthzPoller.js';
 import { median } from './measure.js';
+
+export { procMemory } from './procMemory.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -17,24 +21,6 @@ export async function freePort(): Promise<number> {
       srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
-}
-
-export interface ProcMemory {
-  /** Peak resident set size since the process started (KiB). */
-  hwmKiB: number;
-  rssKiB: number;
-  threads: number;
-}
-
-/** VmHWM / VmRSS / Threads of a Linux process, or undefined when /proc is unavailable. */
-export function procMemory(pid: number): ProcMemory | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
-    return { hwmKiB: field('VmHWM'), rssKiB: field('VmRSS'), threads: field('Threads') };
-  } catch {
-    return undefined;
-  }
 }
 
 export interface Service {
@@ -113,42 +99,49 @@ export interface BatchRun {
   responseText: string;
   /** /healthz round trips measured while the batch ran (ms). */
   healthzMs: number[];
+  /** The server's worst event-loop delay during the batch, from its /metrics (ms), if exposed. */
+  serverLoopDelayMs?: number;
   /** Highest VmRSS sampled while the batch ran (KiB). */
   sampledRssKiB: number;
 }
 
+const LOOP_DELAY_MAX = /^golong_reward_event_loop_delay_seconds\{quantile="1"\}\s+(\S+)/m;
+
+/** The max event-loop delay since the previous scrape, as the service reports it (ms). */
+async function scrapeLoopDelayMs(client: Client): Promise<number | undefined> {
+  const res = await client.request({ path: '/metrics', method: 'GET' });
+  const text = await res.body.text();
+  const m = res.statusCode === 200 ? LOOP_DELAY_MAX.exec(text) : null;
+  return m ? Number(m[1]) * 1000 : undefined;
+}
+
 /**
- * POSTs `body` to /score and measures the wall time until the last response byte. Meanwhile
- * /healthz is requested on a second connection every ~10 ms (a new request as soon as the last
- * one answered, at most one in flight).
+ * POSTs `body` to /score and measures the wall time until the last response byte. Meanwhile a
+ * worker thread requests /healthz on a second connection every ~10 ms (a new request as soon as
+ * the last one answered, at most one in flight).
  */
-export async function postBatch(service: Service, body: string, pollEveryMs = 10): Promise<BatchRun> {
+export async function postBatch(service: Service, body: Buffer, pollEveryMs = 10): Promise<BatchRun> {
   const scoreClient = new Client(service.origin, { headersTimeout: 600_000, bodyTimeout: 600_000 });
-  const healthClient = new Client(service.origin);
-  const healthzMs: number[] = [];
-  let sampledRssKiB = 0;
-  let running = true;
-  const poller = (async () => {
-    while (running) {
-      const t0 = performance.now();
-      const res = await healthClient.request({ path: '/healthz', method: 'GET' });
-      await res.body.text();
-      if (running) healthzMs.push(performance.now() - t0);
-      sampledRssKiB = Math.max(sampledRssKiB, procMemory(service.pid)?.rssKiB ?? 0);
-      const wait = pollEveryMs - (performance.now() - t0);
-      if (wait > 0) await sleep(wait);
-    }
-  })();
+  const metricsClient = new Client(service.origin);
+  await scrapeLoopDelayMs(metricsClient); // resets the server's since-last-scrape window
+  const poller = new Worker(new URL('./healthzPoller.js', import.meta.url), {
+    workerData: { origin: service.origin, pid: service.pid, everyMs: pollEveryMs } satisfies PollerInput,
+  });
+  const polled = once(poller, 'message') as Promise<[PollerOutput]>;
+  const exited = once(poller, 'exit');
+  await once(poller, 'online');
   try {
     const t0 = performance.now();
     const res = await scoreClient.request({ path: '/score', method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const responseText = await res.body.text();
     const wallMs = performance.now() - t0;
-    return { status: res.statusCode, wallMs, responseText, healthzMs, sampledRssKiB };
+    poller.postMessage('stop');
+    const [{ latenciesMs, sampledRssKiB }] = await polled;
+    const serverLoopDelayMs = await scrapeLoopDelayMs(metricsClient);
+    return { status: res.statusCode, wallMs, responseText, healthzMs: latenciesMs, sampledRssKiB, ...(serverLoopDelayMs !== undefined && { serverLoopDelayMs }) };
   } finally {
-    running = false;
-    await poller;
-    await Promise.all([scoreClient.close(), healthClient.close()]);
+    poller.postMessage('stop');
+    await Promise.all([scoreClient.close(), metricsClient.close(), exited]);
   }
 }
 

@@ -1,0 +1,494 @@
+// Port of Math-Verify 0.8.0 grader.verify / sympy_expr_eq (float_rounding=6, strict=True,
+// allow_set_relation_comp=False) over our expression trees. SymPy's doit()/evalf()/simplify()
+// are replaced by exact rational evaluation where possible and by numeric evaluation (at
+// several points when free symbols remain) otherwise.
+
+import { type ScoreContext, checkDeadline } from '../types.js';
+import { type Node, type RelOp, MINUS_ONE, PCT, freeSymbols, isNumber, isSympyNumber, same, show, size } from './nodes.js';
+import { evalNode, isFiniteComplex, type Complex } from './evaluate.js';
+import { exactValue, ratEqual } from './exact.js';
+import { isExprOfOnlySymbols } from './latexParser.js';
+import { sortForSet } from './setOrder.js';
+
+/** A comparison the reference aborts with an exception (the pair then counts as unequal). */
+class CompareAbort extends Error {}
+
+const MAX_NODES = 20000;
+
+export type Answer = Node | string;
+
+/** Math-Verify verify(gold_list, target_list): any pair equal. */
+export function verifyLists(gold: Answer[], target: Answer[], ctx: ScoreContext): boolean {
+  for (const g of gold) {
+    for (const t of target) {
+      checkDeadline(ctx);
+      if (compareSingle(g, t, ctx)) return true;
+    }
+  }
+  return false;
+}
+
+function compareSingle(g: Answer, t: Answer, ctx: ScoreContext): boolean {
+  if (typeof g === 'string' && typeof t === 'string') {
+    const gs = pyStripSimple(g);
+    const ts = pyStripSimple(t);
+    return gs.length > 0 && ts.length > 0 && gs === ts;
+  }
+  if (typeof g === 'string' || typeof t === 'string') return false;
+  if (size(g, MAX_NODES + 1) > MAX_NODES || size(t, MAX_NODES + 1) > MAX_NODES) return false;
+  try {
+    return exprEq(g, t, ctx);
+  } catch (e) {
+    if (e instanceof CompareAbort || e instanceof RangeError) return false;
+    throw e;
+  }
+}
+
+import { pyStrip } from '../text.js';
+const pyStripSimple = pyStrip;
+
+// ---- relation helpers ----
+
+function isRelation(n: Node): boolean {
+  if (n.k === 'rel') return true;
+  return n.k === 'and' && n.args.length > 0 && n.args.every((a) => a.k === 'rel');
+}
+function isEquation(n: Node): boolean {
+  if (n.k === 'rel' && n.op === 'eq') return true;
+  return n.k === 'and' && n.args.length > 0 && n.args.every((a) => a.k === 'rel' && a.op === 'eq');
+}
+function isAssignment(n: Node): boolean {
+  if (n.k === 'rel' && n.op === 'eq' && isExprOfOnlySymbols(n.lhs)) return true;
+  if (n.k === 'and' && n.args.length > 0) {
+    const first = n.args[0]!;
+    return n.args.every((a) => a.k === 'rel' && a.op === 'eq') && first.k === 'rel' && isExprOfOnlySymbols(first.lhs);
+  }
+  return false;
+}
+function takeLast(n: Node): Extract<Node, { k: 'rel' }> {
+  if (n.k === 'and') return takeLast(n.args[n.args.length - 1]!);
+  return n as Extract<Node, { k: 'rel' }>;
+}
+function takeFirst(n: Node): Extract<Node, { k: 'rel' }> {
+  if (n.k === 'and') return n.args[0] as Extract<Node, { k: 'rel' }>;
+  return n as Extract<Node, { k: 'rel' }>;
+}
+
+function isSetNode(n: Node): boolean {
+  return n.k === 'fset' || n.k === 'interval' || n.k === 'setop' || n.k === 'sset';
+}
+
+function sub(a: Node, b: Node): Node {
+  return { k: 'add', args: [a, { k: 'mul', args: [MINUS_ONE, b] }] };
+}
+
+/** sympy_expr_eq(gold, pred, 6, 15, allow_set_relation_comp=False, strict=True). */
+function exprEq(gold: Node, pred: Node, ctx: ScoreContext): boolean {
+  checkDeadline(ctx);
+  const goldAssign = isAssignment(gold);
+  const predAssign = isAssignment(pred);
+  const goldEquation = isEquation(gold);
+  const predEquation = isEquation(pred);
+  if (goldAssign) gold = { k: 'rel', op: 'eq', lhs: takeFirst(gold).lhs, rhs: takeLast(gold).rhs };
+  if (predAssign) pred = { k: 'rel', op: 'eq', lhs: takeFirst(pred).lhs, rhs: takeLast(pred).rhs };
+  if (predEquation && !goldEquation) pred = takeLast(pred).rhs;
+  else if (goldAssign && !predEquation) gold = takeLast(gold).rhs;
+
+  if (isRelation(gold) && isSetNode(pred)) {
+    const asSet = relationAsSet(gold);
+    if (asSet) gold = asSet;
+  }
+
+  // sympy_str_eq: nan/zoo gold raises.
+  if (gold.k === 'const' && (gold.name === 'nan' || gold.name === 'zoo')) throw new CompareAbort('nan gold');
+  if (same(gold, pred)) return true;
+
+  if (isRelation(gold) && isRelation(pred)) return compareRelational(gold, pred, ctx);
+  if (isSetNode(gold) || gold.k === 'tuple' || isSetNode(pred) || pred.k === 'tuple') return compareSets(gold, pred, ctx);
+  if (gold.k === 'sym' || pred.k === 'sym') return compareSymbols(gold, pred);
+  if (isRelation(gold) || isRelation(pred) || gold.k === 'not' || pred.k === 'not') return false;
+  return numericOrSymbolicEq(gold, pred);
+}
+
+const INVERSE: Partial<Record<RelOp, RelOp>> = { ge: 'le', le: 'ge', gt: 'lt', lt: 'gt', eq: 'eq' };
+
+function compareRelational(gold: Node, pred: Node, ctx: ScoreContext): boolean {
+  if (gold.k === 'and' && pred.k === 'and') {
+    if (gold.args.length !== pred.args.length) throw new CompareAbort('zip strict');
+    return gold.args.every((g, i) => compareRelational(g, pred.args[i]!, ctx));
+  }
+  if (gold.k !== 'rel' || pred.k !== 'rel') return false;
+  if (gold.op === pred.op && safeEq(sub(gold.lhs, gold.rhs), sub(pred.lhs, pred.rhs), ctx)) return true;
+  const inv = INVERSE[gold.op];
+  if (inv === undefined) throw new CompareAbort('no inverse relation');
+  if (inv === pred.op && safeEq(sub(gold.lhs, gold.rhs), sub(pred.rhs, pred.lhs), ctx)) return true;
+  return solveAndCompare(gold, pred);
+}
+
+function safeEq(a: Node, b: Node, ctx: ScoreContext): boolean {
+  try {
+    return exprEq(a, b, ctx);
+  } catch (e) {
+    if (e instanceof CompareAbort) return false;
+    throw e;
+  }
+}
+
+/**
+ * Stand-in for sympy_solve_and_compare on the common case: equations (or inequalities of the
+ * same direction) whose sides differ by a constant nonzero factor have the same solutions.
+ */
+function solveAndCompare(gold: Extract<Node, { k: 'rel' }>, pred: Extract<Node, { k: 'rel' }>): boolean {
+  const f = sub(gold.lhs, gold.rhs);
+  const h = sub(pred.lhs, pred.rhs);
+  const syms = [...new Set([...freeSymbols(f), ...freeSymbols(h)])];
+  const gs = freeSymbols(f);
+  const ps = freeSymbols(h);
+  if (syms.length === 0 || gs.size !== ps.size || [...gs].some((s) => !ps.has(s))) return false;
+  let ratio: number | undefined;
+  for (const env of samplePoints(syms)) {
+    const a = evalNode(f, env);
+    const b = evalNode(h, env);
+    if (!isFiniteComplex(a) || !isFiniteComplex(b) || a.im !== 0 || b.im !== 0) return false;
+    if (Math.abs(b.re) < 1e-300) return false;
+    const r = a.re / b.re;
+    if (ratio === undefined) ratio = r;
+    else if (Math.abs(r - ratio) > 1e-9 * Math.max(1, Math.abs(ratio))) return false;
+  }
+  if (ratio === undefined || ratio === 0) return false;
+  if (gold.op === 'eq' && pred.op === 'eq') return true;
+  // Inequalities: same solution set when the factor keeps (or, for flipped ops, reverses) direction.
+  if (gold.op === pred.op) return ratio > 0;
+  return INVERSE[gold.op] === pred.op && ratio < 0;
+}
+
+function relationAsSet(n: Node): Node | undefined {
+  // 1 < x < 2 (or x > 3) over one symbol, linear with unit coefficient, as an interval.
+  const rels = n.k === 'and' ? n.args : [n];
+  let lo: Node = { k: 'const', name: '-oo' };
+  let hi: Node = { k: 'const', name: 'oo' };
+  let loOpen = true;
+  let hiOpen = true;
+  let name: string | undefined;
+  for (const r of rels) {
+    if (r.k !== 'rel' || r.op === 'eq' || r.op === 'ne') return undefined;
+    const lSym = r.lhs.k === 'sym' ? r.lhs.name : undefined;
+    const rSym = r.rhs.k === 'sym' ? r.rhs.name : undefined;
+    let sym: string;
+    let bound: Node;
+    let op: RelOp = r.op;
+    if (lSym && !rSym && freeSymbols(r.rhs).size === 0) {
+      sym = lSym;
+      bound = r.rhs;
+    } else if (rSym && !lSym && freeSymbols(r.lhs).size === 0) {
+      sym = rSym;
+      bound = r.lhs;
+      op = INVERSE[op]!;
+    } else return undefined;
+    if (name !== undefined && name !== sym) return undefined;
+    name = sym;
+    if (op === 'gt' || op === 'ge') {
+      lo = bound;
+      loOpen = op === 'gt';
+    } else {
+      hi = bound;
+      hiOpen = op === 'lt';
+    }
+  }
+  return { k: 'interval', a: lo, b: hi, lo: loOpen, ro: hiOpen };
+}
+
+// ---- sets ----
+
+function setLength(n: Node): number {
+  return n.k === 'fset' || n.k === 'tuple' ? n.args.length : -1;
+}
+
+function compareSets(gold: Node, pred: Node, ctx: ScoreContext): boolean {
+  const a: Node = isSetNode(gold) || gold.k === 'tuple' ? gold : { k: 'fset', args: [gold], unsorted: [gold] };
+  const b: Node = isSetNode(pred) || pred.k === 'tuple' ? pred : { k: 'fset', args: [pred], unsorted: [pred] };
+  if (a.k === 'interval' && b.k === 'interval') return compareInterval(a, b, ctx);
+  if (same(a, b)) return true;
+  if (isSetNode(a) && isSetNode(b) && numericSetsEqual(a, b)) return true;
+  if ((a.k === 'fset' || a.k === 'tuple') && (b.k === 'fset' || b.k === 'tuple')) return deepCompare(a, b, ctx);
+  if (a.k === 'interval' && (b.k === 'fset' || b.k === 'tuple')) {
+    if (a.lo && a.ro && setLength(b) === 2) return deepCompare({ k: 'tuple', args: [a.a, a.b] }, b, ctx);
+  }
+  if (b.k === 'interval' && (a.k === 'fset' || a.k === 'tuple')) {
+    if (b.lo && b.ro && setLength(a) === 2) return deepCompare(a, { k: 'tuple', args: [b.a, b.b] }, ctx);
+  }
+  return false;
+}
+
+function compareInterval(a: Extract<Node, { k: 'interval' }>, b: Extract<Node, { k: 'interval' }>, ctx: ScoreContext): boolean {
+  return a.lo === b.lo && a.ro === b.ro && safeEqStrict(a.a, b.a, ctx) && safeEqStrict(a.b, b.b, ctx);
+}
+
+// Exceptions inside nested comparisons propagate to the pair, as in the reference.
+function safeEqStrict(a: Node, b: Node, ctx: ScoreContext): boolean {
+  return exprEq(a, b, ctx);
+}
+
+function unwrapEq(n: Node): Node {
+  return isAssignment(n) ? takeLast(n).rhs : n;
+}
+
+function ordered(items: Node[]): Node[] {
+  const keyed = items.map((n, i) => ({ n, k: unwrapEq(n), i }));
+  const sorted = sortForSet(keyed.map((x) => x.k));
+  const used = new Set<number>();
+  return sorted.map((k) => {
+    const idx = keyed.findIndex((x, j) => !used.has(j) && x.k === k);
+    used.add(idx);
+    return keyed[idx]!.n;
+  });
+}
+
+function deepCompare(gold: Node, pred: Node, ctx: ScoreContext): boolean {
+  if (setLength(gold) !== setLength(pred)) return false;
+  let g: Node[];
+  let p: Node[];
+  if (gold.k === 'fset') {
+    g = ordered(gold.args);
+    p = ordered((pred as { args: Node[] }).args);
+  } else if (gold.k === 'tuple' && pred.k === 'fset') {
+    p = pred.unsorted;
+    g = gold.args;
+  } else {
+    g = (gold as { args: Node[] }).args;
+    p = (pred as { args: Node[] }).args;
+  }
+  if (g.length !== p.length) throw new CompareAbort('zip strict');
+  return g.every((x, i) => exprEq(x, p[i]!, ctx));
+}
+
+/** Symmetric difference is empty, for sets built from numeric points and intervals. */
+function numericSetsEqual(a: Node, b: Node): boolean {
+  const ca = canonicalSet(a);
+  const cb = canonicalSet(b);
+  if (!ca || !cb || ca.length !== cb.length) return false;
+  return ca.every((x, i) => {
+    const y = cb[i]!;
+    return x.lo === y.lo && x.hi === y.hi && x.loOpen === y.loOpen && x.hiOpen === y.hiOpen;
+  });
+}
+
+interface Piece {
+  lo: number;
+  hi: number;
+  loOpen: boolean;
+  hiOpen: boolean;
+}
+
+function num(n: Node): number | undefined {
+  if (n.k === 'const' && n.name === 'oo') return Infinity;
+  if (n.k === 'const' && n.name === '-oo') return -Infinity;
+  const v = evalNode(n);
+  return Number.isNaN(v.re) || v.im !== 0 ? undefined : v.re;
+}
+
+function canonicalSet(n: Node): Piece[] | undefined {
+  let pieces: Piece[];
+  if (n.k === 'sset') {
+    if (n.name === 'EmptySet') return [];
+    if (n.name === 'Reals') pieces = [{ lo: -Infinity, hi: Infinity, loOpen: true, hiOpen: true }];
+    else return undefined;
+  } else if (n.k === 'interval') {
+    const lo = num(n.a);
+    const hi = num(n.b);
+    if (lo === undefined || hi === undefined) return undefined;
+    pieces = [{ lo, hi, loOpen: n.lo, hiOpen: n.ro }];
+  } else if (n.k === 'fset') {
+    pieces = [];
+    for (const x of n.args) {
+      const v = num(x);
+      if (v === undefined) return undefined;
+      pieces.push({ lo: v, hi: v, loOpen: false, hiOpen: false });
+    }
+  } else if (n.k === 'setop' && n.op === 'union') {
+    pieces = [];
+    for (const x of n.args) {
+      const c = canonicalSet(x);
+      if (!c) return undefined;
+      pieces.push(...c);
+    }
+  } else return undefined;
+  // Merge overlapping/touching pieces.
+  pieces.sort((x, y) => x.lo - y.lo || Number(x.loOpen) - Number(y.loOpen));
+  const out: Piece[] = [];
+  for (const p of pieces) {
+    const last = out[out.length - 1];
+    if (last && (p.lo < last.hi || (p.lo === last.hi && !(p.loOpen && last.hiOpen)))) {
+      if (p.hi > last.hi || (p.hi === last.hi && !p.hiOpen)) {
+        last.hi = p.hi;
+        last.hiOpen = p.hiOpen;
+      }
+    } else out.push({ ...p });
+  }
+  return out;
+}
+
+// ---- symbols ----
+
+function compareSymbols(gold: Node, pred: Node): boolean {
+  const isE = (n: Node): boolean => n.k === 'const' && n.name === 'E';
+  if ((gold.k === 'sym' && gold.name.toLowerCase() === 'e' && isE(pred)) || (pred.k === 'sym' && pred.name.toLowerCase() === 'e' && isE(gold))) {
+    return true;
+  }
+  const concat = (m: Extract<Node, { k: 'mul' }>): string | undefined => {
+    let s = '';
+    for (const a of m.args) {
+      if (isE(a)) s += 'e';
+      else if (a.k === 'sym') s += a.name;
+      else return undefined;
+    }
+    return s;
+  };
+  if (gold.k === 'sym' && pred.k === 'mul') {
+    const c = concat(pred);
+    if (c !== undefined) return gold.name.toLowerCase() === c.toLowerCase();
+  }
+  if (pred.k === 'sym' && gold.k === 'mul') {
+    const c = concat(gold);
+    if (c !== undefined) return pred.name.toLowerCase() === c.toLowerCase();
+  }
+  if (gold.k === 'sym' && pred.k === 'sym') {
+    const g = gold.name.length > 1 ? gold.name.toLowerCase() : gold.name;
+    const p = pred.name.length > 1 ? pred.name.toLowerCase() : pred.name;
+    return g === p;
+  }
+  return show(gold) === show(pred);
+}
+
+// ---- numbers and expressions ----
+
+function isAtomicOrPct(n: Node, floatOnly: boolean): boolean {
+  const ok = (x: Node): boolean => (floatOnly ? x.k === 'float' : isSympyNumber(x));
+  if (ok(n)) return true;
+  return n.k === 'mul' && n.args.length === 2 && same(n.args[1]!, PCT) && n.args[1]!.k === 'rat' && ok(n.args[0]!);
+}
+
+function hasFloat(n: Node): boolean {
+  if (n.k === 'float') return true;
+  switch (n.k) {
+    case 'add':
+    case 'mul':
+    case 'fn':
+      return n.args.some(hasFloat);
+    case 'pow':
+      return hasFloat(n.base) || hasFloat(n.exp);
+    default:
+      return false;
+  }
+}
+
+function numericOrSymbolicEq(a: Node, b: Node): boolean {
+  if (isAtomicOrPct(a, false) || isAtomicOrPct(b, false)) {
+    if (isAtomicOrPct(a, true) || isAtomicOrPct(b, true)) {
+      if (roundedEqual(a, b)) return true;
+    } else if (valuesEqual(a, b, false)) return true;
+    // simplify(a - b).is_zero
+    return valuesEqual(a, b, true);
+  }
+  return valuesEqual(a, b, true);
+}
+
+/** `a.round(6) == b.round(6)` after doit(): SymPy rounds the 15-digit decimal value half-to-even. */
+function roundedEqual(a: Node, b: Node): boolean {
+  if (freeSymbols(a).size || freeSymbols(b).size) return false;
+  const ra = roundTo6(a);
+  const rb = roundTo6(b);
+  if (!ra || !rb) return false;
+  // Integer.round() stays an Integer, which SymPy >= 1.13 never equates with a Float.
+  return ra.isInt === rb.isInt && ra.value === rb.value;
+}
+
+function roundTo6(n: Node): { value: bigint; isInt: boolean } | undefined {
+  const exact = exactValue(n);
+  if (exact && !hasFloat(n)) {
+    if (exact.q === 1n) return { value: exact.p * 1000000n, isInt: true };
+    // Exact rationals: round half to even at 6 decimals.
+    const scaled = exact.p * 1000000n;
+    let q = scaled / exact.q;
+    const r = scaled - q * exact.q;
+    const twice = 2n * (r < 0n ? -r : r);
+    if (twice > exact.q || (twice === exact.q && q % 2n !== 0n)) q += scaled < 0n ? -1n : 1n;
+    return { value: q, isInt: false };
+  }
+  const v = evalNode(n);
+  if (!isFiniteComplex(v) || v.im !== 0) return undefined;
+  return { value: roundDecimalHalfEven(v.re), isInt: false };
+}
+
+function roundDecimalHalfEven(x: number): bigint {
+  // 15 significant digits, as SymPy works from the Float's decimal precision.
+  const s = x.toExponential(14);
+  const [mant, expPart] = s.split('e');
+  const exp = Number(expPart);
+  const neg = mant!.startsWith('-');
+  const digits = mant!.replace('-', '').replace('.', '');
+  // value = 0.digits * 10^(exp+1); we want round(value * 1e6).
+  const shift = exp + 1 + 6; // number of digits before the decimal point after scaling
+  let intPart: string;
+  let rest: string;
+  if (shift <= 0) {
+    intPart = '0';
+    rest = '0'.repeat(-shift) + digits;
+  } else if (shift >= digits.length) {
+    intPart = digits + '0'.repeat(shift - digits.length);
+    rest = '';
+  } else {
+    intPart = digits.slice(0, shift);
+    rest = digits.slice(shift);
+  }
+  let q = BigInt(intPart);
+  if (rest.length > 0) {
+    const first = rest[0]!;
+    const tail = rest.slice(1);
+    if (first > '5' || (first === '5' && /[1-9]/.test(tail)) || (first === '5' && !/[1-9]/.test(tail) && q % 2n === 1n)) q += 1n;
+  }
+  return neg ? -q : q;
+}
+
+const SAMPLE_VALUES = [0.5772156649, 1.3247179572, -0.7390851332, 2.2360679775, -1.6180339887];
+
+function samplePoints(syms: string[]): Map<string, number>[] {
+  const envs: Map<string, number>[] = [];
+  for (let k = 0; k < 3; k++) {
+    const env = new Map<string, number>();
+    syms.forEach((s, i) => env.set(s, SAMPLE_VALUES[(i + 2 * k) % SAMPLE_VALUES.length]! + 0.1 * i));
+    envs.push(env);
+  }
+  return envs;
+}
+
+function close(a: Complex, b: Complex, tol: number): boolean {
+  if (!isFiniteComplex(a) || !isFiniteComplex(b)) return false;
+  const scale = Math.max(1, Math.abs(a.re), Math.abs(b.re), Math.abs(a.im), Math.abs(b.im));
+  return Math.abs(a.re - b.re) <= tol * scale && Math.abs(a.im - b.im) <= tol * scale;
+}
+
+/**
+ * Value equality: exact when both sides are rational, otherwise numeric (at sample points when
+ * symbols remain). `floatAware`: with Floats present SymPy subtracts in floating point, so a
+ * difference only vanishes when the values agree to the last digits.
+ */
+function valuesEqual(a: Node, b: Node, allowSymbols: boolean): boolean {
+  const ea = hasFloat(a) ? undefined : exactValue(a);
+  const eb = hasFloat(b) ? undefined : exactValue(b);
+  if (ea && eb) return ratEqual(ea, eb);
+  const syms = [...new Set([...freeSymbols(a), ...freeSymbols(b)])];
+  if (syms.length === 0) return close(evalNode(a), evalNode(b), 1e-12);
+  if (!allowSymbols) return false;
+  let valid = 0;
+  for (const env of samplePoints(syms)) {
+    const va = evalNode(a, env);
+    const vb = evalNode(b, env);
+    if (!isFiniteComplex(va) && !isFiniteComplex(vb)) continue;
+    if (!close(va, vb, 1e-9)) return false;
+    valid++;
+  }
+  return valid >= 2;
+}
+
+export { isNumber };

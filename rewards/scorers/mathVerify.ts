@@ -1,0 +1,69 @@
+// GoLongRL math_dapo.compute_score(solution, ground_truth, is_use_math_verify=True), i.e.
+// math_verify_from_sky: Math-Verify parse() of the last 500 code points, a quick string match
+// of the extracted text against the gold strings, then verify(parse("\boxed{gold}"), parsed).
+
+import { jsPyTypeName, pyFromJs, pyStr } from '../pyjson.js';
+import { lastCodePoints, codePointLength } from '../text.js';
+import { ScoreFailure, type ScoreContext, type ScorerOutput } from '../types.js';
+import { parseAnswer, type Extraction } from '../math/extract.js';
+import { verifyLists, type Answer } from '../math/compare.js';
+import { show } from '../math/nodes.js';
+
+/** Gold strings longer than this cannot be parsed within an item budget (the regexes are superlinear). */
+const MAX_GOLD_CODE_POINTS = 10_000;
+
+export type MathVerifyRule = 'no_extraction' | 'string_match' | 'verify_equal' | 'verify_unequal';
+
+function answers(e: Extraction): Answer[] {
+  // parse() returns [value, first fallback string] (each only when present).
+  const out: Answer[] = [];
+  if (e.value !== null) out.push(e.value);
+  if (e.str) out.push(e.str);
+  return out;
+}
+
+/**
+ * The reference's `ground_truth = [gt] if isinstance(gt, str) else gt`, then
+ * `parsed[1] in ground_truth` and `for gt in ground_truth`: the candidate gold strings with
+ * Python semantics (dict -> keys, list -> str() of each element); `in` on anything else raises.
+ */
+function goldCandidates(gold: unknown, extracted: string): { members: boolean; items: string[] } {
+  if (typeof gold === 'string') return { members: gold === extracted, items: [gold] };
+  if (Array.isArray(gold)) {
+    return { members: gold.some((g) => typeof g === 'string' && g === extracted), items: gold.map((g) => pyStr(pyFromJs(g))) };
+  }
+  if (gold !== null && typeof gold === 'object') {
+    const keys = Object.keys(gold);
+    return { members: keys.includes(extracted), items: keys };
+  }
+  throw new ScoreFailure(
+    'bad_ground_truth',
+    `ground truth is ${jsPyTypeName(gold)}; the reference raises TypeError: argument of type '${jsPyTypeName(gold)}' is not iterable`,
+  );
+}
+
+export function mathVerifyScore(response: string, gold: unknown, ctx: ScoreContext): ScorerOutput {
+  const parsed = parseAnswer(lastCodePoints(response, 500), ctx);
+  const details = (rule: MathVerifyRule, extra: Record<string, unknown> = {}): Record<string, unknown> | undefined =>
+    ctx.details
+      ? { rule, extracted: parsed.str, extracted_value: parsed.value ? show(parsed.value) : null, ...extra }
+      : undefined;
+  if (parsed.value === null || !parsed.str) return withDetails(0, details('no_extraction'));
+  const { members, items } = goldCandidates(gold, parsed.str);
+  if (members) return withDetails(1, details('string_match'));
+  const target = answers(parsed);
+  const goldParses: Record<string, unknown>[] = [];
+  for (const g of items) {
+    if (codePointLength(g) > MAX_GOLD_CODE_POINTS) {
+      throw new ScoreFailure('timeout', `ground truth of ${codePointLength(g)} code points is too long to parse within the item budget`);
+    }
+    const goldParsed = parseAnswer(`\\boxed{${g}}`, ctx);
+    if (ctx.details) goldParses.push({ gold: g, parsed: goldParsed.str, parsed_value: goldParsed.value ? show(goldParsed.value) : null });
+    if (verifyLists(answers(goldParsed), target, ctx)) return withDetails(1, details('verify_equal', { gold_parse: goldParses }));
+  }
+  return withDetails(0, details('verify_unequal', { gold_parse: goldParses }));
+}
+
+function withDetails(score: number, details: Record<string, unknown> | undefined): ScorerOutput {
+  return details ? { score, details } : { score };
+}

@@ -1,0 +1,115 @@
+// Request and response schemas of POST /openrlhf/reward, OpenRLHF's `--remote_rm_url` protocol.
+// OpenRLHF posts `{query, prompts, labels}` (parallel lists; the newer single-turn executor sends
+// one sample per request, the older experience maker one shard of the batch) and reads `rewards`,
+// `scores` and `extra_logs` from the reply. The envelope is validated with zod (plain-sentence
+// 400s); labels stay `unknown` here because a bad label is that sample's error, not the batch's.
+import { z } from 'zod';
+import { describeIssues } from './advantages.js';
+
+const expected = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
+
+export function openrlhfBodySchema(maxItems: number) {
+  const list = <T extends z.ZodType>(element: T, what: string) =>
+    z
+      .array(element, { error: expected(what) })
+      .max(maxItems, { error: (issue) => `must have at most ${maxItems} entries, not ${(issue.input as unknown[]).length}` });
+  return z
+    .looseObject(
+      {
+        query: list(z.string({ error: expected('a string') }), 'an array of strings').describe('Prompt + response texts, as OpenRLHF decodes them.'),
+        prompts: list(z.string({ error: expected('a string') }), 'an array of strings').describe('The prompt of each query.'),
+        labels: list(z.unknown(), 'an array (one label per query)').describe(
+          'Each a JSON string (or object) {data_source, ground_truth, extra_info} (verl row) or {task, reference, options} (native); ' +
+            'with `?task=NAME`, plain strings are that task\'s reference.',
+        ),
+      },
+      { error: expected('a JSON object {query, prompts, labels}') },
+    )
+    .superRefine((body, ctx) => {
+      for (const field of ['prompts', 'labels'] as const) {
+        if (body[field].length !== body.query.length) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `must have one entry per query (${body.query.length}), not ${body[field].length}`,
+          });
+        }
+      }
+    });
+}
+
+export type OpenrlhfBody = z.infer<ReturnType<typeof openrlhfBodySchema>>;
+
+const ON_ERROR = /^(fail|[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)$/;
+
+export const openrlhfQuerySchema = z.strictObject(
+  {
+    on_error: z
+      .string()
+      .regex(ON_ERROR, { error: 'must be a number (the reward given to samples that cannot be scored) or "fail"' })
+      .refine((v) => v === 'fail' || Number.isFinite(Number(v)), { error: 'must be a finite number or "fail"' })
+      .optional()
+      .describe(
+        'What a sample that cannot be scored (bad label, unknown task, timeout…) gets: a number (default 0), reported in ' +
+          '`extra_logs.golong_item_error` and `results`; or `fail` to answer 422 naming the samples instead.',
+      ),
+    task: z.string().min(1, { error: 'must not be empty' }).optional().describe('Native task for labels that are plain strings (not JSON objects), e.g. `math_verify`.'),
+    strip_eos: z
+      .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+      .optional()
+      .describe(
+        'Remove end-of-sequence markers (`<|im_end|>`, `<|endoftext|>`, `</s>`, …) trailing the response, as verl does by decoding with ' +
+          'skip_special_tokens (default true).',
+      ),
+  },
+  { error: 'must be query parameters' },
+);
+
+export type OpenrlhfQuery = z.infer<typeof openrlhfQuerySchema>;
+
+const BODY_FIELDS = ['query', 'prompts', 'labels'];
+const QUERY_FIELDS = Object.keys(openrlhfQuerySchema.shape);
+
+export const describeOpenrlhfBodyIssues = (issues: readonly z.core.$ZodIssue[]): string =>
+  describeIssues(issues, (path) => (path.length === 0 ? BODY_FIELDS : undefined));
+
+export const describeOpenrlhfQueryIssues = (issues: readonly z.core.$ZodIssue[]): string =>
+  describeIssues(issues, (path) => (path.length === 0 ? QUERY_FIELDS : undefined), 'query string');
+
+/** extra_logs keys: fixed, one number per sample (OpenRLHF concatenates them across shards by key). */
+export const EXTRA_LOG_KEYS = ['golong_item_error', 'golong_prompt_not_prefix'] as const;
+
+const perSample = (what: string) => z.array(z.number()).describe(what);
+
+export const openrlhfResponseSchema = z.object({
+  rewards: perSample('One reward per query, in order: the score in [0, 1], or the on_error value for a sample that could not be scored.'),
+  scores: perSample('Same as rewards (OpenRLHF uses it for dynamic filtering).'),
+  extra_logs: z
+    .object({
+      golong_item_error: perSample('1 where the sample could not be scored (its reward is the on_error value), else 0.'),
+      golong_prompt_not_prefix: perSample('1 where the query did not start with its prompt (see the route description), else 0.'),
+    })
+    .describe('Per-sample numbers OpenRLHF logs (e.g. to wandb); always the same keys.'),
+  results: z
+    .array(
+      z.object({
+        id: z.number().int().describe('Index of the sample.'),
+        score: z.number().nullable(),
+        reward_type: z.string().optional(),
+        scorer: z.string().optional(),
+        warnings: z.array(z.string()).optional(),
+        error: z.object({ code: z.string(), message: z.string() }).optional(),
+      }),
+    )
+    .describe('Per-sample results as POST /score gives them (OpenRLHF ignores this field): why a sample scored what it did, or its error.'),
+  semantics: z.string(),
+});
+
+export type OpenrlhfResponse = z.infer<typeof openrlhfResponseSchema>;
+
+const toJsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') =>
+  z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+
+export const openrlhfBodyJsonSchema = (maxItems: number) => toJsonSchema(openrlhfBodySchema(maxItems));
+export const openrlhfQueryJsonSchema = toJsonSchema(openrlhfQuerySchema);
+export const openrlhfResponseJsonSchema = toJsonSchema(openrlhfResponseSchema, 'output');

@@ -450,6 +450,21 @@ function roundDecimalHalfEven(x: number): bigint {
   return neg ? -q : q;
 }
 
+function isRationalTree(n: Node): boolean {
+  switch (n.k) {
+    case 'int':
+    case 'rat':
+      return true;
+    case 'add':
+    case 'mul':
+      return n.args.every(isRationalTree);
+    case 'pow':
+      return isRationalTree(n.base) && (n.exp.k === 'int' || (n.exp.k === 'mul' || n.exp.k === 'add' || n.exp.k === 'pow') && isRationalTree(n.exp));
+    default:
+      return false;
+  }
+}
+
 const SAMPLE_VALUES = [0.5772156649, 1.3247179572, -0.7390851332, 2.2360679775, -1.6180339887];
 
 function samplePoints(syms: string[]): Map<string, number>[] {
@@ -477,6 +492,9 @@ function valuesEqual(a: Node, b: Node, allowSymbols: boolean): boolean {
   const ea = hasFloat(a) ? undefined : exactValue(a);
   const eb = hasFloat(b) ? undefined : exactValue(b);
   if (ea && eb) return ratEqual(ea, eb);
+  // A rational expression too large to evaluate exactly (2^{-100000}) must not be judged by
+  // doubles that underflow or overflow.
+  if ((!ea && isRationalTree(a)) || (!eb && isRationalTree(b))) return false;
   const syms = [...new Set([...freeSymbols(a), ...freeSymbols(b)])];
   if (syms.length === 0) return close(evalNode(a), evalNode(b), 1e-12);
   if (!allowSymbols) return false;

@@ -14,12 +14,44 @@ import { makeFiniteSet } from './latexParser.js';
 
 type Kind = 'latex' | 'expr';
 interface Pattern {
+  /** The reference's regex, compiled sticky: it is only tried where `starts` allows a match to begin. */
   re: RegExp;
   priority: number;
   kind: Kind;
-  /** Cheap necessary condition on the text, to skip hopeless regexes. */
-  need?: RegExp;
+  /**
+   * Zero-width regex matching every position where `re` could start (a necessary condition on
+   * the first characters). Scanning with it and trying `re` only there is equivalent to
+   * Python's finditer, and much cheaper than letting the large alternations run everywhere.
+   */
+  starts: RegExp;
+  /** Cheap necessary condition on the whole text (lower-cased copy supplied). */
+  need?: (text: string, lower: string) => boolean;
+  /** Named LaTeX groups in definition order: [first_latex*, next1_latex*, ..., next5_latex*]. */
+  latexGroups: string[][];
 }
+
+function pattern(source: string, priority: number, kind: Kind, startsSource: string, need?: Pattern['need']): Pattern {
+  const names = [...source.matchAll(/\(\?<([A-Za-z0-9_]+)>/g)].map((m) => m[1]!);
+  const latexGroups = ['first_latex', 'next1_latex', 'next2_latex', 'next3_latex', 'next4_latex', 'next5_latex'].map((pre) =>
+    names.filter((n) => n.startsWith(pre)),
+  );
+  return { re: new RegExp(source, 'uy'), priority, kind, starts: new RegExp(startsSource, 'gu'), need, latexGroups };
+}
+
+// Characters Python's IGNORECASE folds onto ASCII letters of "final answer"; when present,
+// the lower-cased substring test is not a safe prefilter.
+const EXOTIC_FOLDS = /[\u017f\u212a\u0130\u0131]/u;
+const containsWord =
+  (word: string) =>
+  (text: string, lower: string): boolean =>
+    lower.includes(word) || EXOTIC_FOLDS.test(text);
+const hasFinalAnswer = containsWord('final answer');
+const hasAnswer = containsWord('answer');
+const hasBoxed = (text: string): boolean => text.includes('\\boxed{');
+const hasHope = (text: string, lower: string): boolean => text.includes('I hope') && hasFinalAnswer(text, lower);
+
+const FINAL_ANSWER_START = `(?=${ci('final answer')})`;
+const ANSWER_START = `(?=${ci('answer')})`;
 
 // ---- LaTeX patterns (lazy_latex_regex) ----
 
@@ -64,22 +96,19 @@ function latexPatterns(): Pattern[] {
   for (let i = 1; i <= 5; i++) next += `(?:${S}*(?:,?and|,?or|,)${S}*${latexEnvPattern(`next${i}_`, false)})?`;
   const L = `(?:${first}${next})`;
   const answer = ci('answer');
-  const hope = /I hope/u;
-  const answerNeed = new RegExp(answer, 'u');
   const out: Pattern[] = [
-    { re: new RegExp(`${ci('final answer is')}:?${S}*${L}\\.?${S}?I hope`, 'gu'), priority: 0, kind: 'latex', need: hope },
-    { re: new RegExp(`${ci('final answer')}${ANY}{0,100}?${S}+is:?${S}*${L}`, 'gu'), priority: 50, kind: 'latex', need: answerNeed },
-    { re: new RegExp(`${answer}:${ANY}{0,50}?${L}`, 'gu'), priority: 100, kind: 'latex', need: answerNeed },
-    { re: new RegExp(`${answer}${ANY}{0,50}?${L}`, 'gu'), priority: 200, kind: 'latex', need: answerNeed },
-    { re: new RegExp(L, 'gu'), priority: 300, kind: 'latex' },
+    pattern(`${ci('final answer is')}:?${S}*${L}\\.?${S}?I hope`, 0, 'latex', FINAL_ANSWER_START, hasHope),
+    pattern(`${ci('final answer')}${ANY}{0,100}?${S}+is:?${S}*${L}`, 50, 'latex', FINAL_ANSWER_START, hasFinalAnswer),
+    pattern(`${answer}:${ANY}{0,50}?${L}`, 100, 'latex', ANSWER_START, hasAnswer),
+    pattern(`${answer}${ANY}{0,50}?${L}`, 200, 'latex', ANSWER_START, hasAnswer),
+    pattern(L, 300, 'latex', `(?=[$\\\\-]|${S}\\[)`),
   ];
   let boxedNext = '';
   for (let i = 1; i <= 5; i++) {
     boxedNext += `${S}*(?:${S}*(?:,?and|,?or|,)${S}*${latexEnvPattern(`next${i}_`, true)})?`;
   }
-  const boxedNeed = /\\boxed\{/u;
-  out.push({ re: new RegExp(`${latexEnvPattern('first_', true)}${boxedNext}`, 'gu'), priority: 50, kind: 'latex', need: boxedNeed });
-  out.push({ re: new RegExp(`(?<first_latexBoxed>\\\\boxed\\{${ANY}+\\})`, 'gu'), priority: 50, kind: 'latex', need: boxedNeed });
+  out.push(pattern(`${latexEnvPattern('first_', true)}${boxedNext}`, 50, 'latex', `(?=[$\\\\]|${S}\\[)`, hasBoxed));
+  out.push(pattern(`(?<first_latexBoxed>\\\\boxed\\{${ANY}+\\})`, 50, 'latex', '(?=\\\\boxed\\{)', hasBoxed));
   return out;
 }
 
@@ -103,14 +132,14 @@ function exprPatterns(): Pattern[] {
   const numberWithAnchors = `(?:${prefix}${currency}?${number})`;
   const eon = `(?:${exprWithAnchors}|${numberWithAnchors})`;
   const answer = ci('answer');
-  const answerNeed = new RegExp(answer, 'u');
+  const anchorStart = `(?:^|(?=[${PY_S_BODY}=]))`;
   return [
-    { re: new RegExp(`${ci('final answer is')}:?${S}*${eon}\\.?${S}?I hope`, 'gu'), priority: 0, kind: 'expr', need: /I hope/u },
-    { re: new RegExp(`${ci('final answer')}${DOT}{0,100}?${S}+is:?${eon}`, 'gu'), priority: 50, kind: 'expr', need: answerNeed },
-    { re: new RegExp(`${answer}:(?:${DOT}{0,100}=${S}*|${DOT}{0,50}?)${eon}(?!${S}*=)`, 'gu'), priority: 100, kind: 'expr', need: answerNeed },
-    { re: new RegExp(`${answer}(?:${DOT}{0,100}=${S}*|${DOT}{0,50}?)${eon}(?!${S}*=)`, 'gu'), priority: 200, kind: 'expr', need: answerNeed },
-    { re: new RegExp(exprWithAnchors, 'gu'), priority: 300, kind: 'expr' },
-    { re: new RegExp(numberWithAnchors, 'gu'), priority: 300, kind: 'expr' },
+    pattern(`${ci('final answer is')}:?${S}*${eon}\\.?${S}?I hope`, 0, 'expr', FINAL_ANSWER_START, hasHope),
+    pattern(`${ci('final answer')}${DOT}{0,100}?${S}+is:?${eon}`, 50, 'expr', FINAL_ANSWER_START, hasFinalAnswer),
+    pattern(`${answer}:(?:${DOT}{0,100}=${S}*|${DOT}{0,50}?)${eon}(?!${S}*=)`, 100, 'expr', ANSWER_START, hasAnswer),
+    pattern(`${answer}(?:${DOT}{0,100}=${S}*|${DOT}{0,50}?)${eon}(?!${S}*=)`, 200, 'expr', ANSWER_START, hasAnswer),
+    pattern(exprWithAnchors, 300, 'expr', anchorStart),
+    pattern(numberWithAnchors, 300, 'expr', anchorStart),
   ];
 }
 
@@ -118,6 +147,9 @@ function exprPatterns(): Pattern[] {
 const ALL: Pattern[] = [...latexPatterns(), ...exprPatterns()];
 const PRIORITIES = [...new Set(ALL.map((p) => p.priority))].sort((a, b) => a - b);
 const BY_PRIORITY = PRIORITIES.map((pr) => ALL.filter((p) => p.priority === pr));
+
+/** For profiling. */
+export const PATTERNS_FOR_TESTS: readonly Pattern[] = ALL;
 
 export interface Extraction {
   /** The converted expression, or null when nothing converted. */
@@ -130,6 +162,7 @@ export interface Extraction {
 
 interface Candidate {
   m: RegExpExecArray;
+  p: Pattern;
   start: number;
   end: number;
   kind: Kind;
@@ -142,22 +175,20 @@ interface Candidate {
  */
 export function parseAnswer(text: string, ctx: ScoreContext): Extraction {
   const fallbacks: string[] = [];
+  const lower = text.toLowerCase();
   for (const group of BY_PRIORITY) {
     checkDeadline(ctx);
     const cands: Candidate[] = [];
     let order = 0;
     for (const p of group) {
-      if (p.need && !p.need.test(text)) continue;
-      p.re.lastIndex = 0;
-      for (const m of text.matchAll(p.re)) {
-        cands.push({ m, start: m.index, end: m.index + m[0].length, kind: p.kind, order: order++ });
-      }
+      if (p.need && !p.need(text, lower)) continue;
+      for (const m of findAll(p, text)) cands.push({ m, p, start: m.index, end: m.index + m[0].length, kind: p.kind, order: order++ });
     }
     if (cands.length === 0) continue;
     cands.sort((a, b) => b.end - a.end || a.start - b.start || a.order - b.order);
     for (const c of cands) {
       checkDeadline(ctx);
-      const [value, str] = c.kind === 'latex' ? extractLatex(c.m) : extractExpr(c.m);
+      const [value, str] = c.kind === 'latex' ? extractLatex(c.m, c.p) : extractExpr(c.m);
       if (str) fallbacks.push(str);
       if (value !== null) return { value, str: fallbacks[0] ?? null, via: c.kind };
     }
@@ -165,7 +196,39 @@ export function parseAnswer(text: string, ctx: ScoreContext): Extraction {
   return { value: null, str: fallbacks[0] ?? null };
 }
 
+/** Python finditer: non-overlapping matches left to right, tried only at possible starts. */
+export function findAll(p: Pattern, text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  let pos = 0;
+  while (pos <= text.length) {
+    p.starts.lastIndex = pos;
+    const s = p.starts.exec(text);
+    if (!s) break;
+    p.re.lastIndex = s.index;
+    const m = p.re.exec(text);
+    if (m) {
+      out.push(m);
+      pos = m.index + Math.max(1, m[0].length);
+    } else pos = s.index + 1;
+  }
+  return out;
+}
+
+// Like the reference's lru_cache on parse_latex_cached: repeated strings (the same gold for
+// every rollout of a prompt) are converted once per worker. Trees are never mutated.
+const LATEX_CACHE = new Map<string, Node | null>();
+const LATEX_CACHE_SIZE = 2000;
+
 function convertLatex(normalized: string): Node | null {
+  const hit = LATEX_CACHE.get(normalized);
+  if (hit !== undefined) return hit;
+  const tree = convertLatexUncached(normalized);
+  if (LATEX_CACHE.size >= LATEX_CACHE_SIZE) LATEX_CACHE.delete(LATEX_CACHE.keys().next().value!);
+  LATEX_CACHE.set(normalized, tree);
+  return tree;
+}
+
+function convertLatexUncached(normalized: string): Node | null {
   try {
     return latexToTree(normalized);
   } catch (e) {
@@ -190,18 +253,17 @@ function lastEquation(latex: string): string {
   return latex;
 }
 
-function extractLatex(m: RegExpExecArray): [Node | null, string] {
+function extractLatex(m: RegExpExecArray, p: Pattern): [Node | null, string] {
   const groups = m.groups ?? {};
   const found: { val: string; name: string }[] = [];
-  const firstOf = (prefix: string): { val: string; name: string } | undefined => {
-    for (const [name, val] of Object.entries(groups)) if (name.startsWith(prefix) && val) return { val, name };
-    return undefined;
-  };
-  const first = firstOf('first_latex');
-  if (first) found.push(first);
-  for (let i = 1; i <= 5; i++) {
-    const g = firstOf(`next${i}_latex`);
-    if (g) found.push(g);
+  for (const names of p.latexGroups) {
+    for (const name of names) {
+      const val = groups[name];
+      if (val) {
+        found.push({ val, name });
+        break;
+      }
+    }
   }
   const exprs: (Node | null)[] = [];
   const strs: string[] = [];

@@ -1023,8 +1023,14 @@ function asciiDigitsSimple(s: string): string {
   });
 }
 
+const PLAIN_INT = /^-?[0-9]+$/;
+const PLAIN_DECIMAL = /^-?[0-9]*\.[0-9]+$/;
+
 /** latex2sympy(latex, normalization_config=None): parse a normalized LaTeX string. */
 export function latexToTree(latex: string): Node {
+  // Fast paths with the grammar's result: NUMBER (leading zeros dropped), optionally negated.
+  if (PLAIN_INT.test(latex)) return { k: 'int', v: BigInt(latex) };
+  if (PLAIN_DECIMAL.test(latex)) return { k: 'float', v: Number(latex) };
   const toks = lex(latex);
   const parser = new Parser(toks, (text) => latexToTree(text));
   return parser.parseMath(latex);

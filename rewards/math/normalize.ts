@@ -186,8 +186,12 @@ function fixASlashB(text: string): string {
   return '\\frac{' + m[1] + '}{' + m[2] + '}';
 }
 
+const PLAIN_NUMBER = /^-?[0-9]+(?:\.[0-9]+)?$/;
+
 export function normalizeLatex(text: string, boxed: BoxedMode): string {
   text = extractBoxedContent(text, boxed);
+  // Fast path: no normalisation step changes a plain decimal number except the "0.5" nit.
+  if (PLAIN_NUMBER.test(text)) return text === '0.5' ? '\\frac{1}{2}' : text;
 
   // basic_latex
   text = text.split('\\mathrm{T}').join('T');

@@ -12,6 +12,19 @@ import { show } from '../math/nodes.js';
 /** Gold strings longer than this cannot be parsed within an item budget (the regexes are superlinear). */
 const MAX_GOLD_CODE_POINTS = 10_000;
 
+// Parsed gold answers per worker: a batch scores many rollouts against the same gold.
+const GOLD_CACHE = new Map<string, Extraction>();
+const GOLD_CACHE_SIZE = 2000;
+
+function parseGold(gold: string, ctx: ScoreContext): Extraction {
+  const hit = GOLD_CACHE.get(gold);
+  if (hit) return hit;
+  const parsed = parseAnswer(`\\boxed{${gold}}`, ctx);
+  if (GOLD_CACHE.size >= GOLD_CACHE_SIZE) GOLD_CACHE.delete(GOLD_CACHE.keys().next().value!);
+  GOLD_CACHE.set(gold, parsed);
+  return parsed;
+}
+
 export type MathVerifyRule = 'no_extraction' | 'string_match' | 'verify_equal' | 'verify_unequal';
 
 function answers(e: Extraction): Answer[] {
@@ -57,7 +70,7 @@ export function mathVerifyScore(response: string, gold: unknown, ctx: ScoreConte
     if (codePointLength(g) > MAX_GOLD_CODE_POINTS) {
       throw new ScoreFailure('timeout', `ground truth of ${codePointLength(g)} code points is too long to parse within the item budget`);
     }
-    const goldParsed = parseAnswer(`\\boxed{${g}}`, ctx);
+    const goldParsed = parseGold(g, ctx);
     if (ctx.details) goldParses.push({ gold: g, parsed: goldParsed.str, parsed_value: goldParsed.value ? show(goldParsed.value) : null });
     if (verifyLists(answers(goldParsed), target, ctx)) return withDetails(1, details('verify_equal', { gold_parse: goldParses }));
   }

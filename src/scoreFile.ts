@@ -1,9 +1,14 @@
-// Offline scoring of a JSONL file (verl rows or native items), one result line per input line, in
-// input order. A malformed line becomes an error result for that line, never a crash.
-import { createReadStream } from 'node:fs';
+// Offline scoring of a file of items: JSONL (verl rows or native items, one per line) or a verl
+// parquet dataset plus responses. One result per item, in input order. A malformed line becomes
+// an error result for that line, never a crash. Scoring runs in this thread, or with `workers`
+// on the service's worker pool (same per-item watchdog and crash isolation), still in order.
+import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { scoreItem, type ItemResult, type ScoreItemOptions } from '../rewards/index.js';
+import { DEFAULT_ITEM_TIMEOUT_MS, scoreItem, type ItemResult, type ScoreItemOptions } from '../rewards/index.js';
+import { pack } from './batchParse.js';
+import { InputError, openVerlParquet, type VerlParquetOptions } from './parquet.js';
+import type { ScoringPool } from './pool.js';
 
 /** Parses one JSONL line into an item, or an error result that names the line. */
 export function parseLine(line: string, index: number, lineNumber = index + 1): { item: unknown } | { error: ItemResult } {
@@ -15,12 +20,14 @@ export function parseLine(line: string, index: number, lineNumber = index + 1): 
   }
 }
 
-/** Scores one parsed line; items without an id get their 0-based position as id. */
+/** Items without an id get their 0-based position as id. */
+const withIndexId = (result: ItemResult, index: number): ItemResult => (result.id === undefined ? { id: index, ...result } : result);
+
+/** Scores one parsed line. */
 export function scoreLine(line: string, index: number, options: ScoreItemOptions, lineNumber = index + 1): ItemResult {
   const parsed = parseLine(line, index, lineNumber);
   if ('error' in parsed) return parsed.error;
-  const result = scoreItem(parsed.item, options);
-  return result.id === undefined ? { id: index, ...result } : result;
+  return withIndexId(scoreItem(parsed.item, options), index);
 }
 
 export interface InputLine {
@@ -29,6 +36,8 @@ export interface InputLine {
   index: number;
   /** 1-based line number in the file, for messages. */
   lineNumber: number;
+  /** UTF-8 bytes read so far, this line included (for progress). */
+  bytesRead: number;
 }
 
 /** Yields the non-blank lines of a file (or stdin for "-"). */
@@ -37,9 +46,106 @@ export async function* readItems(path: string, stdin: Readable = process.stdin):
   const lines = createInterface({ input, crlfDelay: Infinity });
   let index = 0;
   let lineNumber = 0;
+  let bytesRead = 0;
   for await (const line of lines) {
     lineNumber++;
+    bytesRead += Buffer.byteLength(line, 'utf8') + 1;
     if (line.trim() === '') continue;
-    yield { line, index: index++, lineNumber };
+    yield { line, index: index++, lineNumber, bytesRead };
   }
+}
+
+/** One input item, ready to score. */
+export interface InputRecord {
+  index: number;
+  /** The parsed item (absent when the line was malformed). */
+  item?: unknown;
+  /** The item's JSON text, when it is already at hand (a JSONL line). */
+  text?: string;
+  /** A result decided without scoring (malformed line). */
+  early?: ItemResult;
+  /** Progress in the input's own unit (bytes of a JSONL file, rows of a parquet file). */
+  position: number;
+}
+
+export interface InputSource {
+  /** Total in the unit of `position`, when known. */
+  total?: number;
+  records: AsyncGenerator<InputRecord>;
+}
+
+export interface SourceOptions extends VerlParquetOptions {
+  stdin?: Readable;
+}
+
+/** The items of a JSONL file (or stdin for "-"), or of a verl .parquet dataset. */
+export async function openSource(path: string, options: SourceOptions = {}): Promise<InputSource> {
+  if (/\.parquet$/i.test(path)) {
+    const { rows, items } = await openVerlParquet(path, options);
+    async function* records(): AsyncGenerator<InputRecord> {
+      let index = 0;
+      for await (const { item, row } of items) yield { index: index++, item, position: row + 1 };
+    }
+    return { total: rows, records: records() };
+  }
+  if (options.responsesFile || options.responseColumn) {
+    throw new InputError('--responses and --response-column apply to .parquet datasets; JSONL items carry their own solution_str / response');
+  }
+  async function* records(): AsyncGenerator<InputRecord> {
+    for await (const { line, index, lineNumber, bytesRead } of readItems(path, options.stdin)) {
+      const parsed = parseLine(line, index, lineNumber);
+      yield 'error' in parsed ? { index, early: parsed.error, position: bytesRead } : { index, item: parsed.item, text: line, position: bytesRead };
+    }
+  }
+  return { total: path === '-' ? undefined : statSync(path).size, records: records() };
+}
+
+export interface Scored {
+  record: InputRecord;
+  result: ItemResult;
+}
+
+/** Scores records one by one in this thread. */
+export async function* scoreInProcess(records: AsyncIterable<InputRecord>, options: ScoreItemOptions): AsyncGenerator<Scored> {
+  for await (const record of records) {
+    const result = record.early ?? withIndexId(scoreItem(record.item, options), record.index);
+    yield { record, result };
+  }
+}
+
+export interface PoolScoreOptions {
+  details: boolean;
+  timeoutMs?: number;
+  /** Records per batch handed to the pool; two batches are in flight so reading overlaps scoring. */
+  batchSize: number;
+}
+
+/** Scores records on a worker pool, batch by batch, yielding results in input order. */
+export async function* scoreOnPool(records: AsyncIterable<InputRecord>, pool: ScoringPool, options: PoolScoreOptions): AsyncGenerator<Scored> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS;
+  const run = async (batch: InputRecord[]): Promise<Scored[]> => {
+    const indices: number[] = [];
+    const texts = batch.map((r, k) => {
+      if (r.early) return '';
+      indices.push(k);
+      return r.text ?? JSON.stringify(r.item);
+    });
+    const scored = indices.length > 0 ? await pool.scoreBatch(pack(texts), indices, { details: options.details, timeoutMs }) : [];
+    const results: ItemResult[] = batch.map((r) => r.early!);
+    indices.forEach((k, j) => (results[k] = withIndexId(scored[j]!, batch[k]!.index)));
+    return batch.map((record, k) => ({ record, result: results[k]! }));
+  };
+  let inFlight: Promise<Scored[]> | undefined;
+  let batch: InputRecord[] = [];
+  for await (const record of records) {
+    batch.push(record);
+    if (batch.length < options.batchSize) continue;
+    const next = run(batch);
+    batch = [];
+    if (inFlight) yield* await inFlight;
+    inFlight = next;
+  }
+  const last = batch.length > 0 ? run(batch) : undefined;
+  if (inFlight) yield* await inFlight;
+  if (last) yield* await last;
 }

@@ -1,0 +1,151 @@
+// What `golong-reward score` tells a researcher about a scored file: per reward type the count,
+// mean, share of exact 0 and exact 1, a score histogram and the worst-scoring examples; and the
+// items that could not be scored, by error code. Bounded memory: counts, bins and a few examples.
+import type { ItemResult } from '../rewards/index.js';
+
+export const HISTOGRAM_BINS = 20;
+/** Characters of a response kept for an example. */
+const SNIPPET_CHARS = 600;
+
+export interface Example {
+  id: string | number;
+  score: number | null;
+  /** Where the item came from: data_source (verl row) or task (native item). */
+  source?: string;
+  response: string;
+  /** Characters the response had before it was cut to a snippet. */
+  responseChars: number;
+  error?: { code: string; message: string };
+  /** Input order, to break ties. */
+  index: number;
+}
+
+export interface RewardTypeStats {
+  rewardType: string;
+  count: number;
+  sum: number;
+  zeros: number;
+  ones: number;
+  min: number;
+  max: number;
+  /** Scores in [k/20, (k+1)/20); 1.0 falls in the last bin. */
+  bins: number[];
+  /** Lowest scores first (ties: input order). */
+  worst: Example[];
+}
+
+export interface SummaryData {
+  items: number;
+  scored: number;
+  errors: number;
+  byRewardType: RewardTypeStats[];
+  errorsByCode: Record<string, number>;
+  /** The first items that could not be scored. */
+  errorExamples: Example[];
+}
+
+export interface ItemContext {
+  source?: string;
+  response?: string;
+}
+
+/** The data_source or task and the response text of an item, for examples. */
+export function itemContext(item: unknown): ItemContext {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return {};
+  const r = item as Record<string, unknown>;
+  const source = typeof r.data_source === 'string' ? r.data_source : typeof r.task === 'string' ? r.task : undefined;
+  const response = typeof r.solution_str === 'string' ? r.solution_str : typeof r.response === 'string' ? r.response : undefined;
+  return { source, response };
+}
+
+function snippet(text: string): string {
+  return text.length <= SNIPPET_CHARS ? text : text.slice(0, SNIPPET_CHARS / 2) + ' … ' + text.slice(-SNIPPET_CHARS / 2);
+}
+
+export class ScoreSummary {
+  private readonly types = new Map<string, RewardTypeStats>();
+  private readonly errorCounts = new Map<string, number>();
+  private readonly errorExamples: Example[] = [];
+  private items = 0;
+
+  constructor(
+    /** Worst examples kept per reward type. */
+    private readonly worstPerType = 10,
+    private readonly errorExampleLimit = 20,
+  ) {}
+
+  add(result: ItemResult, index: number, context: ItemContext = {}): void {
+    this.items++;
+    const example = (): Example => ({
+      id: result.id ?? index,
+      score: result.score,
+      source: context.source,
+      response: snippet(context.response ?? ''),
+      responseChars: context.response?.length ?? 0,
+      ...(result.error && { error: result.error }),
+      index,
+    });
+    if (result.score === null) {
+      const code = result.error?.code ?? 'unknown';
+      this.errorCounts.set(code, (this.errorCounts.get(code) ?? 0) + 1);
+      if (this.errorExamples.length < this.errorExampleLimit) this.errorExamples.push(example());
+      return;
+    }
+    const score = result.score;
+    const type = result.reward_type ?? '(none)';
+    let t = this.types.get(type);
+    if (!t) {
+      t = { rewardType: type, count: 0, sum: 0, zeros: 0, ones: 0, min: Infinity, max: -Infinity, bins: new Array<number>(HISTOGRAM_BINS).fill(0), worst: [] };
+      this.types.set(type, t);
+    }
+    t.count++;
+    t.sum += score;
+    if (score === 0) t.zeros++;
+    if (score === 1) t.ones++;
+    t.min = Math.min(t.min, score);
+    t.max = Math.max(t.max, score);
+    t.bins[Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor(score * HISTOGRAM_BINS)))]!++;
+    // Keep the k lowest; a new item enters only when strictly lower than the current worst-kept.
+    const worst = t.worst;
+    if (worst.length < this.worstPerType || score < worst[worst.length - 1]!.score!) {
+      let at = worst.length;
+      while (at > 0 && worst[at - 1]!.score! > score) at--;
+      worst.splice(at, 0, example());
+      if (worst.length > this.worstPerType) worst.pop();
+    }
+  }
+
+  data(): SummaryData {
+    const byRewardType = [...this.types.values()].sort((a, b) => a.rewardType.localeCompare(b.rewardType));
+    const errors = [...this.errorCounts.values()].reduce((a, b) => a + b, 0);
+    return {
+      items: this.items,
+      scored: this.items - errors,
+      errors,
+      byRewardType,
+      errorsByCode: Object.fromEntries([...this.errorCounts.entries()].sort((a, b) => b[1] - a[1])),
+      errorExamples: this.errorExamples,
+    };
+  }
+}
+
+const pct = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
+
+/** The summary table printed on stderr at the end of `score`. */
+export function formatSummaryTable(data: SummaryData): string {
+  const header = ['reward type', 'count', 'mean', 'share 0', 'share 1', 'errors'];
+  const rows: string[][] = data.byRewardType.map((t) => [t.rewardType, String(t.count), (t.sum / t.count).toFixed(4), pct(t.zeros, t.count), pct(t.ones, t.count), '0']);
+  if (data.errors > 0) rows.push(['(not scored)', String(data.errors), '-', '-', '-', String(data.errors)]);
+  const sum = data.byRewardType.reduce((a, t) => a + t.sum, 0);
+  const zeros = data.byRewardType.reduce((a, t) => a + t.zeros, 0);
+  const ones = data.byRewardType.reduce((a, t) => a + t.ones, 0);
+  const total = ['all', String(data.items), data.scored === 0 ? '-' : (sum / data.scored).toFixed(4), pct(zeros, data.scored), pct(ones, data.scored), String(data.errors)];
+  const widths = header.map((h, c) => Math.max(h.length, total[c]!.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  const out = [line(header), rule, ...rows.map(line), rule, line(total)];
+  const codes = Object.entries(data.errorsByCode);
+  if (codes.length > 0) out.push(`errors by code: ${codes.map(([code, n]) => `${code} ${n}`).join(', ')}`);
+  out.push('(shares of 0 and 1 are of the scored items; the mean of "all" is over scored items)');
+  return out.join('\n') + '\n';
+}

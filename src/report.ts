@@ -1,0 +1,144 @@
+// The self-contained HTML report of `golong-reward score --report FILE`: inline CSS and inline SVG
+// only (no scripts, fonts or other assets), so it can be mailed, attached to an issue or opened
+// offline. Per reward type: summary numbers, a score histogram and the worst-scoring examples.
+import { HISTOGRAM_BINS, type Example, type RewardTypeStats, type SummaryData } from './cliSummary.js';
+
+export interface ReportMeta {
+  /** The scored file, as given on the command line. */
+  source: string;
+  semantics: string;
+  generatedAt: Date;
+  seconds: number;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+
+const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+const pct = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
+
+/** A bar chart of the score bins, with exact 0 and exact 1 marked in a darker shade. */
+function histogramSvg(t: RewardTypeStats): string {
+  const width = 520;
+  const height = 170;
+  const left = 40;
+  const bottom = 24;
+  const top = 10;
+  const plotW = width - left - 10;
+  const plotH = height - bottom - top;
+  const max = Math.max(1, ...t.bins);
+  const barW = plotW / HISTOGRAM_BINS;
+  const parts: string[] = [];
+  parts.push(`<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" class="axis"/>`);
+  parts.push(`<line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" class="axis"/>`);
+  parts.push(`<text x="${left - 4}" y="${top + 4}" class="tick" text-anchor="end">${max}</text>`);
+  parts.push(`<text x="${left - 4}" y="${top + plotH}" class="tick" text-anchor="end">0</text>`);
+  t.bins.forEach((n, k) => {
+    const h = (n / max) * plotH;
+    const x = left + k * barW;
+    // The exact-0 and exact-1 part of the end bins, drawn over them.
+    const exact = k === 0 ? t.zeros : k === HISTOGRAM_BINS - 1 ? t.ones : 0;
+    const lo = (k / HISTOGRAM_BINS).toFixed(2);
+    const hi = ((k + 1) / HISTOGRAM_BINS).toFixed(2);
+    const range = k === HISTOGRAM_BINS - 1 ? `[${lo}, ${hi}]` : `[${lo}, ${hi})`;
+    parts.push(
+      `<rect x="${(x + 1).toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${h.toFixed(1)}" class="bar"><title>${range}: ${n}</title></rect>`,
+    );
+    if (exact > 0) {
+      const eh = (exact / max) * plotH;
+      const label = k === 0 ? 'exactly 0' : 'exactly 1';
+      parts.push(
+        `<rect x="${(x + 1).toFixed(1)}" y="${(top + plotH - eh).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${eh.toFixed(1)}" class="exact"><title>${label}: ${exact}</title></rect>`,
+      );
+    }
+  });
+  for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+    parts.push(`<text x="${(left + v * plotW).toFixed(1)}" y="${height - 8}" class="tick" text-anchor="middle">${v}</text>`);
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="score histogram of ${escapeHtml(t.rewardType)}">${parts.join('')}</svg>`;
+}
+
+function exampleRows(examples: readonly Example[], withError: boolean): string {
+  return examples
+    .map((e) => {
+      const cut = e.responseChars === e.response.length ? '' : ` <span class="muted">(${e.responseChars.toLocaleString('en-US')} chars, cut)</span>`;
+      const scoreCell = withError ? `<td><code>${escapeHtml(e.error?.code ?? '')}</code></td><td>${escapeHtml(e.error?.message ?? '')}</td>` : `<td class="num">${e.score === null ? '-' : fmt(e.score)}</td>`;
+      return (
+        `<tr><td><code>${escapeHtml(String(e.id))}</code></td>${scoreCell}<td>${escapeHtml(e.source ?? '')}</td>` +
+        `<td><pre>${escapeHtml(e.response)}</pre>${cut}</td></tr>`
+      );
+    })
+    .join('\n');
+}
+
+function typeSection(t: RewardTypeStats): string {
+  return `<section>
+<h2 id="${escapeHtml(encodeURIComponent(t.rewardType))}">${escapeHtml(t.rewardType)}</h2>
+<div class="row">
+<table class="stats">
+<tr><th>count</th><td class="num">${t.count}</td></tr>
+<tr><th>mean</th><td class="num">${fmt(t.sum / t.count)}</td></tr>
+<tr><th>share of 0</th><td class="num">${pct(t.zeros, t.count)}</td></tr>
+<tr><th>share of 1</th><td class="num">${pct(t.ones, t.count)}</td></tr>
+<tr><th>min / max</th><td class="num">${fmt(t.min)} / ${fmt(t.max)}</td></tr>
+</table>
+${histogramSvg(t)}
+</div>
+<h3>Worst-scoring examples</h3>
+<table class="examples">
+<tr><th>id</th><th>score</th><th>source</th><th>response</th></tr>
+${exampleRows(t.worst, false)}
+</table>
+</section>`;
+}
+
+const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;max-width:1100px;padding:0 16px;color:#1d2430;background:#fff}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #dde3ea;padding-bottom:4px}h3{font-size:14px;margin:14px 0 6px}
+.muted{color:#6b7685}table{border-collapse:collapse}th,td{padding:4px 8px;border-bottom:1px solid #eef1f5;text-align:left;vertical-align:top}
+th{font-weight:600;background:#f6f8fa}.num{text-align:right;font-variant-numeric:tabular-nums}
+.row{display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap}.stats th{background:none}
+.examples{width:100%;table-layout:fixed}.examples td:nth-child(1){width:150px;word-break:break-all}.examples td:nth-child(2){width:70px}.examples td:nth-child(3){width:150px;word-break:break-all}
+.errors td:nth-child(2){width:140px}.errors td:nth-child(3){width:260px}
+pre{margin:0;white-space:pre-wrap;word-break:break-word;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;max-height:14em;overflow:auto}
+svg .bar{fill:#5b8def}svg .exact{fill:#1f4fb8}svg .axis{stroke:#8a94a3}svg .tick{font-size:10px;fill:#6b7685}
+`;
+
+/** The whole report page. */
+export function renderReport(data: SummaryData, meta: ReportMeta): string {
+  const overview = data.byRewardType
+    .map(
+      (t) =>
+        `<tr><td><a href="#${escapeHtml(encodeURIComponent(t.rewardType))}">${escapeHtml(t.rewardType)}</a></td><td class="num">${t.count}</td><td class="num">${fmt(t.sum / t.count)}</td>` +
+        `<td class="num">${pct(t.zeros, t.count)}</td><td class="num">${pct(t.ones, t.count)}</td></tr>`,
+    )
+    .join('\n');
+  const codes = Object.entries(data.errorsByCode)
+    .map(([code, n]) => `<code>${escapeHtml(code)}</code> ${n}`)
+    .join(', ');
+  const errorSection =
+    data.errors === 0
+      ? ''
+      : `<section><h2 id="errors">Items that could not be scored (${data.errors})</h2>
+<p>By code: ${codes}. ${data.errorExamples.length < data.errors ? `The first ${data.errorExamples.length}:` : ''}</p>
+<table class="examples errors"><tr><th>id</th><th>code</th><th>message</th><th>source</th><th>response</th></tr>
+${exampleRows(data.errorExamples, true)}
+</table></section>`;
+  const sections = data.byRewardType.map(typeSection).join('\n');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>golong-reward report: ${escapeHtml(meta.source)}</title>
+<style>${CSS}</style></head>
+<body>
+<h1>golong-reward report</h1>
+<p class="muted"><code>${escapeHtml(meta.source)}</code> · ${data.items.toLocaleString('en-US')} items · ${data.scored.toLocaleString('en-US')} scored · ${data.errors.toLocaleString('en-US')} not scored · semantics ${escapeHtml(meta.semantics)} · ${meta.seconds.toFixed(1)} s · ${escapeHtml(meta.generatedAt.toISOString())}</p>
+<table>
+<tr><th>reward type</th><th>count</th><th>mean</th><th>share of 0</th><th>share of 1</th></tr>
+${overview}
+${data.errors > 0 ? `<tr><td><a href="#errors">(not scored)</a></td><td class="num">${data.errors}</td><td></td><td></td><td></td></tr>` : ''}
+</table>
+${sections}
+${errorSection}
+</body></html>
+`;
+}

@@ -15,7 +15,7 @@ export type PyValue =
   | { readonly t: 'float'; readonly v: number }
   | { readonly t: 'str'; readonly v: string }
   | { readonly t: 'bool'; readonly v: boolean }
-  | { readonly t: 'none' }
+  | { readonly t: 'none'; readonly v: null }
   | { readonly t: 'list'; readonly v: PyValue[] }
   | { readonly t: 'dict'; readonly v: Map<string, PyValue> }; // insertion order; a repeated key keeps its first position and last value
 
@@ -39,7 +39,22 @@ export class PyJsonError extends Error {
   }
 }
 
-export type PyJsonResult = { ok: true; value: PyValue } | { ok: false; kind: PyJsonFailureKind; message: string; pos: number };
+export type PyJsonFailure = { ok: false; kind: PyJsonFailureKind; message: string; pos: number };
+export type PyJsonResult = { ok: true; value: PyValue } | PyJsonFailure;
+
+/**
+ * multitableqa's `to_key(row)`: `tuple(str(c) for c in row)` for a list row (an array here),
+ * `str(row)` for any other row (a string here).
+ */
+export type PyRowKey = string[] | string;
+
+/** A table document: the top-level type and, for an object, its "data" value. */
+export interface PyTable {
+  /** Python type name of the top-level value ('dict' for an object). */
+  top: string;
+  /** The object's "data": row keys when it is a list, else the value itself; undefined when absent. */
+  data: PyRowKey[] | PyValue | undefined;
+}
 
 /** CPython's default `sys.get_int_max_str_digits()` (3.11+): longer integer literals raise ValueError. */
 export const PY_INT_MAX_STR_DIGITS = 4300;
@@ -52,9 +67,10 @@ export const PY_INT_MAX_STR_DIGITS = 4300;
  */
 export const PY_JSON_MAX_DEPTH = 985;
 
-export const PY_NONE: PyValue = Object.freeze({ t: 'none' });
-export const PY_TRUE: PyValue = Object.freeze({ t: 'bool', v: true });
-export const PY_FALSE: PyValue = Object.freeze({ t: 'bool', v: false });
+// Every PyValue has the same two fields (and none is frozen), so property reads stay monomorphic.
+export const PY_NONE: PyValue = { t: 'none', v: null };
+export const PY_TRUE: PyValue = { t: 'bool', v: true };
+export const PY_FALSE: PyValue = { t: 'bool', v: false };
 
 // Thrown inside the parser: a plain object, so failing parses (the common case for free text) do
 // not pay for an Error's stack capture.
@@ -69,10 +85,6 @@ class Failure {
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-function isJsonSpace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-}
-
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
@@ -85,145 +97,214 @@ function hexValue(c: number): number {
 }
 
 class Parser {
+  /** The index of the next unread character. */
+  pos = 0;
   private depth = 0;
 
   constructor(private readonly s: string) {}
 
-  skipSpace(i: number): number {
+  skipSpace(): void {
     const s = this.s;
-    while (i < s.length && isJsonSpace(s.charCodeAt(i))) i++;
-    return i;
+    let i = this.pos;
+    while (i < s.length) {
+      const c = s.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+      i++;
+    }
+    this.pos = i;
   }
 
-  /** CPython scan_once: the value starting exactly at i; returns it and the index after it. */
-  value(i: number): [PyValue, number] {
+  /** CPython scan_once: the value starting exactly at pos. */
+  value(): PyValue {
     const s = this.s;
+    const i = this.pos;
     if (i >= s.length) throw new Failure('decode', 'Expecting value', i);
     switch (s.charCodeAt(i)) {
-      case QUOTE: {
-        const [str, end] = this.string(i + 1);
-        return [{ t: 'str', v: str }, end];
-      }
+      case QUOTE:
+        this.pos = i + 1;
+        return { t: 'str', v: this.string() };
       case 0x7b: // {
-        return this.nested(i, true);
+        return { t: 'dict', v: this.object() };
       case 0x5b: // [
-        return this.nested(i, false);
+        return { t: 'list', v: this.list(this.valueItem) };
       case 0x6e: // n
-        if (s.startsWith('null', i)) return [PY_NONE, i + 4];
+        if (s.startsWith('null', i)) return this.literal(PY_NONE, 4);
         break;
       case 0x74: // t
-        if (s.startsWith('true', i)) return [PY_TRUE, i + 4];
+        if (s.startsWith('true', i)) return this.literal(PY_TRUE, 4);
         break;
       case 0x66: // f
-        if (s.startsWith('false', i)) return [PY_FALSE, i + 5];
+        if (s.startsWith('false', i)) return this.literal(PY_FALSE, 5);
         break;
       case 0x4e: // N
-        if (s.startsWith('NaN', i)) return [{ t: 'float', v: NaN }, i + 3];
+        if (s.startsWith('NaN', i)) return this.literal({ t: 'float', v: NaN }, 3);
         break;
       case 0x49: // I
-        if (s.startsWith('Infinity', i)) return [{ t: 'float', v: Infinity }, i + 8];
+        if (s.startsWith('Infinity', i)) return this.literal({ t: 'float', v: Infinity }, 8);
         break;
       case 0x2d: // -
-        if (s.startsWith('-Infinity', i)) return [{ t: 'float', v: -Infinity }, i + 9];
+        if (s.startsWith('-Infinity', i)) return this.literal({ t: 'float', v: -Infinity }, 9);
         break;
     }
-    return this.number(i);
+    return this.number();
   }
 
-  private nested(i: number, isDict: boolean): [PyValue, number] {
-    if (++this.depth > PY_JSON_MAX_DEPTH) {
-      throw new Failure('recursion', `maximum recursion depth exceeded while decoding a JSON ${isDict ? 'object' : 'array'}`, i);
+  private literal(v: PyValue, length: number): PyValue {
+    this.pos += length;
+    return v;
+  }
+
+  private readonly valueItem = (): PyValue => this.value();
+  /** Python str() of the value at pos; strings and numbers without building a PyValue. */
+  private readonly strItem = (): string => {
+    const s = this.s;
+    const c = s.charCodeAt(this.pos);
+    if (c === QUOTE) {
+      this.pos++;
+      return this.string();
     }
-    const out = isDict ? this.object(i + 1) : this.array(i + 1);
-    this.depth--;
-    return out;
+    if ((c >= 0x30 && c <= 0x39) || (c === 0x2d && !s.startsWith('-Infinity', this.pos))) return this.numberStr();
+    return pyStr(this.value());
+  };
+  private readonly rowItem = (): PyRowKey => (this.s.charCodeAt(this.pos) === 0x5b ? this.list(this.strItem) : this.strItem());
+
+  /** Entering a container: CPython's Py_EnterRecursiveCall in scan_once. */
+  private enter(what: string): void {
+    if (++this.depth > PY_JSON_MAX_DEPTH) {
+      throw new Failure('recursion', `maximum recursion depth exceeded while decoding a JSON ${what}`, this.pos);
+    }
+    this.pos++;
   }
 
-  private object(i: number): [PyValue, number] {
+  /**
+   * An object at pos. With `rowsKey`, a list value under that key is read as row keys into
+   * `this.rows` instead of into the map (the last occurrence of the key decides, as in a dict).
+   */
+  private object(rowsKey?: string): Map<string, PyValue> {
     const s = this.s;
     const map = new Map<string, PyValue>();
-    i = this.skipSpace(i);
-    if (i < s.length && s.charCodeAt(i) === 0x7d) return [{ t: 'dict', v: map }, i + 1];
-    for (;;) {
-      if (i >= s.length || s.charCodeAt(i) !== QUOTE) throw new Failure('decode', 'Expecting property name enclosed in double quotes', i);
-      const [key, afterKey] = this.string(i + 1);
-      i = this.skipSpace(afterKey);
-      if (i >= s.length || s.charCodeAt(i) !== 0x3a) throw new Failure('decode', "Expecting ':' delimiter", i);
-      const [val, afterVal] = this.value(this.skipSpace(i + 1));
-      map.set(key, val);
-      i = this.skipSpace(afterVal);
-      if (i < s.length && s.charCodeAt(i) === 0x7d) return [{ t: 'dict', v: map }, i + 1];
-      if (i >= s.length || s.charCodeAt(i) !== 0x2c) throw new Failure('decode', "Expecting ',' delimiter", i);
-      i = this.skipSpace(i + 1);
+    this.enter('object');
+    this.skipSpace();
+    if (this.pos < s.length && s.charCodeAt(this.pos) === 0x7d) {
+      this.pos++;
+      this.depth--;
+      return map;
     }
+    for (;;) {
+      if (this.pos >= s.length || s.charCodeAt(this.pos) !== QUOTE) throw new Failure('decode', 'Expecting property name enclosed in double quotes', this.pos);
+      this.pos++;
+      const key = this.string();
+      this.skipSpace();
+      if (this.pos >= s.length || s.charCodeAt(this.pos) !== 0x3a) throw new Failure('decode', "Expecting ':' delimiter", this.pos);
+      this.pos++;
+      this.skipSpace();
+      if (key === rowsKey) {
+        const asRows = s.charCodeAt(this.pos) === 0x5b;
+        this.rows = asRows ? this.list(this.rowItem) : undefined;
+        map.set(key, asRows ? PY_NONE : this.value());
+      } else {
+        map.set(key, this.value());
+      }
+      this.skipSpace();
+      const c = this.pos < s.length ? s.charCodeAt(this.pos) : -1;
+      this.pos++;
+      if (c === 0x7d) break;
+      if (c !== 0x2c) throw new Failure('decode', "Expecting ',' delimiter", this.pos - 1);
+      this.skipSpace();
+    }
+    this.depth--;
+    return map;
   }
 
-  private array(i: number): [PyValue, number] {
+  /** An array at pos, each element read by `item`. */
+  private list<T>(item: () => T): T[] {
     const s = this.s;
-    const items: PyValue[] = [];
-    i = this.skipSpace(i);
-    if (i < s.length && s.charCodeAt(i) === 0x5d) return [{ t: 'list', v: items }, i + 1];
-    for (;;) {
-      const [val, afterVal] = this.value(i);
-      items.push(val);
-      i = this.skipSpace(afterVal);
-      if (i < s.length && s.charCodeAt(i) === 0x5d) return [{ t: 'list', v: items }, i + 1];
-      if (i >= s.length || s.charCodeAt(i) !== 0x2c) throw new Failure('decode', "Expecting ',' delimiter", i);
-      i = this.skipSpace(i + 1);
+    const items: T[] = [];
+    this.enter('array');
+    this.skipSpace();
+    if (this.pos < s.length && s.charCodeAt(this.pos) === 0x5d) {
+      this.pos++;
+      this.depth--;
+      return items;
     }
+    for (;;) {
+      items.push(item());
+      this.skipSpace();
+      const c = this.pos < s.length ? s.charCodeAt(this.pos) : -1;
+      this.pos++;
+      if (c === 0x5d) break;
+      if (c !== 0x2c) throw new Failure('decode', "Expecting ',' delimiter", this.pos - 1);
+      this.skipSpace();
+    }
+    this.depth--;
+    return items;
   }
 
-  /** CPython scanstring (strict): i is just after the opening quote. */
-  private string(i: number): [string, number] {
+  /** Row keys of the last "data" list read by object('data'). */
+  rows: PyRowKey[] | undefined;
+
+  /** The top-level value at pos as a table document (see tryPyJsonTable). */
+  table(): PyTable {
+    if (this.s.charCodeAt(this.pos) !== 0x7b) return { top: pyTypeName(this.value()), data: undefined };
+    const map = this.object('data');
+    return { top: 'dict', data: this.rows ?? map.get('data') };
+  }
+
+  /** CPython scanstring (strict): pos is just after the opening quote; leaves pos after the closing one. */
+  private string(): string {
     const s = this.s;
-    const begin = i - 1;
+    const n = s.length;
+    const begin = this.pos - 1;
+    let i = this.pos;
     let chunkStart = i;
-    let parts: string[] | undefined;
+    let out = '';
     for (;;) {
       let c = 0;
-      while (i < s.length) {
+      while (i < n) {
         c = s.charCodeAt(i);
-        if (c === QUOTE || c === BACKSLASH) break;
-        if (c <= 0x1f) throw new Failure('decode', 'Invalid control character at', i);
+        if (c === QUOTE || c === BACKSLASH || c < 0x20) break;
         i++;
       }
-      if (i >= s.length) throw new Failure('decode', 'Unterminated string starting at', begin);
+      if (i >= n) throw new Failure('decode', 'Unterminated string starting at', begin);
       if (c === QUOTE) {
-        const last = s.slice(chunkStart, i);
-        if (parts === undefined) return [last, i + 1];
-        parts.push(last);
-        return [parts.join(''), i + 1];
+        this.pos = i + 1;
+        return chunkStart === begin + 1 ? s.slice(chunkStart, i) : out + s.slice(chunkStart, i);
       }
-      (parts ??= []).push(s.slice(chunkStart, i));
+      if (c !== BACKSLASH) throw new Failure('decode', 'Invalid control character at', i);
+      out += s.slice(chunkStart, i);
       i++; // past the backslash
-      if (i >= s.length) throw new Failure('decode', 'Unterminated string starting at', begin);
+      if (i >= n) throw new Failure('decode', 'Unterminated string starting at', begin);
       const e = s.charCodeAt(i);
       if (e === 0x75) {
         // \uXXXX. A surrogate pair written as two escapes becomes the same two UTF-16 units as
         // Python's joined code point, so each escape can be decoded on its own.
-        if (i + 5 >= s.length) throw new Failure('decode', 'Invalid \\uXXXX escape', i);
+        if (i + 5 >= n) throw new Failure('decode', 'Invalid \\uXXXX escape', i);
         let unit = 0;
         for (let k = 1; k <= 4; k++) {
           const h = hexValue(s.charCodeAt(i + k));
           if (h < 0) throw new Failure('decode', 'Invalid \\uXXXX escape', i);
           unit = (unit << 4) | h;
         }
-        parts.push(String.fromCharCode(unit));
+        out += String.fromCharCode(unit);
         i += 5;
       } else {
         const decoded = SIMPLE_ESCAPES[e];
         if (decoded === undefined) throw new Failure('decode', 'Invalid \\escape', i - 1);
-        parts.push(decoded);
+        out += decoded;
         i++;
       }
       chunkStart = i;
     }
   }
 
-  /** CPython _match_number: ASCII digits only; a '.' or exponent without digits is not consumed. */
-  private number(start: number): [PyValue, number] {
+  /**
+   * CPython _match_number: ASCII digits only; a '.' or exponent without digits is not consumed.
+   * Leaves pos after the number; returns the kind and where the integer part ends.
+   */
+  private scanNumber(): { isFloat: boolean; intEnd: number } {
     const s = this.s;
     const n = s.length;
+    const start = this.pos;
     let i = start;
     if (s.charCodeAt(i) === 0x2d) {
       i++;
@@ -254,20 +335,73 @@ class Parser {
       if (isDigit(s.charCodeAt(i - 1))) isFloat = true;
       else i = eStart;
     }
-    if (isFloat) return [{ t: 'float', v: Number(s.slice(start, i)) }, i];
-    const negative = s.charCodeAt(start) === 0x2d;
-    const digitCount = intEnd - start - (negative ? 1 : 0);
-    if (digitCount > PY_INT_MAX_STR_DIGITS) {
-      throw new Failure(
-        'value',
-        `Exceeds the limit (${PY_INT_MAX_STR_DIGITS} digits) for integer string conversion: value has ${digitCount} digits`,
-        start,
-      );
+    this.pos = i;
+    if (!isFloat) {
+      const digitCount = intEnd - start - (s.charCodeAt(start) === 0x2d ? 1 : 0);
+      if (digitCount > PY_INT_MAX_STR_DIGITS) {
+        throw new Failure(
+          'value',
+          `Exceeds the limit (${PY_INT_MAX_STR_DIGITS} digits) for integer string conversion: value has ${digitCount} digits`,
+          start,
+        );
+      }
     }
-    // int('-0') is 0: Python integers have no negative zero.
-    const text = negative && digitCount === 1 && s.charCodeAt(start + 1) === 0x30 ? '0' : s.slice(start, i);
-    return [{ t: 'int', v: text }, i];
+    return { isFloat, intEnd };
   }
+
+  private number(): PyValue {
+    const start = this.pos;
+    const { isFloat } = this.scanNumber();
+    const text = this.s.slice(start, this.pos);
+    return isFloat ? { t: 'float', v: Number(text) } : { t: 'int', v: pyIntText(text) };
+  }
+
+  /** Python str() of the number at pos. */
+  private numberStr(): string {
+    const start = this.pos;
+    const { isFloat, intEnd } = this.scanNumber();
+    const text = this.s.slice(start, this.pos);
+    if (!isFloat) return pyIntText(text);
+    return isPyFloatRepr(text, intEnd - start) ? text : pyFloatRepr(Number(text));
+  }
+}
+
+/** Python str(int(text)) of a JSON integer: the text itself, except that "-0" is 0. */
+function pyIntText(text: string): string {
+  return text === '-0' ? '0' : text;
+}
+
+/**
+ * Whether a JSON float literal is already its own Python repr, so the double need not be
+ * formatted: positional (no exponent), at most 15 significant digits (so these digits are the
+ * shortest round-trip ones), no trailing zero in the fraction unless it is the single "0" of an
+ * integral value, and a magnitude Python prints positionally (>= 1e-4 and < 1e16).
+ * `intLength` is the length of the sign and integer part.
+ */
+function isPyFloatRepr(text: string, intLength: number): boolean {
+  const n = text.length;
+  if (text.charCodeAt(intLength) !== 0x2e) return false; // an exponent but no fraction
+  const negative = text.charCodeAt(0) === 0x2d;
+  const intDigits = intLength - (negative ? 1 : 0);
+  let significant: number;
+  if (intDigits === 1 && text.charCodeAt(intLength - 1) === 0x30) {
+    // 0.xxx: leading fraction zeros are not significant, and 4 or more mean < 1e-4.
+    let zeros = 0;
+    while (intLength + 1 + zeros < n && text.charCodeAt(intLength + 1 + zeros) === 0x30) zeros++;
+    if (intLength + 1 + zeros === n) return zeros === 1; // 0.0 and -0.0 are their own repr
+    if (zeros >= 4) return false;
+    significant = n - intLength - 1 - zeros;
+  } else {
+    if (intDigits > 16) return false;
+    significant = intDigits + (n - intLength - 1);
+  }
+  for (let k = intLength + 1; k < n; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 0x30 || c > 0x39) return false; // an exponent
+  }
+  if (text.charCodeAt(n - 1) === 0x30 && n - intLength - 1 !== 1) return false;
+  if (text.charCodeAt(n - 1) === 0x30) return intDigits <= 15; // "123.0": integral, fraction "0"
+  return significant <= 15;
 }
 
 const SIMPLE_ESCAPES: Readonly<Record<number, string>> = {
@@ -281,19 +415,34 @@ const SIMPLE_ESCAPES: Readonly<Record<number, string>> = {
   0x74: '\t',
 };
 
-/** Python `json.loads(s)` on a str, without throwing: the value, or why Python would raise. */
-export function tryPyJsonLoads(s: string): PyJsonResult {
+/** Runs json.loads' outer steps (BOM check, whitespace, "Extra data") around `read`. */
+function loads<T>(s: string, read: (parser: Parser) => T): { ok: true; value: T } | PyJsonFailure {
   if (s.charCodeAt(0) === 0xfeff) return { ok: false, kind: 'decode', message: 'Unexpected UTF-8 BOM (decode using utf-8-sig)', pos: 0 };
   const parser = new Parser(s);
   try {
-    const [value, end] = parser.value(parser.skipSpace(0));
-    const rest = parser.skipSpace(end);
-    if (rest !== s.length) return { ok: false, kind: 'decode', message: 'Extra data', pos: rest };
+    parser.skipSpace();
+    const value = read(parser);
+    parser.skipSpace();
+    if (parser.pos !== s.length) return { ok: false, kind: 'decode', message: 'Extra data', pos: parser.pos };
     return { ok: true, value };
   } catch (e) {
     if (e instanceof Failure) return { ok: false, kind: e.kind, message: e.message, pos: e.pos };
     throw e;
   }
+}
+
+/** Python `json.loads(s)` on a str, without throwing: the value, or why Python would raise. */
+export function tryPyJsonLoads(s: string): PyJsonResult {
+  return loads(s, (p) => p.value());
+}
+
+/**
+ * Python `json.loads(s)` of a table document, read the way `doc.get("data")` then `to_key` per
+ * row would see it, without building the whole tree: same acceptance and errors as
+ * tryPyJsonLoads, but a list under the top-level object's "data" key comes back as row keys.
+ */
+export function tryPyJsonTable(s: string): { ok: true; value: PyTable } | PyJsonFailure {
+  return loads(s, (p) => p.table());
 }
 
 /** Python `json.loads(s)` on a str; throws PyJsonError where Python raises. */
@@ -332,6 +481,11 @@ export function pyFromJs(v: unknown): PyValue {
 /** Python type name, for messages (`'int' object is not iterable`). */
 export function pyTypeName(v: PyValue): string {
   return v.t === 'none' ? 'NoneType' : v.t;
+}
+
+/** multitableqa's `to_key(row)` for a parsed value. */
+export function pyRowKey(row: PyValue): PyRowKey {
+  return row.t === 'list' ? row.v.map(pyStr) : pyStr(row);
 }
 
 /** Python `str(v)`. */
@@ -379,8 +533,14 @@ export function pyFloatRepr(x: number): string {
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(x);
+  if (abs >= 1e-4 && abs < 1e16) {
+    // Python prints these positionally, as JavaScript does (it switches only below 1e-6 or at 1e21).
+    const js = String(x);
+    return js.includes('.') ? js : js + '.0';
+  }
   const sign = x < 0 ? '-' : '';
-  const js = String(Math.abs(x)); // shortest digits: "123.45", "1e+21", "1.5e-7"
+  const js = String(abs); // shortest digits: "123.45", "1e+21", "1.5e-7"
   const ePos = js.indexOf('e');
   const mantissa = ePos === -1 ? js : js.slice(0, ePos);
   const exponent = ePos === -1 ? 0 : Number(js.slice(ePos + 1));

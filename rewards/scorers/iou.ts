@@ -1,11 +1,8 @@
 // multitableqa "iou" (GoLongRL multitableqa.compute_score): multiset IoU of table rows, each row keyed
 // by Python str() of its cells. JSON is read with Python's json.loads semantics (pyjson.ts).
-import { jsPyTypeName, pyFromJs, pyStr, pyTypeName, tryPyJsonLoads, type PyValue } from '../pyjson.js';
+import { jsPyTypeName, pyFromJs, pyRowKey, pyTypeName, tryPyJsonTable, type PyRowKey, type PyTable, type PyValue } from '../pyjson.js';
 import { pyStrip } from '../text.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from '../types.js';
-
-/** Python `to_key(r)`: a list row is the tuple of str() of its cells; any other row is str(row). */
-type RowKey = { tuple: string[] } | { str: string };
 
 /** Python `strip_answer`: after the first `<answer>` up to the next `</answer>` (or the end), stripped. */
 export function answerText(response: string): string {
@@ -16,36 +13,61 @@ export function answerText(response: string): string {
   return pyStrip(close === -1 ? response.slice(start) : response.slice(start, close));
 }
 
-function rowKey(row: PyValue): RowKey {
-  return row.t === 'list' ? { tuple: row.v.map(pyStr) } : { str: pyStr(row) };
+function sameKey(a: PyRowKey, b: PyRowKey): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
-/** An injective string for a key (length-prefixed cells), so Map counting works like Python's Counter. */
-function keyId(key: RowKey): string {
-  if ('str' in key) return 'S' + key.str;
-  let id = 'T';
-  for (const cell of key.tuple) id += cell.length + ':' + cell;
-  return id;
+/** An injective string for a key: JSON of a tuple starts with '[', a plain row gets a prefix. */
+function keyId(key: PyRowKey): string {
+  return typeof key === 'string' ? 's' + key : JSON.stringify(key);
 }
 
-function count(keys: readonly RowKey[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const k of keys) {
-    const id = keyId(k);
-    counts.set(id, (counts.get(id) ?? 0) + 1);
+/** Python `sum((Counter(pred) & Counter(gold)).values())`. */
+function multisetMatches(pred: readonly PyRowKey[], gold: readonly PyRowKey[]): number {
+  let matches = 0;
+  if (pred.length * gold.length <= 1024) {
+    // Small tables (the usual case): pair each predicted row with an unused equal gold row.
+    const used = new Uint8Array(gold.length);
+    for (const p of pred) {
+      for (let g = 0; g < gold.length; g++) {
+        if (used[g] === 0 && sameKey(p, gold[g]!)) {
+          used[g] = 1;
+          matches++;
+          break;
+        }
+      }
+    }
+    return matches;
   }
-  return counts;
+  const goldCounts = new Map<string, number>();
+  for (const g of gold) {
+    const id = keyId(g);
+    goldCounts.set(id, (goldCounts.get(id) ?? 0) + 1);
+  }
+  for (const p of pred) {
+    const id = keyId(p);
+    const left = goldCounts.get(id);
+    if (left !== undefined && left > 0) {
+      goldCounts.set(id, left - 1);
+      matches++;
+    }
+  }
+  return matches;
 }
 
-/** Python `for r in value` over gold `data`: lists yield items, strings code points, dicts keys. */
-function goldRows(data: PyValue): PyValue[] {
+/** Python `[to_key(r) for r in value]` over gold `data`: lists yield rows, strings code points, dicts keys. */
+function goldRowKeys(data: PyRowKey[] | PyValue): PyRowKey[] {
+  if (Array.isArray(data)) return data;
   switch (data.t) {
     case 'list':
-      return data.v;
+      return data.v.map(pyRowKey);
     case 'str':
-      return Array.from(data.v, (ch): PyValue => ({ t: 'str', v: ch }));
+      return Array.from(data.v);
     case 'dict':
-      return Array.from(data.v.keys(), (k): PyValue => ({ t: 'str', v: k }));
+      return Array.from(data.v.keys());
     default:
       throw new ScoreFailure(
         'bad_ground_truth',
@@ -54,11 +76,14 @@ function goldRows(data: PyValue): PyValue[] {
   }
 }
 
-function dictGet(v: PyValue, key: string): PyValue | undefined {
-  return v.t === 'dict' ? v.v.get(key) : undefined;
-}
+const raised = (kind: 'value' | 'recursion', message: string) => `${kind === 'value' ? 'ValueError' : 'RecursionError'}: ${message}`;
 
-const EMPTY_LIST: PyValue = { t: 'list', v: [] };
+function output(score: number, warnings: string[] | undefined, ctx: ScoreContext, details: () => Record<string, unknown>): ScorerOutput {
+  const out: ScorerOutput = { score };
+  if (ctx.details) out.details = details();
+  if (warnings !== undefined) out.warnings = warnings;
+  return out;
+}
 
 /**
  * GoLongRL `multitableqa.compute_score(solution_str, ground_truth)`. `response` is the whole
@@ -67,75 +92,60 @@ const EMPTY_LIST: PyValue = { t: 'list', v: [] };
  * does, with a `bad_ground_truth` warning.
  */
 export function iouScore(response: string, groundTruth: unknown, ctx: ScoreContext): ScorerOutput {
-  const warnings: string[] = [];
-  const out = (score: number, details: Record<string, unknown>): ScorerOutput => ({
-    score,
-    ...(ctx.details && { details }),
-    ...(warnings.length > 0 && { warnings }),
-  });
-
-  let gold: PyValue;
+  let warnings: string[] | undefined;
+  let gold: PyTable;
   const hasLabel = groundTruth !== null && typeof groundTruth === 'object' && !Array.isArray(groundTruth) && Object.hasOwn(groundTruth, 'golden_label');
   if (hasLabel) {
     const label = (groundTruth as Record<string, unknown>).golden_label;
     if (typeof label !== 'string') {
       // json.loads(non-str) raises TypeError, which the reference catches: 0.
-      warnings.push(`bad_ground_truth: golden_label is ${jsPyTypeName(label)}, not a JSON string; the reference scores 0`);
-      return out(0, { rule: 'golden_label is not a string' });
+      warnings = [`bad_ground_truth: golden_label is ${jsPyTypeName(label)}, not a JSON string; the reference scores 0`];
+      return output(0, warnings, ctx, () => ({ rule: 'golden_label is not a string' }));
     }
-    const parsed = tryPyJsonLoads(label);
+    const parsed = tryPyJsonTable(label);
     if (!parsed.ok) {
-      if (parsed.kind !== 'decode') {
-        throw new ScoreFailure('bad_ground_truth', `golden_label: the reference's json.loads raises ${parsed.kind === 'value' ? 'ValueError' : 'RecursionError'}: ${parsed.message}`);
-      }
-      warnings.push(`bad_ground_truth: golden_label is not valid JSON (${parsed.message} at char ${parsed.pos}); the reference scores 0`);
-      return out(0, { rule: 'golden_label is not valid JSON', error: `${parsed.message}: char ${parsed.pos}` });
+      if (parsed.kind !== 'decode') throw new ScoreFailure('bad_ground_truth', `golden_label: the reference's json.loads raises ${raised(parsed.kind, parsed.message)}`);
+      const error = `${parsed.message}: char ${parsed.pos}`;
+      warnings = [`bad_ground_truth: golden_label is not valid JSON (${error}); the reference scores 0`];
+      return output(0, warnings, ctx, () => ({ rule: 'golden_label is not valid JSON', error }));
     }
     gold = parsed.value;
   } else {
-    gold = pyFromJs(groundTruth);
-    warnings.push(
-      gold.t === 'dict'
+    const value = pyFromJs(groundTruth);
+    gold = { top: pyTypeName(value), data: value.t === 'dict' ? value.v.get('data') : undefined };
+    warnings = [
+      value.t === 'dict'
         ? 'bad_ground_truth: ground_truth has no golden_label; its own "data" field is used as the gold rows'
         : `bad_ground_truth: ground_truth is ${jsPyTypeName(groundTruth)}, not an object with golden_label; the gold rows are empty`,
-    );
+    ];
   }
 
-  const text = answerText(response);
-  const parsedPred = tryPyJsonLoads(text);
-  let pred: PyValue = EMPTY_LIST;
+  // pred = json.loads(answer).get("data", []), [] when that raises JSONDecodeError or AttributeError.
+  const parsed = tryPyJsonTable(answerText(response));
+  let pred: PyRowKey[] | PyValue = [];
   let predNote: string | undefined;
-  if (parsedPred.ok) {
-    if (parsedPred.value.t === 'dict') pred = parsedPred.value.v.get('data') ?? EMPTY_LIST;
-    else predNote = `the answer is JSON ${pyTypeName(parsedPred.value)}, not an object; no rows`;
-  } else if (parsedPred.kind === 'decode') {
-    predNote = `the answer is not JSON (${parsedPred.message}: char ${parsedPred.pos}); no rows`;
-  } else {
-    throw new ScoreFailure('bad_item', `response: the reference's json.loads raises ${parsedPred.kind === 'value' ? 'ValueError' : 'RecursionError'}: ${parsedPred.message}`);
+  if (!parsed.ok) {
+    if (parsed.kind !== 'decode') throw new ScoreFailure('bad_item', `response: the reference's json.loads raises ${raised(parsed.kind, parsed.message)}`);
+    predNote = `the answer is not JSON (${parsed.message}: char ${parsed.pos}); no rows`;
+  } else if (parsed.value.top !== 'dict') {
+    predNote = `the answer is JSON ${parsed.value.top}, not an object; no rows`;
+  } else if (parsed.value.data !== undefined) {
+    pred = parsed.value.data;
   }
-  if (pred.t !== 'list') return out(0, { rule: `predicted "data" is ${pyTypeName(pred)}, not a list` });
+  if (!Array.isArray(pred)) {
+    const type = pyTypeName(pred);
+    return output(0, warnings, ctx, () => ({ rule: `predicted "data" is ${type}, not a list` }));
+  }
 
-  const goldData = dictGet(gold, 'data') ?? EMPTY_LIST;
-  const predKeys = pred.v.map(rowKey);
-  const goldKeys = goldRows(goldData).map(rowKey);
-  const predCounts = count(predKeys);
-  const goldCounts = count(goldKeys);
-  let matches = 0;
-  for (const [id, n] of predCounts) {
-    const g = goldCounts.get(id);
-    if (g !== undefined) matches += Math.min(n, g);
-  }
-  const total = predKeys.length + goldKeys.length - matches;
-  const score = total > 0 ? matches / total : 0;
-  return out(score, {
-    pred_rows: predKeys.map(showKey),
-    gold_rows: goldKeys.map(showKey),
+  const predRows = pred;
+  const goldRows = gold.top === 'dict' && gold.data !== undefined ? goldRowKeys(gold.data) : [];
+  const matches = multisetMatches(predRows, goldRows);
+  const total = predRows.length + goldRows.length - matches;
+  return output(total > 0 ? matches / total : 0, warnings, ctx, () => ({
+    pred_rows: predRows,
+    gold_rows: goldRows,
     matches,
     total,
     ...(predNote !== undefined && { rule: predNote }),
-  });
-}
-
-function showKey(k: RowKey): string[] | string {
-  return 'str' in k ? k.str : k.tuple;
+  }));
 }

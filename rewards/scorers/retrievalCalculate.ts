@@ -8,7 +8,8 @@ import { ScoreFailure, type ScoreContext, type ScorerOutput } from '../types.js'
 import { mathVerifyScore } from './mathVerify.js';
 
 const DOC_IDS_BLOCK = /<relevant_doc_ids>([\s\S]*?)<\/relevant_doc_ids>/;
-const DOC_ID = /<\|doc_\d+\|>/g;
+// Python's \d matches any Unicode decimal digit.
+const DOC_ID = /<\|doc_\p{Nd}+\|>/gu;
 const REASONING_BLOCK = /<continue_reasoning>([\s\S]*?)<\/continue_reasoning>/;
 
 export interface RetrievalExtract {

@@ -1,0 +1,155 @@
+// `golong-reward score DATASET.parquet`: verl datasets read directly. The fixtures are written here
+// with hyparquet-writer in the layout pandas/pyarrow give verl datasets: `prompt` a list of
+// {content, role} structs, `reward_model` a struct {ground_truth, style} whose ground_truth struct
+// has the union of the rows' keys (missing ones null), `extra_info` a struct, and verl's
+// generation output `responses` a list of strings per row.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadScoreCases, type ScoreCase } from './helpers/parity.js';
+
+const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, results: r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+}
+
+const str = (name: string) => ({ name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const });
+const listOf = (name: string, children: number) => [
+  { name, repetition_type: 'OPTIONAL' as const, converted_type: 'LIST' as const, num_children: 1 },
+  { name: 'list', repetition_type: 'REPEATED' as const, num_children: 1 },
+];
+
+interface FixtureOptions {
+  responses?: 'list' | 'string' | 'none';
+}
+
+/** A verl dataset of these cases, as pyarrow would lay it out. */
+function writeDataset(path: string, cases: ScoreCase[], { responses = 'list' }: FixtureOptions = {}): void {
+  const schema: Record<string, unknown>[] = [
+    { name: 'root', num_children: responses === 'none' ? 5 : 6 },
+    str('data_source'),
+    ...listOf('prompt', 1),
+    { name: 'element', repetition_type: 'OPTIONAL', num_children: 2 },
+    str('content'),
+    str('role'),
+    str('ability'),
+    { name: 'reward_model', repetition_type: 'OPTIONAL', num_children: 2 },
+    { name: 'ground_truth', repetition_type: 'OPTIONAL', num_children: 3 },
+    ...listOf('doc_ids', 1),
+    str('element'),
+    str('golden_label'),
+    str('summary'),
+    str('style'),
+    { name: 'extra_info', repetition_type: 'OPTIONAL', num_children: 2 },
+    { name: 'index', type: 'INT64', repetition_type: 'OPTIONAL' },
+    str('reward_mode'),
+  ];
+  const columnData: { name: string; data: unknown[] }[] = [
+    { name: 'data_source', data: cases.map((c) => c.data_source) },
+    { name: 'prompt', data: cases.map((c) => [{ content: `Question of ${c.id}`, role: 'user' }]) },
+    { name: 'ability', data: cases.map(() => 'long_context') },
+    {
+      name: 'reward_model',
+      data: cases.map((c) => {
+        const gt = c.ground_truth as Record<string, unknown>;
+        return { ground_truth: { doc_ids: gt.doc_ids ?? null, golden_label: gt.golden_label ?? null, summary: gt.summary ?? null }, style: 'rule' };
+      }),
+    },
+    { name: 'extra_info', data: cases.map((c, i) => ({ index: BigInt(i), reward_mode: (c.extra_info as Record<string, unknown>).reward_mode ?? null })) },
+  ];
+  if (responses === 'list') {
+    schema.push(...listOf('responses', 1), str('element'));
+    columnData.push({ name: 'responses', data: cases.map((c) => [c.solution_str, c.solution_str + ' extra words']) });
+  } else if (responses === 'string') {
+    schema.push(str('model_output'));
+    columnData.push({ name: 'model_output', data: cases.map((c) => c.solution_str) });
+  }
+  writeFileSync(path, new Uint8Array(parquetWriteBuffer({ schema: schema as never, columnData: columnData as never, rowGroupSize: 16 })));
+}
+
+let dir: string;
+let cases: ScoreCase[];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'golong-parquet-'));
+  // Rows whose ground truth is an object of strings / string lists (what a struct column holds).
+  const usable = loadScoreCases().filter((c) => {
+    if (c.expected === undefined || c.tags.includes('spec-divergence')) return false;
+    const gt = c.ground_truth as Record<string, unknown> | null;
+    if (gt === null || typeof gt !== 'object' || Array.isArray(gt)) return false;
+    const keysOk = Object.keys(gt).every((k) => ['doc_ids', 'golden_label', 'summary'].includes(k));
+    const extra = c.extra_info as Record<string, unknown> | null;
+    const extraOk = extra !== null && typeof extra === 'object' && Object.keys(extra).every((k) => k === 'reward_mode');
+    return keysOk && extraOk && (gt.doc_ids === undefined || Array.isArray(gt.doc_ids)) && ['longbench_pro', 'selection', 'EM'].includes(c.data_source);
+  });
+  cases = [
+    ...usable.filter((c) => c.data_source === 'longbench_pro').slice(0, 40),
+    ...usable.filter((c) => c.data_source === 'selection').slice(0, 10),
+    ...usable.filter((c) => c.data_source === 'EM').slice(0, 10),
+  ];
+});
+
+describe('score DATASET.parquet', () => {
+  it('scores every response of a verl generation output (responses column, several per row)', () => {
+    const file = join(dir, 'generated.parquet');
+    writeDataset(file, cases);
+    const { status, results, stderr } = cli(['score', file]);
+    expect(status).toBe(0);
+    expect(results).toHaveLength(cases.length * 2);
+    expect(results.slice(0, 4).map((r) => r.id)).toEqual(['0-0', '0-1', '1-0', '1-1']);
+    const wrong = cases.filter((c, i) => !(Math.abs(results[2 * i].score - c.expected!) <= 1e-9)).map((c, i) => `${c.id}: ${JSON.stringify(results[2 * i])}`);
+    expect(wrong).toEqual([]);
+    expect(stderr).toMatch(/^all\s+120\s+/m);
+  });
+
+  it('takes responses from a column named by --response-column', () => {
+    const file = join(dir, 'named.parquet');
+    writeDataset(file, cases, { responses: 'string' });
+    const { status, results } = cli(['score', file, '--response-column', 'model_output', '--quiet']);
+    expect(status).toBe(0);
+    expect(results.map((r) => r.id)).toEqual(cases.map((_, i) => i));
+    expect(cases.filter((c, i) => !(Math.abs(results[i].score - c.expected!) <= 1e-9))).toEqual([]);
+  });
+
+  it('takes responses from a file with one line per row (--responses), JSONL or plain text', () => {
+    const file = join(dir, 'prompts.parquet');
+    writeDataset(file, cases, { responses: 'none' });
+    const jsonl = join(dir, 'responses.jsonl');
+    writeFileSync(jsonl, cases.map((c) => JSON.stringify({ response: c.solution_str })).join('\n') + '\n');
+    const viaJsonl = cli(['score', file, '--responses', jsonl, '--quiet']);
+    expect(viaJsonl.status).toBe(0);
+    expect(cases.filter((c, i) => !(Math.abs(viaJsonl.results[i].score - c.expected!) <= 1e-9))).toEqual([]);
+
+    const txt = join(dir, 'responses.txt');
+    writeFileSync(txt, cases.map((c) => c.solution_str.replace(/[\r\n]/g, ' ')).join('\n') + '\n');
+    const viaText = cli(['score', file, '--responses', txt, '--quiet']);
+    expect(viaText.status).toBe(0);
+    expect(viaText.results).toHaveLength(cases.length);
+  });
+
+  it('says what is missing: no responses, too few responses, not a parquet file', () => {
+    const file = join(dir, 'bare.parquet');
+    writeDataset(file, cases.slice(0, 3), { responses: 'none' });
+    const none = cli(['score', file]);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/has no responses column .*pass --responses FILE/);
+    const short = join(dir, 'short.jsonl');
+    writeFileSync(short, '"a"\n"b"\n');
+    const few = cli(['score', file, '--responses', short]);
+    expect(few.status).toBe(1);
+    expect(few.stderr).toMatch(/has fewer responses than .* has rows \(3\)/);
+    const wrongColumn = cli(['score', file, '--response-column', 'nope']);
+    expect(wrongColumn.stderr).toMatch(/has no nope column .*its columns: data_source, prompt, ability, reward_model, extra_info/);
+    const fake = join(dir, 'fake.parquet');
+    writeFileSync(fake, 'not parquet at all');
+    const bad = cli(['score', fake]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/could not be read as parquet/);
+  });
+});

@@ -769,7 +769,8 @@ class Parser {
     const tk = this.next();
     let atomText: string;
     if (tk.t === 'LETTER') {
-      if (tk.s === 'I') return maybeSup(this, noSup, { k: 'const', name: 'I' });
+      // convert_atom_expr returns sympy.I before looking at scripts.
+      if (tk.s === 'I') return { k: 'const', name: 'I' };
       atomText = tk.s;
     } else if (tk.t === 'GREEK' || tk.t === 'OTHER_SYMBOL') atomText = tk.s;
     else if (tk.t === 'ACCENT') atomText = accentText(tk.s);
@@ -788,12 +789,6 @@ class Parser {
     const sym = getSymbol(atomText.trim() + sub);
     return sup ? pow(sym, sup) : sym;
   }
-}
-
-function maybeSup(p: Parser, noSup: boolean, base: Node): Node {
-  void p;
-  void noSup;
-  return base;
 }
 
 function fn(name: string, arg: Node): Node {

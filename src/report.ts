@@ -85,7 +85,7 @@ function typeSection(t: RewardTypeStats): string {
 ${histogramSvg(t)}
 </div>
 <h3>Worst-scoring examples</h3>
-<table class="examples">
+<table class="examples"><colgroup><col class="id"><col class="score"><col class="source"><col></colgroup>
 <tr><th>id</th><th>score</th><th>source</th><th>response</th></tr>
 ${exampleRows(t.worst, false)}
 </table>
@@ -98,8 +98,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .muted{color:#6b7685}table{border-collapse:collapse}th,td{padding:4px 8px;border-bottom:1px solid #eef1f5;text-align:left;vertical-align:top}
 th{font-weight:600;background:#f6f8fa}.num{text-align:right;font-variant-numeric:tabular-nums}
 .row{display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap}.stats th{background:none}
-.examples{width:100%;table-layout:fixed}.examples td:nth-child(1){width:150px;word-break:break-all}.examples td:nth-child(2){width:70px}.examples td:nth-child(3){width:150px;word-break:break-all}
-.errors td:nth-child(2){width:140px}.errors td:nth-child(3){width:260px}
+.examples{width:100%;table-layout:fixed}.examples td{word-break:break-word}
+col.id{width:170px}col.score{width:70px}col.code{width:130px}col.message{width:260px}col.source{width:150px}
 pre{margin:0;white-space:pre-wrap;word-break:break-word;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;max-height:14em;overflow:auto}
 svg .bar{fill:#5b8def}svg .exact{fill:#1f4fb8}svg .axis{stroke:#8a94a3}svg .tick{font-size:10px;fill:#6b7685}
 `;
@@ -121,7 +121,8 @@ export function renderReport(data: SummaryData, meta: ReportMeta): string {
       ? ''
       : `<section><h2 id="errors">Items that could not be scored (${data.errors})</h2>
 <p>By code: ${codes}. ${data.errorExamples.length < data.errors ? `The first ${data.errorExamples.length}:` : ''}</p>
-<table class="examples errors"><tr><th>id</th><th>code</th><th>message</th><th>source</th><th>response</th></tr>
+<table class="examples"><colgroup><col class="id"><col class="code"><col class="message"><col class="source"><col></colgroup>
+<tr><th>id</th><th>code</th><th>message</th><th>source</th><th>response</th></tr>
 ${exampleRows(data.errorExamples, true)}
 </table></section>`;
   const sections = data.byRewardType.map(typeSection).join('\n');

@@ -153,8 +153,9 @@ function parseOnError(raw: string | undefined): number | 'fail' {
   return raw === 'fail' ? 'fail' : Number(raw);
 }
 
-/** A 4xx the server's error handler passes through with this message. */
-const clientError = (statusCode: number, message: string) => Object.assign(new Error(message), { statusCode, code: 'FST_ERR_VALIDATION' });
+/** A 4xx the server's error handler passes through with this message (it maps FST_ERR_VALIDATION to 400). */
+const clientError = (statusCode: 400 | 422, message: string) =>
+  Object.assign(new Error(message), { statusCode, code: statusCode === 400 ? 'FST_ERR_VALIDATION' : 'GOLONG_SAMPLES_NOT_SCORED' });
 
 const SHOWN_ERRORS = 5;
 

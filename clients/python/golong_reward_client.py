@@ -18,7 +18,8 @@ Environment:
     GOLONG_REWARD_TIMEOUT      seconds per HTTP request (default 300)
     GOLONG_REWARD_CHUNK_SIZE   items per request (default 2048)
     GOLONG_REWARD_CONCURRENCY  requests in flight at once (default 4)
-    GOLONG_REWARD_RETRIES      attempts after the first on connection errors and 503 (default 5)
+    GOLONG_REWARD_RETRIES      attempts after the first on connection errors, timeouts and HTTP 503
+                               (service busy; also 429, 502 and 504 from a proxy in front) (default 5)
     GOLONG_REWARD_ON_ERROR     a float: score for items the service could not score, instead of
                                raising GolongRewardItemError
 """
@@ -26,6 +27,7 @@ Environment:
 from __future__ import annotations
 
 import gzip
+import http.client
 import json
 import os
 import random
@@ -46,6 +48,8 @@ __all__ = [
 ]
 
 _GZIP_ABOVE_BYTES = 1 << 20
+# Busy (503, 429) or a proxy in front of restarting replicas (502, 504): worth another try.
+_RETRY_STATUSES = frozenset((429, 502, 503, 504))
 
 
 class GolongRewardError(RuntimeError):
@@ -133,13 +137,13 @@ class GolongRewardClient:
                     return json.loads(response.read().decode("utf-8"))
             except urllib.error.HTTPError as err:
                 detail = err.read().decode("utf-8", "replace")[:500]
-                if err.code != 503:
+                if err.code not in _RETRY_STATUSES:
                     raise GolongRewardError("{} answered HTTP {}: {}".format(url, err.code, detail)) from None
-                last_problem = "HTTP 503 (service busy): " + detail
+                last_problem = "HTTP {} (service busy or restarting): {}".format(err.code, detail)
                 retry_after = err.headers.get("Retry-After")
                 if retry_after and retry_after.isdigit():
                     delay = max(delay, float(retry_after))
-            except (urllib.error.URLError, ConnectionError, socket.timeout, TimeoutError) as err:
+            except (urllib.error.URLError, http.client.HTTPException, ConnectionError, socket.timeout, TimeoutError) as err:
                 last_problem = "{}: {}".format(type(err).__name__, getattr(err, "reason", err))
             if attempt < self.retries:
                 time.sleep(delay)

@@ -1,0 +1,269 @@
+// The Python client as verl runs it: the machine's python3 imports
+// clients/python/golong_reward_client.py and calls compute_score / compute_score_batch against
+// the real built service; stub HTTP servers in this process play a busy service (503), a
+// non-retryable rejection and two replicas.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { familyOf, loadScoreCases, verlItem, type ScoreCase } from './helpers/parity.js';
+import { startService, type Service } from './helpers/service.js';
+
+const CLIENT_DIR = fileURLToPath(new URL('../clients/python/', import.meta.url));
+
+/** Runs a Python snippet with the client importable; resolves with its exit code and output. */
+function python(code: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      'python3',
+      ['-c', code],
+      { env: { ...process.env, PYTHONPATH: CLIENT_DIR, GOLONG_REWARD_TOKEN: '', GOLONG_REWARD_ON_ERROR: '', ...env }, maxBuffer: 1 << 26, timeout: 120_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const PRELUDE = `
+import json, sys
+import golong_reward_client as g
+`;
+
+let dir: string;
+let service: Service;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'golong-py-'));
+  service = await startService({ env: { GOLONG_REWARD_WORKERS: '2', GOLONG_REWARD_TOKEN: 'py-token' } });
+  await service.waitReady();
+}, 30_000);
+afterAll(() => service?.stop());
+
+/** Every 6th public case with a reference number (the math family has its own parity suite). */
+function sampleCases(): ScoreCase[] {
+  return loadScoreCases().filter(
+    (c, i) => i % 6 === 0 && c.expected !== undefined && !c.tags.includes('spec-divergence') && !c.tags.some((t) => t.startsWith('unknown-ds')) && familyOf(c) !== 'math',
+  );
+}
+
+describe('python3 + golong_reward_client against the real service', () => {
+  it('compute_score_batch (chunked, concurrent) and compute_score reproduce the reference numbers', async () => {
+    const cases = sampleCases();
+    expect(cases.length).toBeGreaterThanOrEqual(90);
+    const file = join(dir, 'cases.json');
+    writeFileSync(file, JSON.stringify(cases.map(verlItem)));
+    const { code, stdout, stderr } = await python(
+      PRELUDE +
+        `
+rows = json.load(open(${JSON.stringify(file)}))
+client = g.GolongRewardClient(chunk_size=16, concurrency=4)
+g._default_client = client  # the module-level entry points use this client
+batch = g.compute_score_batch(
+    data_sources=[r["data_source"] for r in rows],
+    solution_strs=[r["solution_str"] for r in rows],
+    ground_truths=[r["ground_truth"] for r in rows],
+    extra_infos=[r["extra_info"] for r in rows],
+)
+single = [g.compute_score(data_source=r["data_source"], solution_str=r["solution_str"],
+                          ground_truth=r["ground_truth"], extra_info=r["extra_info"]) for r in rows[:12]]
+print(json.dumps({"batch": batch, "single": single, "types": sorted({type(x).__name__ for x in batch + single})}))
+`,
+      { GOLONG_REWARD_URL: service.url, GOLONG_REWARD_TOKEN: 'py-token' },
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as { batch: number[]; single: number[]; types: string[] };
+    expect(out.types).toEqual(['float']);
+    const wrong = cases.filter((c, i) => !(Math.abs(out.batch[i]! - c.expected!) <= 1e-9)).map((c) => c.id);
+    expect(wrong).toEqual([]);
+    expect(out.single).toEqual(out.batch.slice(0, 12));
+  }, 120_000);
+
+  it('raises a clear GolongRewardItemError on item errors, unless on_error (argument or env) maps them', async () => {
+    const errorCases = loadScoreCases().filter((c) => c.expected_error !== undefined).slice(0, 3);
+    const good = sampleCases().slice(0, 2);
+    const rows = [good[0]!, ...errorCases, good[1]!].map(verlItem);
+    const file = join(dir, 'errors.json');
+    writeFileSync(file, JSON.stringify(rows));
+    const script =
+      PRELUDE +
+      `
+rows = json.load(open(${JSON.stringify(file)}))
+args = ([r["data_source"] for r in rows], [r["solution_str"] for r in rows],
+        [r["ground_truth"] for r in rows], [r["extra_info"] for r in rows])
+out = {}
+try:
+    g.compute_score_batch(*args)
+    out["raised"] = None
+except g.GolongRewardItemError as e:
+    out["raised"] = {"message": str(e), "indices": [x["index"] for x in e.errors], "codes": [x["code"] for x in e.errors]}
+out["mapped"] = g.compute_score_batch(*args, on_error=0.0)
+print(json.dumps(out))
+`;
+    const env = { GOLONG_REWARD_URL: service.url, GOLONG_REWARD_TOKEN: 'py-token' };
+    const { code, stdout, stderr } = await python(script, env);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.raised.indices).toEqual([1, 2, 3]);
+    expect(out.raised.codes.every((c: string) => typeof c === 'string' && c.length > 0)).toBe(true);
+    expect(out.raised.message).toMatch(/^3 item\(s\) could not be scored: item 1: \w+ \(.+\).*Pass on_error=<float>/);
+    expect(out.mapped).toHaveLength(5);
+    expect(out.mapped.slice(1, 4)).toEqual([0, 0, 0]);
+    expect(out.mapped[0]).toBeCloseTo(good[0]!.expected!, 9);
+    expect(out.mapped[4]).toBeCloseTo(good[1]!.expected!, 9);
+
+    const viaEnv = await python(PRELUDE + `print(json.dumps(g.compute_score("gsm8k", "<think></think>42", "42")))`, {
+      ...env,
+      GOLONG_REWARD_ON_ERROR: '-1',
+    });
+    expect(viaEnv.stderr).toBe('');
+    expect(JSON.parse(viaEnv.stdout)).toBe(-1);
+  }, 60_000);
+
+  it('fails with the service message on a wrong token (no retries for a 401)', async () => {
+    const { code, stderr } = await python(PRELUDE + `g.compute_score("EM", "<think></think>x", {"golden_label": "x"})`, {
+      GOLONG_REWARD_URL: service.url,
+      GOLONG_REWARD_TOKEN: 'wrong',
+    });
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/GolongRewardError: .* answered HTTP 401: .*bearer token is not valid/);
+  });
+});
+
+// ---- stub services ----
+
+interface Stub {
+  url: string;
+  requests: { items: { id: number; solution_str: string }[] }[];
+  close(): Promise<void>;
+}
+
+/** A /score stub: `respond(n)` decides the reply to the n-th request (0-based); by default scores = len(solution_str) / 100. */
+async function stub(respond: (n: number, res: ServerResponse) => boolean = () => false): Promise<Stub> {
+  const requests: Stub['requests'] = [];
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      const n = requests.length;
+      const parsed = JSON.parse(body) as Stub['requests'][number];
+      requests.push(parsed);
+      if (respond(n, res)) return;
+      const results = parsed.items.map((it) => ({ id: it.id, score: it.solution_str.length / 100, reward_type: 'EM', scorer: 'em' }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+const rowsOf = (lengths: number[]) =>
+  `data_sources = ["EM"] * ${lengths.length}
+solution_strs = [${lengths.map((n) => `"x" * ${n}`).join(', ')}]
+ground_truths = [{"golden_label": "x"}] * ${lengths.length}
+`;
+
+describe('python client: retries, chunking across replicas, errors', () => {
+  it('retries a 503 (honouring Retry-After) and then succeeds', async () => {
+    const busy = await stub((n, res) => {
+      if (n > 0) return false;
+      res.writeHead(503, { 'retry-after': '0', 'content-type': 'application/json' }).end('{"message":"too many batches"}');
+      return true;
+    });
+    try {
+      const { code, stdout, stderr } = await python(
+        PRELUDE +
+          rowsOf([10, 20]) +
+          `client = g.GolongRewardClient(url=${JSON.stringify(busy.url)}, backoff=0.01, retries=2)
+print(json.dumps(client.score_rows(data_sources, solution_strs, ground_truths)))`,
+      );
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toEqual([0.1, 0.2]);
+      expect(busy.requests).toHaveLength(2);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('gives up after the retries with a message naming the URL and the last problem', async () => {
+    const alwaysBusy = await stub((_n, res) => {
+      res.writeHead(503, { 'retry-after': '0' }).end('busy');
+      return true;
+    });
+    try {
+      const { code, stderr } = await python(
+        PRELUDE + rowsOf([1]) + `g.GolongRewardClient(url=${JSON.stringify(alwaysBusy.url)}, backoff=0.01, retries=2).score_rows(data_sources, solution_strs, ground_truths)`,
+      );
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(/could not reach the reward service at http:\/\/127\.0\.0\.1:\d+ after 3 attempts: HTTP 503/);
+      expect(alwaysBusy.requests).toHaveLength(3);
+    } finally {
+      await alwaysBusy.close();
+    }
+  });
+
+  it('does not retry a 400 and shows the service message', async () => {
+    const strict = await stub((_n, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"items[0] must be an object"}');
+      return true;
+    });
+    try {
+      const { code, stderr } = await python(PRELUDE + rowsOf([1]) + `g.GolongRewardClient(url=${JSON.stringify(strict.url)}, backoff=0.01).score_rows(data_sources, solution_strs, ground_truths)`);
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(/answered HTTP 400: .*items\[0\] must be an object/);
+      expect(strict.requests).toHaveLength(1);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('splits a batch into chunks spread over two replicas and keeps the input order', async () => {
+    const a = await stub();
+    const b = await stub();
+    try {
+      const lengths = [1, 2, 3, 4, 5, 6, 7];
+      const { code, stdout, stderr } = await python(
+        PRELUDE +
+          rowsOf(lengths) +
+          `client = g.GolongRewardClient(url="${a.url},${b.url}", chunk_size=2, concurrency=3)
+print(json.dumps(client.score_rows(data_sources, solution_strs, ground_truths)))`,
+      );
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toEqual(lengths.map((n) => n / 100));
+      expect(a.requests.length + b.requests.length).toBe(4);
+      expect(a.requests.length).toBeGreaterThanOrEqual(1);
+      expect(b.requests.length).toBeGreaterThanOrEqual(1);
+      expect([...a.requests, ...b.requests].every((r) => r.items.length <= 2)).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('retries a refused connection on the next replica', async () => {
+    const up = await stub();
+    const down = await stub();
+    await down.close(); // its port now refuses connections
+    try {
+      const { code, stdout, stderr } = await python(
+        PRELUDE + rowsOf([50]) + `print(json.dumps(g.GolongRewardClient(url="${down.url},${up.url}", backoff=0.01, retries=1).score_rows(data_sources, solution_strs, ground_truths)))`,
+      );
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toEqual([0.5]);
+    } finally {
+      await up.close();
+    }
+  });
+});

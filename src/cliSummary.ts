@@ -2,6 +2,9 @@
 // mean, share of exact 0 and exact 1, a score histogram and the worst-scoring examples; and the
 // items that could not be scored, by error code. Bounded memory: counts, bins and a few examples.
 import type { ItemResult } from '../rewards/index.js';
+import { LBP_SUBTASK_METRIC } from '../rewards/longbenchPro.js';
+import { resolveTask } from '../rewards/registry.js';
+import { verlBranch } from '../rewards/verlRouting.js';
 
 export const HISTOGRAM_BINS = 20;
 /** Characters of a response kept for an example. */
@@ -30,6 +33,8 @@ export interface RewardTypeStats {
   max: number;
   /** Scores in [k/20, (k+1)/20); 1.0 falls in the last bin. */
   bins: number[];
+  /** Items of this reward type that could not be scored. */
+  errors: number;
   /** Lowest scores first (ties: input order). */
   worst: Example[];
 }
@@ -39,6 +44,8 @@ export interface SummaryData {
   scored: number;
   errors: number;
   byRewardType: RewardTypeStats[];
+  /** Errors of items with no routed reward type (unknown data_source or task, malformed item). */
+  unroutedErrors: number;
   errorsByCode: Record<string, number>;
   /** The first items that could not be scored. */
   errorExamples: Example[];
@@ -47,15 +54,30 @@ export interface SummaryData {
 export interface ItemContext {
   source?: string;
   response?: string;
+  /** The reward type the item is routed to, so that its error counts there; absent when unroutable. */
+  rewardType?: string;
 }
 
-/** The data_source or task and the response text of an item, for examples. */
+/** The reward type an item's data_source (and LongBench-Pro sub-task) or task routes to. */
+function routedRewardType(r: Record<string, unknown>): string | undefined {
+  if (typeof r.data_source === 'string') {
+    const branch = verlBranch(r.data_source);
+    if (branch === undefined) return undefined;
+    if (branch !== 'longbench_pro') return r.data_source;
+    const extra = r.extra_info as Record<string, unknown> | null | undefined;
+    const mode = extra !== null && typeof extra === 'object' ? extra.reward_mode : undefined;
+    return typeof mode === 'string' && Object.hasOwn(LBP_SUBTASK_METRIC, mode) ? LBP_SUBTASK_METRIC[mode] : undefined;
+  }
+  return typeof r.task === 'string' ? resolveTask(r.task)?.rewardType : undefined;
+}
+
+/** The data_source or task, the response text and the routed reward type of an item. */
 export function itemContext(item: unknown): ItemContext {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return {};
   const r = item as Record<string, unknown>;
   const source = typeof r.data_source === 'string' ? r.data_source : typeof r.task === 'string' ? r.task : undefined;
   const response = typeof r.solution_str === 'string' ? r.solution_str : typeof r.response === 'string' ? r.response : undefined;
-  return { source, response };
+  return { source, response, rewardType: routedRewardType(r) };
 }
 
 function snippet(text: string): string {
@@ -67,6 +89,8 @@ export class ScoreSummary {
   private readonly errorCounts = new Map<string, number>();
   private readonly errorExamples: Example[] = [];
   private items = 0;
+  /** Errors of items with no routed reward type (unknown data_source or task, malformed item). */
+  private unrouted = 0;
 
   constructor(
     /** Worst examples kept per reward type. */
@@ -89,15 +113,12 @@ export class ScoreSummary {
       const code = result.error?.code ?? 'unknown';
       this.errorCounts.set(code, (this.errorCounts.get(code) ?? 0) + 1);
       if (this.errorExamples.length < this.errorExampleLimit) this.errorExamples.push(example());
+      if (context.rewardType !== undefined) this.typeStats(context.rewardType).errors++;
+      else this.unrouted++;
       return;
     }
     const score = result.score;
-    const type = result.reward_type ?? '(none)';
-    let t = this.types.get(type);
-    if (!t) {
-      t = { rewardType: type, count: 0, sum: 0, zeros: 0, ones: 0, min: Infinity, max: -Infinity, bins: new Array<number>(HISTOGRAM_BINS).fill(0), worst: [] };
-      this.types.set(type, t);
-    }
+    const t = this.typeStats(result.reward_type ?? '(none)');
     t.count++;
     t.sum += score;
     if (score === 0) t.zeros++;
@@ -115,6 +136,15 @@ export class ScoreSummary {
     }
   }
 
+  private typeStats(type: string): RewardTypeStats {
+    let t = this.types.get(type);
+    if (!t) {
+      t = { rewardType: type, count: 0, sum: 0, zeros: 0, ones: 0, min: Infinity, max: -Infinity, bins: new Array<number>(HISTOGRAM_BINS).fill(0), errors: 0, worst: [] };
+      this.types.set(type, t);
+    }
+    return t;
+  }
+
   data(): SummaryData {
     const byRewardType = [...this.types.values()].sort((a, b) => a.rewardType.localeCompare(b.rewardType));
     const errors = [...this.errorCounts.values()].reduce((a, b) => a + b, 0);
@@ -123,6 +153,7 @@ export class ScoreSummary {
       scored: this.items - errors,
       errors,
       byRewardType,
+      unroutedErrors: this.unrouted,
       errorsByCode: Object.fromEntries([...this.errorCounts.entries()].sort((a, b) => b[1] - a[1])),
       errorExamples: this.errorExamples,
     };
@@ -134,18 +165,19 @@ const pct = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * par
 /** The summary table printed on stderr at the end of `score`. */
 export function formatSummaryTable(data: SummaryData): string {
   const header = ['reward type', 'count', 'mean', 'share 0', 'share 1', 'errors'];
-  const rows: string[][] = data.byRewardType.map((t) => [t.rewardType, String(t.count), (t.sum / t.count).toFixed(4), pct(t.zeros, t.count), pct(t.ones, t.count), '0']);
-  if (data.errors > 0) rows.push(['(not scored)', String(data.errors), '-', '-', '-', String(data.errors)]);
+  const mean = (t: RewardTypeStats) => (t.count === 0 ? '-' : (t.sum / t.count).toFixed(4));
+  const rows: string[][] = data.byRewardType.map((t) => [t.rewardType, String(t.count), mean(t), pct(t.zeros, t.count), pct(t.ones, t.count), String(t.errors)]);
+  if (data.unroutedErrors > 0) rows.push(['(no reward type)', '0', '-', '-', '-', String(data.unroutedErrors)]);
   const sum = data.byRewardType.reduce((a, t) => a + t.sum, 0);
   const zeros = data.byRewardType.reduce((a, t) => a + t.zeros, 0);
   const ones = data.byRewardType.reduce((a, t) => a + t.ones, 0);
-  const total = ['all', String(data.items), data.scored === 0 ? '-' : (sum / data.scored).toFixed(4), pct(zeros, data.scored), pct(ones, data.scored), String(data.errors)];
+  const total = ['all', String(data.scored), data.scored === 0 ? '-' : (sum / data.scored).toFixed(4), pct(zeros, data.scored), pct(ones, data.scored), String(data.errors)];
   const widths = header.map((h, c) => Math.max(h.length, total[c]!.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const out = [line(header), rule, ...rows.map(line), rule, line(total)];
   const codes = Object.entries(data.errorsByCode);
   if (codes.length > 0) out.push(`errors by code: ${codes.map(([code, n]) => `${code} ${n}`).join(', ')}`);
-  out.push('(shares of 0 and 1 are of the scored items; the mean of "all" is over scored items)');
+  out.push('(count, mean and shares are over scored items; errors are items that could not be scored, under the reward type they route to)');
   return out.join('\n') + '\n';
 }

@@ -72,6 +72,13 @@ function exampleRows(examples: readonly Example[], withError: boolean): string {
 }
 
 function typeSection(t: RewardTypeStats): string {
+  const errors = t.errors > 0 ? `<tr><th>not scored</th><td class="num"><a href="#errors">${t.errors}</a></td></tr>` : '';
+  if (t.count === 0) {
+    return `<section>
+<h2 id="${escapeHtml(encodeURIComponent(t.rewardType))}">${escapeHtml(t.rewardType)}</h2>
+<p>No item of this reward type could be scored (${t.errors}); see <a href="#errors">the errors</a>.</p>
+</section>`;
+  }
   return `<section>
 <h2 id="${escapeHtml(encodeURIComponent(t.rewardType))}">${escapeHtml(t.rewardType)}</h2>
 <div class="row">
@@ -81,6 +88,7 @@ function typeSection(t: RewardTypeStats): string {
 <tr><th>share of 0</th><td class="num">${pct(t.zeros, t.count)}</td></tr>
 <tr><th>share of 1</th><td class="num">${pct(t.ones, t.count)}</td></tr>
 <tr><th>min / max</th><td class="num">${fmt(t.min)} / ${fmt(t.max)}</td></tr>
+${errors}
 </table>
 ${histogramSvg(t)}
 </div>
@@ -110,7 +118,7 @@ export function renderReport(data: SummaryData, meta: ReportMeta): string {
     .map(
       (t) =>
         `<tr><td><a href="#${escapeHtml(encodeURIComponent(t.rewardType))}">${escapeHtml(t.rewardType)}</a></td><td class="num">${t.count}</td><td class="num">${fmt(t.sum / t.count)}</td>` +
-        `<td class="num">${pct(t.zeros, t.count)}</td><td class="num">${pct(t.ones, t.count)}</td></tr>`,
+        `<td class="num">${pct(t.zeros, t.count)}</td><td class="num">${pct(t.ones, t.count)}</td><td class="num">${t.errors}</td></tr>`,
     )
     .join('\n');
   const codes = Object.entries(data.errorsByCode)
@@ -134,9 +142,9 @@ ${exampleRows(data.errorExamples, true)}
 <h1>golong-reward report</h1>
 <p class="muted"><code>${escapeHtml(meta.source)}</code> · ${data.items.toLocaleString('en-US')} items · ${data.scored.toLocaleString('en-US')} scored · ${data.errors.toLocaleString('en-US')} not scored · semantics ${escapeHtml(meta.semantics)} · ${meta.seconds.toFixed(1)} s · ${escapeHtml(meta.generatedAt.toISOString())}</p>
 <table>
-<tr><th>reward type</th><th>count</th><th>mean</th><th>share of 0</th><th>share of 1</th></tr>
+<tr><th>reward type</th><th>count</th><th>mean</th><th>share of 0</th><th>share of 1</th><th>errors</th></tr>
 ${overview}
-${data.errors > 0 ? `<tr><td><a href="#errors">(not scored)</a></td><td class="num">${data.errors}</td><td></td><td></td><td></td></tr>` : ''}
+${data.unroutedErrors > 0 ? `<tr><td><a href="#errors">(no reward type)</a></td><td class="num">0</td><td></td><td></td><td></td><td class="num">${data.unroutedErrors}</td></tr>` : ''}
 </table>
 ${sections}
 ${errorSection}

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatSummaryTable, ScoreSummary } from '../src/cliSummary.js';
+import { formatSummaryTable, itemContext, ScoreSummary } from '../src/cliSummary.js';
 import { escapeHtml, renderReport } from '../src/report.js';
 import { PARITY_DIR } from './helpers/parity.js';
 
@@ -41,8 +41,9 @@ describe('score: summary table, --out and --report', () => {
     expect(results.map((r) => r.id)).toEqual(['hit-1', 'hit-2', 'miss-1', 'f1', 'bad']);
     const emRow = stderr.split('\n').find((l) => l.startsWith('EM '))!;
     expect(emRow.trim().split(/\s+/)).toEqual(['EM', '3', '0.6667', '33.3%', '66.7%', '0']);
-    expect(stderr).toMatch(/^\(not scored\)\s+1\s+-\s+-\s+-\s+1$/m);
-    expect(stderr).toMatch(/^all\s+5\s+/m);
+    // An unknown task routes to no reward type; the total counts scored items and all errors.
+    expect(stderr).toMatch(/^\(no reward type\)\s+0\s+-\s+-\s+-\s+1$/m);
+    expect(stderr).toMatch(/^all\s+4\s+0\.\d{4}\s+25\.0%\s+50\.0%\s+1$/m);
     expect(stderr).toMatch(/errors by code: unknown_task 1/);
     // Nothing but results on stdout.
     expect(stdout).not.toMatch(/reward type|errors by code/);
@@ -73,6 +74,8 @@ describe('score: summary table, --out and --report', () => {
     expect(html.match(/<svg /g)).toHaveLength(distinct.length);
     for (const t of distinct) expect(html).toContain(`<h2 id="${escapeHtml(encodeURIComponent(t))}">${escapeHtml(t)}</h2>`);
     expect(html).toMatch(/Worst-scoring examples/);
+    // Errors of routable items count under their reward type (a bad ground truth of an EM row).
+    expect(html).toMatch(/<th>not scored<\/th><td class="num"><a href="#errors">\d+<\/a>/);
     expect(html).toMatch(/Items that could not be scored \(\d+\)/);
     // Rollout text is escaped, never markup: responses contain <think> tags.
     expect(html).toContain('&lt;/think&gt;');
@@ -117,11 +120,12 @@ describe('ScoreSummary', () => {
     const s = new ScoreSummary(3);
     const scores = [0.5, 0, 1, 0, 0.25, 1, 0.75, 0];
     scores.forEach((score, i) => s.add({ id: `x${i}`, score, reward_type: 'T' }, i, { source: 'src', response: `r${i}` }));
-    s.add({ id: 'e', score: null, error: { code: 'timeout', message: 'slow' } }, 8, { response: 'slow one' });
+    s.add({ id: 'e', score: null, error: { code: 'timeout', message: 'slow' } }, 8, { response: 'slow one', rewardType: 'T' });
+    s.add({ id: 'u', score: null, error: { code: 'unknown_data_source', message: '?' } }, 9, {});
     const data = s.data();
-    expect(data).toMatchObject({ items: 9, scored: 8, errors: 1, errorsByCode: { timeout: 1 } });
+    expect(data).toMatchObject({ items: 10, scored: 8, errors: 2, unroutedErrors: 1, errorsByCode: { timeout: 1, unknown_data_source: 1 } });
     const t = data.byRewardType[0]!;
-    expect(t).toMatchObject({ rewardType: 'T', count: 8, zeros: 3, ones: 2, min: 0, max: 1 });
+    expect(t).toMatchObject({ rewardType: 'T', count: 8, zeros: 3, ones: 2, min: 0, max: 1, errors: 1 });
     expect(t.sum).toBeCloseTo(3.5, 12);
     expect(t.worst.map((e) => e.id)).toEqual(['x1', 'x3', 'x7']);
     expect(t.bins[0]).toBe(3);
@@ -130,7 +134,20 @@ describe('ScoreSummary', () => {
     expect(t.bins.reduce((a, b) => a + b, 0)).toBe(8);
     expect(data.errorExamples[0]).toMatchObject({ id: 'e', response: 'slow one' });
     const table = formatSummaryTable(data);
-    expect(table).toMatch(/^T\s+8\s+0\.4375\s+37\.5%\s+25\.0%\s+0$/m);
+    expect(table).toMatch(/^T\s+8\s+0\.4375\s+37\.5%\s+25\.0%\s+1$/m);
+    expect(table).toMatch(/^\(no reward type\)\s+0\s+-\s+-\s+-\s+1$/m);
+    expect(table).toMatch(/^all\s+8\s+0\.4375\s+37\.5%\s+25\.0%\s+2$/m);
+  });
+
+  it('routes an item to the reward type its errors count under', () => {
+    expect(itemContext({ task: 'em', response: 'x', reference: 'y' })).toEqual({ source: 'em', response: 'x', rewardType: 'EM' });
+    expect(itemContext({ task: 'T5.1 Full-Sentence Citation Alignment', response: 'x' }).rewardType).toBe('F1_Score');
+    const lbp = { data_source: 'longbench_pro', solution_str: 's', extra_info: { reward_mode: 'T2.1 Global Timeline Reconstruction' } };
+    expect(itemContext(lbp)).toEqual({ source: 'longbench_pro', response: 's', rewardType: 'Pairwise_Accuracy' });
+    expect(itemContext({ data_source: 'longbench_pro', solution_str: 's', extra_info: { reward_mode: 'T99' } }).rewardType).toBeUndefined();
+    expect(itemContext({ data_source: 'dapo_math_longcot_math_verify', solution_str: 's' }).rewardType).toBe('dapo_math_longcot_math_verify');
+    expect(itemContext({ data_source: 'gsm8k', solution_str: 's' }).rewardType).toBeUndefined();
+    expect(itemContext('not an item')).toEqual({});
   });
 
   it('cuts long responses in examples and escapes them in the report', () => {

@@ -117,6 +117,7 @@ describe('worker crashes, again and again', () => {
   it('replaces the thread every time; results stay complete and ordered across many batches', async () => {
     const replacedBefore = await metric('golong_reward_workers_replaced_total');
     const batches = 8;
+    const hangs = Math.ceil(batches / 4);
     const runs = Array.from({ length: batches }, async (_, b) => {
       const items: unknown[] = Array.from({ length: 30 }, (_, k) => f1(k));
       items.splice(b % 30, 0, { id: `crash-${b}`, task: '__test_crash__', mode: b % 2 ? 'exit' : 'uncaught' });
@@ -140,7 +141,7 @@ describe('worker crashes, again and again', () => {
         else expect(r.score).toBe(f1Score(Number(r.id.slice(1))));
       }
     }
-    expect((await metric('golong_reward_workers_replaced_total')) - replacedBefore).toBeGreaterThanOrEqual(batches + 4);
+    expect((await metric('golong_reward_workers_replaced_total')) - replacedBefore).toBeGreaterThanOrEqual(batches + hangs);
     await expectServing();
     // Still exactly the configured number of threads.
     expect(await metric('golong_reward_pool_threads')).toBe(2);

@@ -196,6 +196,9 @@ export function parseAnswer(text: string, ctx: ScoreContext): Extraction {
   return { value: null, str: fallbacks[0] ?? null };
 }
 
+const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
+
 /** Python finditer: non-overlapping matches left to right, tried only at possible starts. */
 export function findAll(p: Pattern, text: string): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
@@ -206,10 +209,16 @@ export function findAll(p: Pattern, text: string): RegExpExecArray[] {
     if (!s) break;
     p.re.lastIndex = s.index;
     const m = p.re.exec(text);
+    let next: number;
     if (m) {
       out.push(m);
-      pos = m.index + Math.max(1, m[0].length);
-    } else pos = s.index + 1;
+      next = m.index + Math.max(1, m[0].length);
+    } else next = s.index + 1;
+    // A /u regex started inside a surrogate pair backs up to the pair's start, so "+1" alone can
+    // land where we already were: always move forward, by a whole code point.
+    if (next <= pos) next = pos + 1;
+    if (next < text.length && isLowSurrogate(text.charCodeAt(next)) && isHighSurrogate(text.charCodeAt(next - 1))) next++;
+    pos = next;
   }
   return out;
 }

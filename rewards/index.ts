@@ -55,7 +55,7 @@ function scoreNative(item: Record<string, unknown>, ctx: ScoreContext): ScorerOu
   const { text, gateFailure } = applyThinkOption(response, options.think);
   const base = { scorer: entry.name, reward_type: rewardType };
   if (gateFailure) return { ...base, score: 0, ...(ctx.details && { details: { rule: 'think_gate', reason: gateFailure } }) };
-  return { ...base, ...entry.scoreNative(text, item.reference, options, ctx) };
+  return Object.assign(base, entry.scoreNative(text, item.reference, options, ctx));
 }
 
 function itemId(item: unknown): string | number | undefined {

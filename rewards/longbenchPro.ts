@@ -82,27 +82,26 @@ function iterateAnswers(answers: unknown, warnings: string[]): unknown[] | undef
 }
 
 function lineMetric(metric: Exclude<LbpMetric, 'Summary'>, answers: string[], predictions: string[]): Outcome {
-  const base = { answers, predictions };
   switch (metric) {
     case 'Accuracy': {
       const r = accuracyScore(answers, predictions);
-      return { score: r.score, details: { ...base, rule: r.score === 1 ? 'first line equals the first answer' : 'first line differs from the first answer' } };
+      return { score: r.score, details: { answers, predictions, rule: r.score === 1 ? 'first line equals the first answer' : 'first line differs from the first answer' } };
     }
     case 'F1_Score': {
       const r = f1Score(answers, predictions);
-      return { score: r.score, details: { ...base, common: r.common, answer_set_size: r.answerSetSize, prediction_set_size: r.predictionSetSize, precision: r.precision, recall: r.recall } };
+      return { score: r.score, details: { answers, predictions, common: r.common, answer_set_size: r.answerSetSize, prediction_set_size: r.predictionSetSize, precision: r.precision, recall: r.recall } };
     }
     case 'SubEM': {
       const r = subemScore(answers, predictions);
-      return { score: r.score, details: { ...base, matched: answers.filter((_, i) => r.found[i]), missing: answers.filter((_, i) => !r.found[i]) } };
+      return { score: r.score, details: { answers, predictions, matched: answers.filter((_, i) => r.found[i]), missing: answers.filter((_, i) => !r.found[i]) } };
     }
     case 'NDCG': {
       const r = ndcgScore(answers, predictions);
-      return { score: r.score, details: { ...base, k: r.k, dcg: r.dcg, idcg: r.idcg, top_k_gains: r.gains, ...(r.rule && { rule: r.rule }) } };
+      return { score: r.score, details: r.rule ? { answers, predictions, k: r.k, dcg: r.dcg, idcg: r.idcg, top_k_gains: r.gains, rule: r.rule } : { answers, predictions, k: r.k, dcg: r.dcg, idcg: r.idcg, top_k_gains: r.gains } };
     }
     case 'Pairwise_Accuracy': {
       const r = pairwiseScore(answers, predictions);
-      return { score: r.score, details: { ...base, correct_pairs: r.correctPairs, total_pairs: r.totalPairs } };
+      return { score: r.score, details: { answers, predictions, correct_pairs: r.correctPairs, total_pairs: r.totalPairs } };
     }
   }
 }

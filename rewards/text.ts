@@ -43,6 +43,18 @@ export function pySplit(s: string): string[] {
 
 /** `" ".join(s.split())`: trim and collapse every whitespace run to one space. */
 export function fold(s: string): string {
+  // Fast path: already folded (single ASCII spaces between words, none at the ends).
+  let prevSpace = true;
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32) {
+      if (prevSpace) break;
+      prevSpace = true;
+    } else if (isPySpace(c)) break;
+    else prevSpace = false;
+  }
+  if (i === s.length && !(prevSpace && s.length > 0)) return s;
   return pySplit(s).join(' ');
 }
 

@@ -145,14 +145,14 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
     }
     const language = pyGetItem(gt, 'summary', 'ground_truth');
     const out = scoreLongBenchPro(solution, answers, metric, language === 'Chinese', ctx);
-    return { ...out, scorer: LBP_METRIC_SCORER[metric], reward_type: metric };
+    return { scorer: LBP_METRIC_SCORER[metric], reward_type: metric, ...out };
   }
 
   const rewardType = dataSource;
   const scorer = branch === 'iou' ? 'iou' : branch === 'selection' ? 'choice' : branch === 'EM' ? 'em' : branch === 'math' || branch === 'judge' ? 'math_verify' : 'retrieval_calculate';
   if (gate) return gated(gate, scorer, rewardType, ctx);
   const afterThink = afterLast(solution, '</think>');
-  const done = (out: ScorerOutput, name = scorer): VerlOutcome => ({ ...out, scorer: name, reward_type: rewardType });
+  const done = (out: ScorerOutput, name = scorer): VerlOutcome => ({ scorer: name, reward_type: rewardType, ...out });
 
   switch (branch) {
     case 'iou':
@@ -183,7 +183,7 @@ function scoreJudgeRow(response: string, groundTruth: unknown, extraInfo: unknow
       return { score: 1, scorer: mode === 'math_verify' ? 'math_verify' : 'exact_match', reward_type: rewardType, ...(details && { details }) };
     }
     if (mode === 'math_verify') {
-      return { ...mathVerifyScore(response, mathGold(groundTruth), ctx), scorer: 'math_verify', reward_type: rewardType };
+      return { scorer: 'math_verify', reward_type: rewardType, ...mathVerifyScore(response, mathGold(groundTruth), ctx) };
     }
   }
   throw new ScoreFailure(

@@ -14,13 +14,12 @@ export function f1Score(answers: readonly string[], predictions: readonly string
   const answerSet = new Set(answers);
   const predictionSet = new Set(predictions);
   const common = [...answerSet].filter((a) => predictionSet.has(a));
-  const base = { common, answerSetSize: answerSet.size, predictionSetSize: predictionSet.size };
   if (common.length === 0 || predictionSet.size === 0 || answerSet.size === 0) {
-    return { score: 0, ...base, precision: 0, recall: 0 };
+    return { score: 0, common, answerSetSize: answerSet.size, predictionSetSize: predictionSet.size, precision: 0, recall: 0 };
   }
   const precision = common.length / predictionSet.size;
   const recall = common.length / answerSet.size;
   // Same operation order as the reference, so the float is bit-identical.
   const score = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { score, ...base, precision, recall };
+  return { score, common, answerSetSize: answerSet.size, predictionSetSize: predictionSet.size, precision, recall };
 }

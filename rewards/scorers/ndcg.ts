@@ -26,7 +26,13 @@ const docno = (s: string): string => {
 /** Python `{key: len - i for i, key in enumerate(keys)}` as a Map, or undefined on a NUL collision. */
 function lastIndexValues(keys: readonly string[]): Map<string, number> | undefined {
   const values = new Map<string, number>();
-  keys.forEach((key, i) => values.set(key, keys.length - i));
+  let nul = false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    values.set(key, keys.length - i);
+    if (!nul && key.includes('\0')) nul = true;
+  }
+  if (!nul) return values; // docnos are the keys themselves: no collision possible
   const byDocno = new Map<string, number>();
   for (const [key, value] of values) {
     const d = docno(key);
@@ -45,15 +51,17 @@ export function ndcgScore(answers: readonly string[], predictions: readonly stri
   if (!qrels || !run) return { score: 0, k, dcg: 0, idcg: 0, gains: [], rule: 'duplicate docno after a NUL character (trec_eval error)' };
 
   // Run order: descending score; scores are distinct, so this is ascending last index.
-  const ranked = [...run].sort((a, b) => b[1] - a[1]);
+  const rankedKeys = Array.from(run.keys());
+  const rankedScores = Array.from(run.values());
+  const order = rankedKeys.map((_, i) => i).sort((a, b) => rankedScores[b]! - rankedScores[a]!);
   const gains: number[] = [];
   let dcg = 0;
-  for (let i = 0; i < ranked.length && i < k; i++) {
-    const gain = qrels.get(ranked[i]![0]) ?? 0;
+  for (let i = 0; i < order.length && i < k; i++) {
+    const gain = qrels.get(rankedKeys[order[i]!]!) ?? 0;
     gains.push(gain);
     if (gain > 0) dcg += gain / Math.log2(i + 2);
   }
-  const ideal = [...qrels.values()].sort((a, b) => b - a);
+  const ideal = Array.from(qrels.values()).sort((a, b) => b - a);
   let idcg = 0;
   for (let i = 0; i < ideal.length && i < k; i++) if (ideal[i]! > 0) idcg += ideal[i]! / Math.log2(i + 2);
   return { score: idcg > 0 ? dcg / idcg : dcg, k, dcg, idcg, gains };

@@ -14,6 +14,7 @@ import { ScoringPool } from './pool.js';
 import { advantagesRoutes } from './routes/advantages.js';
 import { healthRoutes, type HealthState } from './routes/health.js';
 import { metricsRoutes, ServiceMetrics } from './routes/metrics.js';
+import { openrlhfRoutes, poolScoreItems } from './routes/openrlhf.js';
 import { scoreRoutes } from './routes/score.js';
 import { tasksRoutes } from './routes/tasks.js';
 
@@ -189,6 +190,12 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
 
   app.register(scoreRoutes, { config, pool, admission, metrics });
   app.register(advantagesRoutes);
+  app.register(openrlhfRoutes, {
+    scoreItems: poolScoreItems(pool, config.itemTimeoutMs),
+    maxItems: config.maxItems,
+    maxResponseChars: config.maxResponseChars,
+    onResults: (results) => metrics.recordResults(results),
+  });
   app.register(tasksRoutes);
   app.register(healthRoutes, { pool, state });
   app.register(metricsRoutes, { metrics });

@@ -33,10 +33,21 @@ export function verlItem(c: ScoreCase): Record<string, unknown> {
 /** Parity families: all math data sources count as one, as the acceptance bar does. */
 export const familyOf = (c: ScoreCase): string => (/math/.test(c.data_source) ? 'math' : c.data_source);
 
-/** Whether a result agrees with the reference for this case (to 1e-9; errors where it raised). */
+const ROUTED_EXACT = new Set(['longbench_pro', 'multitableqa_pretraining', 'retrieval_calculate', 'selection', 'EM']);
+const ROUTED_CONTAINS = /math_longcot_math_verify|model_verify|retrieval_summary_calculate|model_judge/;
+
+/** Data sources the GoLongRL dispatcher routes (scorers.md section 2), written out independently of our router. */
+export const isRoutedDataSource = (ds: string): boolean => ROUTED_EXACT.has(ds) || ROUTED_CONTAINS.test(ds);
+
+/**
+ * Whether a result agrees with the reference for this case (to 1e-9; errors where it raised).
+ * Two documented divergences are accepted: an unknown data_source is an error even where the
+ * reference's think gate returned 0 first, and cases tagged spec-divergence may be errors.
+ */
 export function agrees(c: ScoreCase, r: Pick<ItemResult, 'score' | 'error'>): boolean {
   const numberMatches = typeof r.score === 'number' && c.expected !== undefined && Math.abs(r.score - c.expected) <= 1e-9;
   if (c.expected_error !== undefined) return r.score === null && r.error !== undefined;
+  if (!isRoutedDataSource(c.data_source)) return c.expected === 0 && r.error?.code === 'unknown_data_source';
   if (c.tags.includes('spec-divergence')) return numberMatches || r.error !== undefined;
   return numberMatches;
 }

@@ -1,6 +1,7 @@
 // Faults through the real built server (2 workers, test hooks on): clients that disconnect while
 // uploading or while their batch is scored, and worker crashes batch after batch, concurrently.
 // The SIGTERM drain and single hung/crashing items are covered by httpLifecycle / httpScoring.
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,12 +53,14 @@ describe('clients that disconnect', () => {
       const controller = new AbortController();
       const head = Buffer.from('{"items":[' + Array.from({ length: 200 }, (_, k) => JSON.stringify(f1(k))).join(','));
       // Promises a large body, sends the start, then vanishes.
-      const body = (async function* () {
-        yield head;
-        await sleep(150);
-        controller.abort();
-        yield Buffer.from(',');
-      })();
+      const body = Readable.from(
+        (async function* () {
+          yield head;
+          await sleep(150);
+          controller.abort();
+          yield Buffer.from(',');
+        })(),
+      );
       const req = client.request({
         path: '/score',
         method: 'POST',

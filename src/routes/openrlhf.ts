@@ -7,6 +7,7 @@ import type {} from '@fastify/swagger'; // adds summary/tags to route schemas
 import type { FastifyInstance } from 'fastify';
 import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
 import { pack } from '../batchParse.js';
+import { serializeItem } from '../itemText.js';
 import type { ScoringPool } from '../pool.js';
 import {
   describeOpenrlhfBodyIssues,
@@ -241,10 +242,19 @@ export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItem
 
 /** `scoreItems` over the service's worker pool (what the server registers this route with). */
 export function poolScoreItems(pool: ScoringPool, defaultTimeoutMs: number): ScoreItems {
-  return (items, { details, timeoutMs }) =>
-    pool.scoreBatch(
-      pack(items.map((item) => JSON.stringify(item))),
-      items.map((_, i) => i),
-      { details, timeoutMs: timeoutMs ?? defaultTimeoutMs },
-    );
+  return async (items, { details, timeoutMs }) => {
+    const early = new Map<number, ItemResult>();
+    const texts = items.map((item, i) => {
+      const serialized = serializeItem(item);
+      if ('text' in serialized) return serialized.text;
+      early.set(i, serialized.error);
+      return '';
+    });
+    const indices = items.map((_, i) => i).filter((i) => !early.has(i));
+    const scored = await pool.scoreBatch(pack(texts), indices, { details, timeoutMs: timeoutMs ?? defaultTimeoutMs });
+    const results: ItemResult[] = new Array(items.length);
+    indices.forEach((itemIndex, k) => (results[itemIndex] = scored[k]!));
+    for (const [i, result] of early) results[i] = result;
+    return results;
+  };
 }

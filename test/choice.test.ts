@@ -4,19 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { choiceScore, extractChoice } from '../rewards/scorers/choice.js';
 import { ScoreFailure, type ScoreContext } from '../rewards/types.js';
 import { parityMismatches } from './helpers/scorerParity.js';
+import { failure } from './helpers/failure.js';
 
 const ctx: ScoreContext = { details: false, deadline: Infinity };
 const score = (response: string, label: unknown) => choiceScore(response, { golden_label: label }, ctx).score;
-
-function failure(fn: () => unknown): ScoreFailure {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScoreFailure) return e;
-    throw e;
-  }
-  throw new Error('expected a ScoreFailure');
-}
 
 describe('extractChoice', () => {
   it('reads the parenthesised and the bare form', () => {

@@ -4,19 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { emMatch, emScore } from '../rewards/scorers/em.js';
 import { ScoreFailure, type ScoreContext } from '../rewards/types.js';
 import { parityMismatches } from './helpers/scorerParity.js';
+import { failure } from './helpers/failure.js';
 
 const ctx: ScoreContext = { details: false, deadline: Infinity };
 const score = (response: string, gt: unknown) => emScore(response, gt, ctx).score;
-
-function failure(fn: () => unknown): ScoreFailure {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScoreFailure) return e;
-    throw e;
-  }
-  throw new Error('expected a ScoreFailure');
-}
 
 describe('emMatch', () => {
   it('compares after Python strip() of both sides', () => {

@@ -3,22 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { answerText, iouScore } from '../rewards/scorers/iou.js';
 import { ScoreFailure, type ScoreContext } from '../rewards/types.js';
 import { parityMismatches } from './helpers/scorerParity.js';
+import { failure } from './helpers/failure.js';
 
 const ctx: ScoreContext = { details: false, deadline: Infinity };
 const table = (data: string) => `{"data": ${data}}`;
 const gt = (data: string) => ({ golden_label: table(data) });
 /** Score a predicted `data` JSON text (inside answer tags) against a gold `data` JSON text. */
 const rows = (pred: string, gold: string) => iouScore(`think</think><answer>${table(pred)}</answer>`, gt(gold), ctx).score;
-
-function failure(fn: () => unknown): ScoreFailure {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScoreFailure) return e;
-    throw e;
-  }
-  throw new Error('expected a ScoreFailure');
-}
 
 describe('answer text', () => {
   it('takes the first <answer> up to the next </answer>, stripped', () => {

@@ -5,7 +5,7 @@ import { Piscina } from 'piscina';
 import type { ItemResult } from '../rewards/index.js';
 import type { Config } from './config.js';
 import { select, type BodyLimits, type PackedItems, type ParsedBatch, type RejectedBody } from './batchParse.js';
-import { WARM_MESSAGE, type ChunkTask } from './worker.js';
+import { WARM_MESSAGE, type ChunkTask } from './workerProtocol.js';
 
 export type PoolConfig = Pick<Config, 'workers' | 'chunkItems' | 'chunkBytes' | 'timeoutGraceMs' | 'testHooks'>;
 

@@ -4,18 +4,8 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { scoreItem, type ItemResult } from '../rewards/index.js';
-import { itemText, parseScoreBody, type PackedItems, type ParseTask } from './batchParse.js';
-
-export interface ChunkTask {
-  items: PackedItems;
-  details: boolean;
-  timeoutMs: number;
-  /** Float64Array[2] over shared memory: [index of the item being scored, Date.now() when it started]. */
-  progress: SharedArrayBuffer;
-}
-
-/** Sent to the pool once this thread has loaded its dictionaries and math code. */
-export const WARM_MESSAGE = 'golong-reward:warm';
+import { itemText, parseScoreBody, type ParseTask } from './batchParse.js';
+import { WARM_MESSAGE, type ChunkTask } from './workerProtocol.js';
 
 const testHooks = (workerData as { testHooks?: boolean } | undefined)?.testHooks === true;
 

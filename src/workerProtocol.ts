@@ -1,0 +1,14 @@
+// What the pool and its scoring threads exchange. Kept apart from worker.ts so that the main
+// thread never loads the worker module (whose import warms up jieba and the math code).
+import type { PackedItems } from './batchParse.js';
+
+export interface ChunkTask {
+  items: PackedItems;
+  details: boolean;
+  timeoutMs: number;
+  /** Float64Array[2] over shared memory: [index of the item being scored, Date.now() when it started]. */
+  progress: SharedArrayBuffer;
+}
+
+/** Sent to the pool once a thread has loaded its dictionaries and math code. */
+export const WARM_MESSAGE = 'golong-reward:warm';

@@ -81,16 +81,125 @@ export function parseScoreBody({ body, limits }: ParseTask): ParsedBatch | Rejec
   const early: [number, ItemResult][] = [];
   const ids: (ItemId | null)[] = [];
   const uids: unknown[] = [];
-  const texts = items.map((item, i) => {
+  items.forEach((item, i) => {
     const r = record(item);
     const id = r?.id;
     ids.push(typeof id === 'string' || typeof id === 'number' ? id : null);
     uids.push(r?.uid);
     const rejected = r && tooLarge(r, limits.maxResponseChars);
     if (rejected) early.push([i, rejected]);
-    return rejected ? '' : JSON.stringify(item);
   });
-  return { ok: true, details, timeoutMs: timeout_ms, advantages, packed: pack(texts), early, ids, uids };
+  const rejected = new Set(early.map(([i]) => i));
+  // The items' own bytes go to the scoring workers as sent (no re-stringify): they parse to the
+  // same values. The scanner's count must agree with JSON.parse's; otherwise fall back.
+  const spans = itemSpans(body);
+  const packed =
+    spans && spans.length === 2 * items.length
+      ? packSpans(body, spans, rejected)
+      : pack(items.map((item, i) => (rejected.has(i) ? '' : JSON.stringify(item))));
+  return { ok: true, details, timeoutMs: timeout_ms, advantages, packed, early, ids, uids };
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function isJsonSpace(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function skipSpace(b: Uint8Array, i: number): number {
+  while (isJsonSpace(b[i])) i++;
+  return i;
+}
+
+/** End (exclusive) of the string whose opening quote is at `i`. */
+function stringEnd(b: Buffer, i: number): number {
+  for (;;) {
+    const q = b.indexOf(QUOTE, i + 1);
+    if (q < 0) return -1;
+    let k = q - 1;
+    while (b[k] === BACKSLASH) k--;
+    if ((q - 1 - k) % 2 === 0) return q + 1;
+    i = q;
+  }
+}
+
+/** End (exclusive) of the JSON value starting at `i`. */
+function valueEnd(b: Buffer, i: number): number {
+  const c = b[i];
+  if (c === QUOTE) return stringEnd(b, i);
+  if (c === 0x7b || c === 0x5b) {
+    let depth = 0;
+    for (let j = i; j < b.length; j++) {
+      const d = b[j]!;
+      if (d === QUOTE) {
+        j = stringEnd(b, j) - 1;
+        if (j < 0) return -1;
+      } else if (d === 0x7b || d === 0x5b) depth++;
+      else if (d === 0x7d || d === 0x5d) {
+        if (--depth === 0) return j + 1;
+      }
+    }
+    return -1;
+  }
+  let j = i;
+  while (j < b.length && b[j] !== 0x2c && b[j] !== 0x7d && b[j] !== 0x5d && !isJsonSpace(b[j])) j++;
+  return j;
+}
+
+/**
+ * [start, end) byte spans of the elements of the top-level `items` array (the last such key, as
+ * JSON.parse keeps), found without decoding: structural characters are ASCII, so UTF-8
+ * continuation bytes never match them. Only called on a body JSON.parse accepted; undefined if
+ * the shape is not the expected one.
+ */
+export function itemSpans(body: Uint8Array): number[] | undefined {
+  const b = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  let i = skipSpace(b, 0);
+  if (b[i] !== 0x7b) return undefined;
+  let itemsAt = -1;
+  i = skipSpace(b, i + 1);
+  while (b[i] === QUOTE) {
+    const keyEnd = stringEnd(b, i);
+    if (keyEnd < 0) return undefined;
+    const raw = b.toString('latin1', i, keyEnd);
+    const key = raw.includes('\\') || /[^\x00-\x7f]/.test(raw) ? (JSON.parse(b.toString('utf8', i, keyEnd)) as string) : raw.slice(1, -1);
+    i = skipSpace(b, keyEnd);
+    if (b[i] !== 0x3a) return undefined;
+    i = skipSpace(b, i + 1);
+    const end = valueEnd(b, i);
+    if (end < 0) return undefined;
+    if (key === 'items') itemsAt = i;
+    i = skipSpace(b, end);
+    if (b[i] === 0x2c) i = skipSpace(b, i + 1);
+  }
+  if (itemsAt < 0 || b[itemsAt] !== 0x5b) return undefined;
+  const spans: number[] = [];
+  i = skipSpace(b, itemsAt + 1);
+  while (b[i] !== 0x5d) {
+    const end = valueEnd(b, i);
+    if (end < 0 || end === i) return undefined;
+    spans.push(i, end);
+    i = skipSpace(b, end);
+    if (b[i] === 0x2c) i = skipSpace(b, i + 1);
+    else if (b[i] !== 0x5d) return undefined;
+  }
+  return spans;
+}
+
+/** Packs the spans of `body` (empty for `skip`) into one buffer that owns its memory. */
+function packSpans(body: Uint8Array, spans: readonly number[], skip: ReadonlySet<number>): PackedItems {
+  const n = spans.length / 2;
+  const offsets = new Float64Array(n + 1);
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    offsets[k] = total;
+    if (!skip.has(k)) total += spans[2 * k + 1]! - spans[2 * k]!;
+  }
+  offsets[n] = total;
+  const bytes = Buffer.allocUnsafeSlow(total);
+  for (let k = 0; k < n; k++) if (!skip.has(k)) bytes.set(body.subarray(spans[2 * k]!, spans[2 * k + 1]!), offsets[k]!);
+  return { bytes, offsets };
 }
 
 /** Packs texts into one buffer that owns its memory (so it can be transferred). */

@@ -3,7 +3,7 @@
 // failure, and any result outside [0, 1], scores 0).
 import { accuracyScore } from './scorers/accuracy.js';
 import { f1Score } from './scorers/f1.js';
-import { normalizeAnswers, normalizePrediction, normalizeSummary } from './scorers/lbpNormalize.js';
+import { normalizeAnswers, normalizePrediction, normalizeSummary, summaryForRouge } from './scorers/lbpNormalize.js';
 import { ndcgScore } from './scorers/ndcg.js';
 import { pairwiseScore } from './scorers/pairwise.js';
 import { rougeLMax } from './scorers/rougeL.js';
@@ -107,7 +107,8 @@ function lineMetric(metric: Exclude<LbpMetric, 'Summary'>, answers: string[], pr
 }
 
 function summaryMetric(answers: string[], response: string, chinese: boolean, ctx: ScoreContext): Outcome {
-  let prediction = normalizeSummary(response);
+  // English: ROUGE-L folds each sentence itself (summaryForRouge); the folded text is only shown.
+  let prediction = chinese || ctx.details ? normalizeSummary(response) : summaryForRouge(response);
   if (prediction === '') return { score: 0, details: { prediction, rule: 'empty prediction' } };
   let references = answers;
   if (chinese) {

@@ -106,24 +106,34 @@ function lineMetric(metric: Exclude<LbpMetric, 'Summary'>, answers: string[], pr
   }
 }
 
+/** Segmented reference summaries, most recently used last: the 16 rollouts of a prompt share one. */
+const referenceSegmentations = new Map<string, string>();
+const REFERENCE_CACHE_ENTRIES = 256;
+/** Longer references are segmented every time, so the cache stays a few MB at most. */
+const REFERENCE_CACHE_MAX_CHARS = 20_000;
+
+function segmentedReference(text: string): string {
+  let s = referenceSegmentations.get(text);
+  if (s !== undefined) {
+    referenceSegmentations.delete(text);
+  } else {
+    s = pyJiebaCut(text).join(' ');
+    if (text.length > REFERENCE_CACHE_MAX_CHARS) return s;
+    if (referenceSegmentations.size >= REFERENCE_CACHE_ENTRIES) referenceSegmentations.delete(referenceSegmentations.keys().next().value!);
+  }
+  referenceSegmentations.set(text, s);
+  return s;
+}
+
 function summaryMetric(answers: string[], response: string, chinese: boolean, ctx: ScoreContext): Outcome {
   // English: ROUGE-L folds each sentence itself (summaryForRouge); the folded text is only shown.
   let prediction = chinese || ctx.details ? normalizeSummary(response) : summaryForRouge(response);
   if (prediction === '') return { score: 0, details: { prediction, rule: 'empty prediction' } };
   let references = answers;
   if (chinese) {
-    // Segment each distinct text once; the reference re-joins jieba's tokens with spaces.
-    const segmented = new Map<string, string>();
-    const segment = (text: string): string => {
-      let s = segmented.get(text);
-      if (s === undefined) {
-        s = pyJiebaCut(text).join(' ');
-        segmented.set(text, s);
-      }
-      return s;
-    };
-    prediction = segment(prediction);
-    references = answers.map(segment);
+    // The reference re-joins jieba's tokens with spaces.
+    prediction = pyJiebaCut(prediction).join(' ');
+    references = answers.map(segmentedReference);
   }
   const r = rougeLMax(prediction, references, ctx);
   const details: Record<string, unknown> = {

@@ -14,7 +14,7 @@
 // T[i][j] or T[i][j]-1, so "up > left" holds exactly when T[i][j-1] = T[i][j] - 1.
 // The union is a set, so the order of sentence pairs does not change llcs; hypothesis sentences
 // are the outer loop so their match masks are built once.
-import { checkDeadline, type ScoreContext } from '../types.js';
+import { checkDeadline, ScoreFailure, type ScoreContext } from '../types.js';
 import { isPySpace } from '../text.js';
 
 /**
@@ -201,22 +201,37 @@ function distinctWords(words: Int32Array): number {
   return count;
 }
 
+/** Whether a tokenized text has a sentence short enough for the reconstruction walk to succeed. */
+function hasShortSentence(t: { sentenceStart: Int32Array; sentences: number }): boolean {
+  for (let i = 0; i < t.sentences; i++) if (t.sentenceStart[i + 1]! - t.sentenceStart[i]! <= RECURSION_WALK_LIMIT) return true;
+  return false;
+}
+
+/** Most 32-bit words of match masks for one hypothesis sentence (distinct words × positions / 32): 256 MiB. */
+const MAX_MASK_WORDS = 1 << 26;
+
 /** Builds the match masks of hypothesis sentence y[y0..y0+b) (one bit per position). */
 function buildMasks(y: Int32Array, y0: number, b: number, width: number): number[] {
   const ids: number[] = [];
-  // At most b distinct words: size the buffer once (growing it later would drop earlier masks).
-  masks = grown(masks, b * width, (n) => new Uint32Array(n));
   for (let j = 0; j < b; j++) {
     const id = y[y0 + j]!;
-    let slot = maskSlot[id]! - 1;
-    if (slot < 0) {
-      slot = ids.length;
+    if (maskSlot[id] === 0) {
       ids.push(id);
-      maskSlot[id] = slot + 1;
-      masks.fill(0, slot * width, (slot + 1) * width);
+      maskSlot[id] = ids.length;
     }
-    masks[slot * width + (j >>> 5)]! |= 1 << (j & 31);
   }
+  // One mask row per distinct word, not per position: a long sentence of few words stays small.
+  const size = ids.length * width;
+  if (size > MAX_MASK_WORDS) {
+    for (const id of ids) maskSlot[id] = 0;
+    throw new ScoreFailure(
+      'input_too_large',
+      `ROUGE-L: a summary sentence of ${b} words with ${ids.length} distinct words is too large to compare (limit ${MAX_MASK_WORDS * 32} word-position pairs)`,
+    );
+  }
+  masks = grown(masks, size, (n) => new Uint32Array(n));
+  masks.fill(0, 0, size);
+  for (let j = 0; j < b; j++) masks[(maskSlot[y[y0 + j]!]! - 1) * width + (j >>> 5)]! |= 1 << (j & 31);
   return ids;
 }
 
@@ -338,6 +353,15 @@ export function rougeLMax(hypothesis: string, references: readonly string[], ctx
       const y0 = hyp.sentenceStart[h]!;
       const b = hyp.sentenceStart[h + 1]! - y0;
       const width = (b + 31) >>> 5;
+      // A pair whose both sentences are over the walk limit fails without its table: no masks needed.
+      if (b > RECURSION_WALK_LIMIT && !refs.some((ref) => hasShortSentence(ref))) {
+        // ...and the first pair in Python's order (reference 0, sentence 0) already overflows.
+        if (firstFailure > 1) {
+          firstFailure = 1;
+          firstReason = 'reference_recursion_limit';
+        }
+        break;
+      }
       ids = buildMasks(hyp.words, y0, b, width);
       for (let ri = 0; ri < refs.length; ri++) {
         const ref = refs[ri]!;
@@ -345,6 +369,7 @@ export function rougeLMax(hypothesis: string, references: readonly string[], ctx
         for (let s = 0; s < ref.sentences; s++) {
           const rank = ri * 2 ** 26 + s + 1;
           if (rank >= firstFailure) break; // Python raises at an earlier or the same pair
+          if (ctx && (s & 63) === 63) checkDeadline(ctx);
           const x0 = ref.sentenceStart[s]!;
           const got = unionLcs(ref.words, x0, ref.sentenceStart[s + 1]! - x0, hyp.words, y0, b, width, markBase);
           if (got < 0) {

@@ -68,8 +68,8 @@ describe('normalizeLatex shortcuts', () => {
     digits,
     decimal,
     fc.tuple(digits, digits).map(([a, b]) => `${a}/${b}`),
-    fc.tuple(digits, digits).map(([a, b]) => `\\frac{${a}}{${b}}`),
-    fc.constantFrom('0.5', '-0/1', '1/-0', '00/7', '7/08', '-0', '0', '\\frac{0}{-0}', '1/2', '\\frac{1}{2}'),
+    fc.tuple(fc.constantFrom('', 'd', 't', 'c'), digits, digits).map(([v, a, b]) => `\\${v}frac{${a}}{${b}}`),
+    fc.constantFrom('0.5', '-0/1', '1/-0', '00/7', '7/08', '-0', '0', '\\frac{0}{-0}', '1/2', '\\frac{1}{2}', '\\dfrac{1}{2}', '\\tfrac{-3}{04}', '\\cfrac{7}{8}', '\\xfrac{7}{8}'),
   );
   it('equal the full pipeline on plain numbers and fractions, boxed or not', () => {
     fc.assert(

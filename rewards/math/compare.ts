@@ -421,6 +421,8 @@ function roundTo6(n: Node): { value: bigint; isInt: boolean } | undefined {
 }
 
 function roundDecimalHalfEven(x: number): bigint {
+  // An integer below 1e15 has at most 15 significant digits, all exact: nothing to round.
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return BigInt(x) * 1000000n;
   // 15 significant digits, as SymPy works from the Float's decimal precision.
   const s = x.toExponential(14);
   const [mant, expPart] = s.split('e');

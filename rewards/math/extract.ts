@@ -26,8 +26,8 @@ interface Pattern {
    * lookahead position by position, several times slower.
    */
   starts: RegExp;
-  /** Cheap necessary condition on the whole text (lower-cased copy supplied). */
-  need?: (text: string, lower: string) => boolean;
+  /** Cheap necessary condition on the whole text. */
+  need?: (text: TextView) => boolean;
   /** Named LaTeX groups in definition order: [first_latex*, next1_latex*, ..., next5_latex*]. */
   latexGroups: string[][];
 }
@@ -43,14 +43,20 @@ function pattern(source: string, priority: number, kind: Kind, startsSource: str
 // Characters Python's IGNORECASE folds onto ASCII letters of "final answer"; when present,
 // the lower-cased substring test is not a safe prefilter.
 const EXOTIC_FOLDS = /[\u017f\u212a\u0130\u0131]/u;
+/** The text with what the prefilters need, computed once per parse. */
+interface TextView {
+  text: string;
+  lower: string;
+  exoticFolds: boolean;
+}
 const containsWord =
   (word: string) =>
-  (text: string, lower: string): boolean =>
-    lower.includes(word) || EXOTIC_FOLDS.test(text);
+  (t: TextView): boolean =>
+    t.lower.includes(word) || t.exoticFolds;
 const hasFinalAnswer = containsWord('final answer');
 const hasAnswer = containsWord('answer');
-const hasBoxed = (text: string): boolean => text.includes('\\boxed{');
-const hasHope = (text: string, lower: string): boolean => text.includes('I hope') && hasFinalAnswer(text, lower);
+const hasBoxed = (t: TextView): boolean => t.text.includes('\\boxed{');
+const hasHope = (t: TextView): boolean => t.text.includes('I hope') && hasFinalAnswer(t);
 
 const FINAL_ANSWER_START = ci('final answer');
 const ANSWER_START = ci('answer');
@@ -134,14 +140,18 @@ function exprPatterns(): Pattern[] {
   const numberWithAnchors = `(?:${prefix}${currency}?${number})`;
   const eon = `(?:${exprWithAnchors}|${numberWithAnchors})`;
   const answer = ci('answer');
-  const anchorStart = `^|[${PY_S_BODY}=]`;
+  // Where the anchored forms can start: the anchor, then (past optional "**", sign, bracket or
+  // currency) a digit or a decimal point before one. Most whitespace is not followed by a number.
+  const anchor = `(?:^|[${PY_S_BODY}=])(?:\\*\\*)?`;
+  const exprStart = `${anchor}-?\\(?-?${D}`;
+  const numberStart = `${anchor}${currency}?-?\\.?${D}`;
   return [
     pattern(`${ci('final answer is')}:?${S}*${eon}\\.?${S}?I hope`, 0, 'expr', FINAL_ANSWER_START, hasHope),
     pattern(`${ci('final answer')}${DOT}{0,100}?${S}+is:?${eon}`, 50, 'expr', FINAL_ANSWER_START, hasFinalAnswer),
     pattern(`${answer}:(?:${DOT}{0,100}=${S}*|${DOT}{0,50}?)${eon}(?!${S}*=)`, 100, 'expr', ANSWER_START, hasAnswer),
     pattern(`${answer}(?:${DOT}{0,100}=${S}*|${DOT}{0,50}?)${eon}(?!${S}*=)`, 200, 'expr', ANSWER_START, hasAnswer),
-    pattern(exprWithAnchors, 300, 'expr', anchorStart),
-    pattern(numberWithAnchors, 300, 'expr', anchorStart),
+    pattern(exprWithAnchors, 300, 'expr', exprStart),
+    pattern(numberWithAnchors, 300, 'expr', numberStart),
   ];
 }
 
@@ -177,13 +187,13 @@ interface Candidate {
  */
 export function parseAnswer(text: string, ctx: ScoreContext): Extraction {
   const fallbacks: string[] = [];
-  const lower = text.toLowerCase();
+  const view: TextView = { text, lower: text.toLowerCase(), exoticFolds: EXOTIC_FOLDS.test(text) };
   for (const group of BY_PRIORITY) {
     checkDeadline(ctx);
     const cands: Candidate[] = [];
     let order = 0;
     for (const p of group) {
-      if (p.need && !p.need(text, lower)) continue;
+      if (p.need && !p.need(view)) continue;
       for (const m of findAll(p, text)) cands.push({ m, p, start: m.index, end: m.index + m[0].length, kind: p.kind, order: order++ });
     }
     if (cands.length === 0) continue;

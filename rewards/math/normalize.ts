@@ -188,16 +188,17 @@ function fixASlashB(text: string): string {
 
 const PLAIN_NUMBER = /^-?[0-9]+(?:\.[0-9]+)?$/;
 const PLAIN_SLASH_FRACTION = /^-?[0-9]+\/-?[0-9]+$/;
-const PLAIN_LATEX_FRACTION = /^\\frac\{-?[0-9]+\}\{-?[0-9]+\}$/;
+const PLAIN_LATEX_FRACTION = /^\\[dtc]?frac(\{-?[0-9]+\}\{-?[0-9]+\})$/;
 
 export function normalizeLatex(text: string, boxed: BoxedMode): string {
   text = extractBoxedContent(text, boxed);
-  // Fast paths for the typical answers (test/mathNormalizeFastPath.test.ts checks them against
-  // the full pipeline): no step changes a plain decimal number except the "0.5" nit; only
-  // fix_a_slash_b changes "a/b" of ASCII integers; nothing changes \frac{a}{b} of integers.
+  // Fast paths for the typical answers (test/mathFastPaths.test.ts checks them against the full
+  // pipeline): no step changes a plain decimal number except the "0.5" nit; only fix_a_slash_b
+  // changes "a/b" of ASCII integers; only the \dfrac -> \frac rename changes \frac{a}{b} of integers.
   if (PLAIN_NUMBER.test(text)) return text === '0.5' ? '\\frac{1}{2}' : text;
   if (PLAIN_SLASH_FRACTION.test(text)) return fixASlashB(text);
-  if (PLAIN_LATEX_FRACTION.test(text)) return text;
+  const fraction = PLAIN_LATEX_FRACTION.exec(text);
+  if (fraction) return '\\frac' + fraction[1]!; // \dfrac, \tfrac, \cfrac become \frac
   return normalizeFull(text);
 }
 

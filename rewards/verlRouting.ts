@@ -8,6 +8,7 @@ import { emScore } from './scorers/em.js';
 import { iouScore } from './scorers/iou.js';
 import { mathVerifyScore } from './scorers/mathVerify.js';
 import { retrievalCalculateScore } from './scorers/retrievalCalculate.js';
+import { pyGetItem } from './pyjson.js';
 import { afterLast, pyCount } from './text.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
 
@@ -94,13 +95,11 @@ function lastIfList(groundTruth: unknown): unknown {
   return groundTruth[groundTruth.length - 1];
 }
 
-/** Python `obj[key]` on a JSON value: only objects with the key succeed. */
-function pyGetItem(obj: unknown, key: string, what: string): unknown {
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-    throw new ScoreFailure('bad_ground_truth', `${what} must be an object with a "${key}" field, got ${typeName(obj)}`);
-  }
-  if (!Object.hasOwn(obj, key)) throw new ScoreFailure('bad_ground_truth', `${what} has no "${key}" field`);
-  return (obj as Record<string, unknown>)[key];
+/** Python `obj[key]` on the ground truth or extra_info; where Python raises, the item is bad_ground_truth. */
+function getItem(obj: unknown, key: string, what: string): unknown {
+  const got = pyGetItem(obj, key);
+  if (!got.ok) throw new ScoreFailure('bad_ground_truth', `${what}["${key}"] fails as in the reference (${got.error}); ${what} must be an object with a "${key}" field`);
+  return got.value;
 }
 
 /** A math gold answer as math_verify_from_sky iterates it: a dict contributes its keys (Python `in`). */
@@ -134,8 +133,8 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
       return gated(gate, metric ? LBP_METRIC_SCORER[metric] : 'longbench_pro', metric ?? 'longbench_pro', ctx);
     }
     const gt = lastIfList(groundTruth);
-    const answers = pyGetItem(gt, 'doc_ids', 'ground_truth');
-    const subTask = pyGetItem(extraInfo, 'reward_mode', 'extra_info');
+    const answers = getItem(gt, 'doc_ids', 'ground_truth');
+    const subTask = getItem(extraInfo, 'reward_mode', 'extra_info');
     const metric = typeof subTask === 'string' && Object.hasOwn(LBP_SUBTASK_METRIC, subTask) ? LBP_SUBTASK_METRIC[subTask] : undefined;
     if (!metric) {
       throw new ScoreFailure(
@@ -143,7 +142,7 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
         `unknown LongBench-Pro sub-task ${JSON.stringify(subTask)} in extra_info.reward_mode; known: ${Object.keys(LBP_SUBTASK_METRIC).join(', ')}`,
       );
     }
-    const language = pyGetItem(gt, 'summary', 'ground_truth');
+    const language = getItem(gt, 'summary', 'ground_truth');
     const out = scoreLongBenchPro(solution, answers, metric, language === 'Chinese', ctx);
     return { scorer: LBP_METRIC_SCORER[metric], reward_type: metric, ...out };
   }
@@ -165,7 +164,7 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
       return done(emScore(afterThink, lastIfList(groundTruth), ctx));
     case 'math': {
       const gt = lastIfList(groundTruth);
-      const gold = typeof gt === 'string' ? gt : pyGetItem(gt, 'golden_label', 'ground_truth');
+      const gold = typeof gt === 'string' ? gt : getItem(gt, 'golden_label', 'ground_truth');
       return done(mathVerifyScore(solution, gold, ctx));
     }
     case 'judge':
@@ -175,9 +174,9 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
 
 /** model_verify / model_judge rows: exact match, math_verify, or the LLM judge we do not have. */
 function scoreJudgeRow(response: string, groundTruth: unknown, extraInfo: unknown, ctx: ScoreContext, rewardType: string): VerlOutcome {
-  const mode = pyGetItem(extraInfo, 'reward_mode', 'extra_info');
+  const mode = getItem(extraInfo, 'reward_mode', 'extra_info');
   if (mode === 'math_verify' || (typeof mode === 'string' && JUDGE_MODES.has(mode))) {
-    const exact = pyGetItem(extraInfo, 'ground_truth', 'extra_info');
+    const exact = getItem(extraInfo, 'ground_truth', 'extra_info');
     if (response === exact) {
       const details = ctx.details ? { rule: 'exact_match_extra_info_ground_truth' } : undefined;
       return { score: 1, scorer: mode === 'math_verify' ? 'math_verify' : 'exact_match', reward_type: rewardType, ...(details && { details }) };

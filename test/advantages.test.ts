@@ -10,23 +10,10 @@ import {
   type AdvantageParams,
   type Estimator,
 } from '../rewards/advantages/index.js';
-import { readJsonl } from './helpers/parity.js';
-
-interface AdvantageCase {
-  id: string;
-  estimator: Estimator;
-  params: AdvantageParams;
-  uids: string[];
-  reward_modes: string[];
-  scores: number[];
-  expected_advantages?: number[];
-  expected_metrics?: Record<string, number>;
-  expected_error?: string;
-  tags: string[];
-}
+import { loadAdvantageCases, type AdvantageCase } from './helpers/parity.js';
 
 const TOL = 1e-9;
-const cases = readJsonl<AdvantageCase>('advantages.public.jsonl');
+const cases = loadAdvantageCases();
 
 const run = (c: AdvantageCase) =>
   computeAdvantages({ estimator: c.estimator, uids: c.uids, rewardTypes: c.reward_modes, scores: c.scores, params: c.params });

@@ -3,20 +3,10 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeAdvantages, type AdvantageParams, type Estimator } from '../rewards/advantages/index.js';
+import { computeAdvantages } from '../rewards/advantages/index.js';
 import { advantagesRoutes } from '../src/routes/advantages.js';
-import { readJsonl } from './helpers/parity.js';
+import { loadAdvantageCases } from './helpers/parity.js';
 
-interface AdvantageCase {
-  id: string;
-  estimator: Estimator;
-  params: AdvantageParams;
-  uids: string[];
-  reward_modes: string[];
-  scores: number[];
-  expected_advantages?: number[];
-  expected_metrics?: Record<string, number>;
-}
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -78,7 +68,7 @@ describe('POST /advantages', () => {
   });
 
   it('matches the reference on every public parity case over HTTP', async () => {
-    for (const c of readJsonl<AdvantageCase>('advantages.public.jsonl')) {
+    for (const c of loadAdvantageCases()) {
       const res = await post({ estimator: c.estimator, ...c.params, uids: c.uids, reward_types: c.reward_modes, scores: c.scores });
       expect(res.statusCode, c.id).toBe(200);
       const body = res.json() as { advantages: number[]; metrics: Record<string, number> };

@@ -1,6 +1,7 @@
 // Loads the reference parity cases from ../shared/parity (never copied into this repo) and judges
 // results against them.
 import { readFileSync } from 'node:fs';
+import type { AdvantageParams, Estimator } from '../../rewards/advantages/index.js';
 import type { ItemResult } from '../../rewards/index.js';
 
 export interface ScoreCase {
@@ -57,3 +58,18 @@ export function describeMismatch(c: ScoreCase, r: Pick<ItemResult, 'score' | 'er
   const got = r.error ? `error ${r.error.code}: ${r.error.message.slice(0, 120)}` : String(r.score);
   return `${c.id} [${c.data_source}] expected ${want}, got ${got}`;
 }
+
+export interface AdvantageCase {
+  id: string;
+  estimator: Estimator;
+  params: AdvantageParams;
+  uids: string[];
+  reward_modes: string[];
+  scores: number[];
+  expected_advantages?: number[];
+  expected_metrics?: Record<string, number>;
+  expected_error?: string;
+  tags: string[];
+}
+
+export const loadAdvantageCases = (): AdvantageCase[] => readJsonl<AdvantageCase>('advantages.public.jsonl');

@@ -36,7 +36,15 @@ export function scorerCases(seed: number): ScorerCase[] {
     { name: 'em', scorer: 'em', items: emItems(next(), ITEMS), judged: 'verl', budgetUs: 5 },
     { name: 'choice', scorer: 'choice', items: choiceItems(next(), ITEMS), judged: 'verl', budgetUs: 5 },
     ...LINE_METRICS.map((m): ScorerCase => ({ name: LINE_NAMES[m], scorer: LINE_NAMES[m], items: lineItems(next(), m, ITEMS), judged: 'verl', budgetUs: 5 })),
-    { name: 'iou', scorer: 'iou', items: tableItems(next(), ITEMS), judged: 'verl', budgetUs: 5 },
+    { name: 'iou', scorer: 'iou', size: '1-7 rows', items: tableItems(next(), ITEMS), judged: 'verl', budgetUs: 5 },
+    {
+      name: 'iou big',
+      scorer: 'iou',
+      size: '8-12 rows',
+      items: tableItems(seed ^ 0x7ab1e, ITEMS, 'big'), // its own seed, so the cases after it keep theirs
+      judged: 'verl',
+      note: 'pretty-printed tables of 8-12 rows, about 5 times the typical document: no budget, shows how the cost grows',
+    },
     {
       name: 'retrieval_calculate',
       scorer: 'retrieval_calculate',
@@ -68,5 +76,7 @@ export function scorerCases(seed: number): ScorerCase[] {
       });
     }
   }
-  return cases;
+  // Items reach a scorer parsed from a request body, as flat strings; the generator builds
+  // them by concatenation (rope strings that every character read would have to walk).
+  return cases.map((c) => ({ ...c, items: JSON.parse(JSON.stringify(c.items)) as BenchItem[] }));
 }

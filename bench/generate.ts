@@ -365,8 +365,16 @@ export function lineItems(seed: number, metric: LineMetric, count: number): Benc
 
 type Cell = string | number | boolean | null;
 
-function tableRows(r: Rng): Cell[][] {
-  const n = r.int(2, 10);
+/**
+ * Row counts and layout follow the reference's own multitableqa parity rows
+ * (../shared/parity/scores.public.jsonl: 1-7 rows, a quarter pretty-printed, about 140
+ * characters per gold document). `big` tables (8-12 rows, all pretty-printed, about 700
+ * characters) show how the cost grows with size.
+ */
+export type TableSize = 'typical' | 'big';
+
+function tableRows(r: Rng, size: TableSize = 'typical'): Cell[][] {
+  const n = size === 'big' ? r.int(8, 12) : r.int(1, 7);
   const domain = r.int(0, 3);
   const cities = [...EN_CITIES, ...ZH_CITIES];
   return Array.from({ length: n }, (): Cell[] => {
@@ -383,11 +391,11 @@ function tableRows(r: Rng): Cell[][] {
   });
 }
 
-function tableJson(r: Rng, rows: Cell[][]): string {
-  return JSON.stringify({ data: rows }, null, r.chance(0.5) ? 2 : undefined);
+function tableJson(r: Rng, rows: Cell[][], size: TableSize = 'typical'): string {
+  return JSON.stringify({ data: rows }, null, size === 'big' || r.chance(0.25) ? 2 : undefined);
 }
 
-function tableRollout(r: Rng, gold: Cell[][], goldText: string): BenchItem {
+function tableRollout(r: Rng, gold: Cell[][], goldText: string, size: TableSize = 'typical'): BenchItem {
   let rows = gold.map((row) => row.slice());
   switch (r.int(0, 4)) {
     case 0:
@@ -405,7 +413,7 @@ function tableRollout(r: Rng, gold: Cell[][], goldText: string): BenchItem {
       rows = rows.map((row) => row.map((c) => (typeof c === 'number' && r.chance(0.3) ? String(c) : c)));
   }
   const lead = r.chance(0.3) ? 'I joined the two tables on the key column and filtered the rows.\n' : '';
-  const answer = `${lead}<answer>${tableJson(r, rows)}</answer>`;
+  const answer = `${lead}<answer>${tableJson(r, rows, size)}</answer>`;
   const lang: Lang = r.chance(0.7) ? 'en' : 'zh';
   return {
     verl: { data_source: 'multitableqa_pretraining', solution_str: withThink(r, lang, answer), ground_truth: { golden_label: goldText } },
@@ -413,11 +421,11 @@ function tableRollout(r: Rng, gold: Cell[][], goldText: string): BenchItem {
   };
 }
 
-export function tableItems(seed: number, count: number): BenchItem[] {
+export function tableItems(seed: number, count: number, size: TableSize = 'typical'): BenchItem[] {
   const r = new Rng(seed);
   return Array.from({ length: count }, () => {
-    const gold = tableRows(r);
-    return tableRollout(r, gold, tableJson(r, gold));
+    const gold = tableRows(r, size);
+    return tableRollout(r, gold, tableJson(r, gold, size), size);
   });
 }
 

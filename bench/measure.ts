@@ -32,31 +32,58 @@ export function blackhole(): number {
   return sink;
 }
 
-/**
- * Times `fn` over `inputs`, cycling through them. The warm-up runs whole passes until `warmupMs`
- * has elapsed and sizes the timed runs so that each lasts about `runMs`.
- */
-export function timeLoop<T>(inputs: readonly T[], fn: (input: T) => unknown, opts: LoopOptions): LoopTiming {
-  const n = inputs.length;
-  const start = performance.now();
-  let calls = 0;
-  do {
-    for (let i = 0; i < n; i++) if (fn(inputs[i]!) !== undefined) sink++;
-    calls += n;
-  } while (performance.now() - start < opts.warmupMs);
-  const perCallMs = (performance.now() - start) / calls;
-  const iterations = Math.max(n, Math.ceil(opts.runMs / perCallMs / n) * n);
-  const runs: number[] = [];
-  const walls: number[] = [];
-  for (let r = 0; r < opts.runs; r++) {
+/** One function over its inputs, timed in runs that interleave with other loops' runs. */
+export class TimedLoop<T> {
+  private iterations = 0;
+  private readonly cpu: number[] = [];
+  private readonly wall: number[] = [];
+
+  constructor(
+    private readonly inputs: readonly T[],
+    private readonly fn: (input: T) => unknown,
+  ) {}
+
+  /** Whole passes until `warmupMs` has elapsed; sizes the timed runs so that each lasts about `runMs`. */
+  warmUp(opts: LoopOptions): void {
+    const n = this.inputs.length;
+    const start = performance.now();
+    let calls = 0;
+    do {
+      for (let i = 0; i < n; i++) if (this.fn(this.inputs[i]!) !== undefined) sink++;
+      calls += n;
+    } while (performance.now() - start < opts.warmupMs);
+    const perCallMs = (performance.now() - start) / calls;
+    this.iterations = Math.max(n, Math.ceil(opts.runMs / perCallMs / n) * n);
+  }
+
+  run(): void {
+    const { inputs, fn, iterations } = this;
+    const n = inputs.length;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < iterations; i++) if (fn(inputs[i % n]!) !== undefined) sink++;
-    walls.push(((performance.now() - t0) * 1000) / iterations);
+    this.wall.push(((performance.now() - t0) * 1000) / iterations);
     const c = process.cpuUsage(c0);
-    runs.push((c.user + c.system) / iterations);
+    this.cpu.push((c.user + c.system) / iterations);
   }
-  return { us: median(runs), wallUs: median(walls), runs, iterations };
+
+  timing(): LoopTiming {
+    return { us: median(this.cpu), wallUs: median(this.wall), runs: this.cpu.slice(), iterations: this.iterations };
+  }
+}
+
+/**
+ * Times each loop: all warm up first, then `opts.runs` rounds each give every loop one timed run.
+ * A burst of load from a neighbour then spoils one run of many loops, which the medians drop,
+ * instead of every run of one loop.
+ */
+export function timeInterleaved(loops: readonly TimedLoop<unknown>[], opts: LoopOptions, onRound?: (round: number) => void): LoopTiming[] {
+  for (const loop of loops) loop.warmUp(opts);
+  for (let r = 0; r < opts.runs; r++) {
+    for (const loop of loops) loop.run();
+    onRound?.(r + 1);
+  }
+  return loops.map((loop) => loop.timing());
 }
 
 /** Median wall time (ms) of `reps` calls of `fn`, after one untimed call. */

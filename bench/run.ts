@@ -2,7 +2,7 @@
 // real service, checked against the budgets of ../shared/spec/quality.md. Prints tables and
 // writes bench/results.json.
 //
-// Flags: --only=scorers|e2e, --quick (shorter loops, for trying changes), --no-write,
+// Flags: --only=scorers|e2e, --cases=A,B (scorer cases whose name starts with A or B), --quick (shorter loops, for trying changes), --no-write,
 // --e2e-runs=N (timed POSTs after the cold one, default 3), --seed=N.
 // BENCH_SERVER_NODE_ARGS adds node flags to the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -14,7 +14,7 @@ import { scoreItem, type ItemResult } from '../rewards/index.js';
 import { scorerCases, type ScorerCase } from './cases.js';
 import { latencySummary, postBatch, procMemory, startService, type BatchRun } from './e2e.js';
 import { goLongRlBatch, GOLONGRL_MIX } from './generate.js';
-import { median, timeLoop, timeRepeated, type LoopOptions } from './measure.js';
+import { median, timeInterleaved, TimedLoop, timeRepeated, type LoopOptions, type LoopTiming } from './measure.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -26,6 +26,8 @@ const BUDGET = {
 
 interface Args {
   only?: 'scorers' | 'e2e';
+  /** Only the scorer cases whose name starts with one of these comma-separated prefixes. */
+  cases?: string;
   quick: boolean;
   write: boolean;
   e2eRuns: number;
@@ -36,6 +38,7 @@ function parseCli(): Args {
   const { values } = parseArgs({
     options: {
       only: { type: 'string' },
+      cases: { type: 'string' },
       quick: { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
       'e2e-runs': { type: 'string', default: '3' },
@@ -45,6 +48,7 @@ function parseCli(): Args {
   if (values.only !== undefined && values.only !== 'scorers' && values.only !== 'e2e') throw new Error('--only must be "scorers" or "e2e"');
   return {
     only: values.only as Args['only'],
+    ...(values.cases !== undefined && { cases: values.cases }),
     quick: values.quick!,
     write: !values['no-write'],
     e2eRuns: Math.max(1, Number(values['e2e-runs'])),
@@ -112,12 +116,8 @@ function checkItems(items: readonly unknown[]): { meanScore: number; errors: Rec
   return { meanScore: n ? sum / n : NaN, errors };
 }
 
-function runScorerCase(c: ScorerCase, loop: LoopOptions): ScorerResult {
-  const verlItems = c.items.map((i) => i.verl);
-  const nativeItems = c.items.map((i) => i.native);
-  const check = checkItems(c.judged === 'verl' ? verlItems : nativeItems);
-  const verl = timeLoop(verlItems, score, loop);
-  const native = timeLoop(nativeItems, score, loop);
+function scorerResult(c: ScorerCase, verl: LoopTiming, native: LoopTiming): ScorerResult {
+  const check = checkItems(c.judged === 'verl' ? c.items.map((i) => i.verl) : c.items.map((i) => i.native));
   const verlUs = verl.us;
   const nativeUs = native.us;
   const judgedUs = c.judged === 'verl' ? verlUs : nativeUs;
@@ -137,14 +137,12 @@ function runScorerCase(c: ScorerCase, loop: LoopOptions): ScorerResult {
 }
 
 function runScorers(args: Args): ScorerResult[] {
-  const loop: LoopOptions = args.quick ? { warmupMs: 40, runMs: 25, runs: 3 } : { warmupMs: 120, runMs: 70, runs: 5 };
-  const out: ScorerResult[] = [];
-  for (const c of scorerCases(args.seed)) {
-    const r = runScorerCase(c, loop);
-    out.push(r);
-    process.stderr.write(`  ${r.case.padEnd(22)} ${fmt(r.verlUs).padStart(8)} µs (verl row)  ${fmt(r.nativeUs).padStart(8)} µs (answer only)  CPU time\n`);
-  }
-  return out;
+  const opts: LoopOptions = args.quick ? { warmupMs: 40, runMs: 25, runs: 3 } : { warmupMs: 120, runMs: 40, runs: 9 };
+  const cases = scorerCases(args.seed).filter((c) => args.cases === undefined || args.cases.split(',').some((p) => c.name.startsWith(p)));
+  const loops = cases.flatMap((c) => [new TimedLoop<unknown>(c.items.map((i) => i.verl), score), new TimedLoop<unknown>(c.items.map((i) => i.native), score)]);
+  process.stderr.write(`  ${cases.length} cases, verl row and answer only: warm-up, then ${opts.runs} interleaved rounds\n`);
+  const timings = timeInterleaved(loops, opts, (round) => process.stderr.write(`  round ${round}/${opts.runs}\n`));
+  return cases.map((c, k) => scorerResult(c, timings[2 * k]!, timings[2 * k + 1]!));
 }
 
 function printScorers(results: readonly ScorerResult[]): void {

@@ -126,7 +126,7 @@ class Parser {
       case 0x7b: // {
         return { t: 'dict', v: this.object() };
       case 0x5b: // [
-        return { t: 'list', v: this.list(this.valueItem) };
+        return { t: 'list', v: this.listValues() };
       case 0x6e: // n
         if (s.startsWith('null', i)) return this.literal(PY_NONE, 4);
         break;
@@ -154,9 +154,8 @@ class Parser {
     return v;
   }
 
-  private readonly valueItem = (): PyValue => this.value();
   /** Python str() of the value at pos; strings and numbers without building a PyValue. */
-  private readonly strItem = (): string => {
+  private cellStr(): string {
     const s = this.s;
     const c = s.charCodeAt(this.pos);
     if (c === QUOTE) {
@@ -165,8 +164,33 @@ class Parser {
     }
     if ((c >= 0x30 && c <= 0x39) || (c === 0x2d && !s.startsWith('-Infinity', this.pos))) return this.numberStr();
     return pyStr(this.value());
-  };
-  private readonly rowItem = (): PyRowKey => (this.s.charCodeAt(this.pos) === 0x5b ? this.list(this.strItem) : this.strItem());
+  }
+
+  /** multitableqa's to_key of the row at pos: a list row gives the str() of each cell. */
+  private rowKey(): PyRowKey {
+    if (this.s.charCodeAt(this.pos) !== 0x5b) return this.cellStr();
+    const cells: string[] = [];
+    if (this.open('array', 0x5d)) return cells;
+    do cells.push(this.cellStr());
+    while (this.more(0x5d));
+    return cells;
+  }
+
+  private rowKeys(): PyRowKey[] {
+    const rows: PyRowKey[] = [];
+    if (this.open('array', 0x5d)) return rows;
+    do rows.push(this.rowKey());
+    while (this.more(0x5d));
+    return rows;
+  }
+
+  private listValues(): PyValue[] {
+    const items: PyValue[] = [];
+    if (this.open('array', 0x5d)) return items;
+    do items.push(this.value());
+    while (this.more(0x5d));
+    return items;
+  }
 
   /** Entering a container: CPython's Py_EnterRecursiveCall in scan_once. */
   private enter(what: string): void {
@@ -183,14 +207,8 @@ class Parser {
   private object(rowsKey?: string): Map<string, PyValue> {
     const s = this.s;
     const map = new Map<string, PyValue>();
-    this.enter('object');
-    this.skipSpace();
-    if (this.pos < s.length && s.charCodeAt(this.pos) === 0x7d) {
-      this.pos++;
-      this.depth--;
-      return map;
-    }
-    for (;;) {
+    if (this.open('object', 0x7d)) return map;
+    do {
       if (this.pos >= s.length || s.charCodeAt(this.pos) !== QUOTE) throw new Failure('decode', 'Expecting property name enclosed in double quotes', this.pos);
       this.pos++;
       const key = this.string();
@@ -200,44 +218,53 @@ class Parser {
       this.skipSpace();
       if (key === rowsKey) {
         const asRows = s.charCodeAt(this.pos) === 0x5b;
-        this.rows = asRows ? this.list(this.rowItem) : undefined;
+        this.rows = asRows ? this.rowKeys() : undefined;
         map.set(key, asRows ? PY_NONE : this.value());
       } else {
         map.set(key, this.value());
       }
-      this.skipSpace();
-      const c = this.pos < s.length ? s.charCodeAt(this.pos) : -1;
-      this.pos++;
-      if (c === 0x7d) break;
-      if (c !== 0x2c) throw new Failure('decode', "Expecting ',' delimiter", this.pos - 1);
-      this.skipSpace();
-    }
-    this.depth--;
+    } while (this.more(0x7d));
     return map;
   }
 
-  /** An array at pos, each element read by `item`. */
-  private list<T>(item: () => T): T[] {
-    const s = this.s;
-    const items: T[] = [];
-    this.enter('array');
+  /**
+   * Enters the container whose opening bracket is at pos and skips the space after it; true when
+   * it is empty (its closing bracket is consumed and it is left again).
+   */
+  private open(what: string, close: number): boolean {
+    this.enter(what);
     this.skipSpace();
-    if (this.pos < s.length && s.charCodeAt(this.pos) === 0x5d) {
+    if (this.pos < this.s.length && this.s.charCodeAt(this.pos) === close) {
       this.pos++;
       this.depth--;
-      return items;
+      return true;
     }
-    for (;;) {
-      items.push(item());
+    return false;
+  }
+
+  /**
+   * After an item: consumes the ',' and the space after it (true, another item follows), or the
+   * closing bracket, leaving the container (false). Item loops are written out per item type, so
+   * each calls its reader directly (a shared loop taking a callback was the parser's hot spot).
+   */
+  private more(close: number): boolean {
+    const s = this.s;
+    let c = this.pos < s.length ? s.charCodeAt(this.pos) : -1;
+    if (c <= 0x20 && c >= 0) {
       this.skipSpace();
-      const c = this.pos < s.length ? s.charCodeAt(this.pos) : -1;
-      this.pos++;
-      if (c === 0x5d) break;
-      if (c !== 0x2c) throw new Failure('decode', "Expecting ',' delimiter", this.pos - 1);
-      this.skipSpace();
+      c = this.pos < s.length ? s.charCodeAt(this.pos) : -1;
     }
-    this.depth--;
-    return items;
+    this.pos++;
+    if (c === 0x2c) {
+      this.skipSpace();
+      return true;
+    }
+    if (c === close) {
+      this.depth--;
+      return false;
+    }
+    this.pos--;
+    throw new Failure('decode', "Expecting ',' delimiter", this.pos);
   }
 
   /** Row keys of the last "data" list read by object('data'). */

@@ -2,6 +2,7 @@
 // parity with every public longbench_pro row (minimal verl routing here; the lead's parity test
 // goes through the real dispatcher).
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LBP_METRIC_SCORER, LBP_SUBTASK_METRIC, scoreLongBenchPro, type LbpMetric } from '../rewards/longbenchPro.js';
 import { accuracyScore } from '../rewards/scorers/accuracy.js';
@@ -93,6 +94,43 @@ describe('NDCG (trec_eval ndcg_cut.k)', () => {
   it('a docno ends at NUL; a collision there is a trec_eval error (0)', () => {
     expect(ndcgScore(['a\0x', 'b'], ['a\0y', 'b']).score).toBe(1);
     expect(ndcgScore(['a', 'b'], ['a\0x', 'a\0y']).score).toBe(0);
+  });
+  it('agrees with a literal transcription (Python dicts, docnos cut at NUL, sort by score) on random rankings', () => {
+    // The reference: qrels = {a: len - i}, run = {p: len - i} as dicts; trec_eval ranks the run by
+    // score, looks up each docno's relevance, cuts at k = len(answers) and divides by the ideal DCG.
+    const dict = (keys: string[]) => {
+      const m = new Map<string, number>();
+      keys.forEach((key, i) => m.set(key, keys.length - i));
+      const byDocno = new Map<string, number>();
+      for (const [key, v] of m) {
+        const d = key.split('\0')[0]!;
+        if (byDocno.has(d)) return undefined;
+        byDocno.set(d, v);
+      }
+      return byDocno;
+    };
+    const literal = (answers: string[], predictions: string[]): number => {
+      if (answers.length === 0 || predictions.length === 0) return 0;
+      const qrels = dict(answers);
+      const run = dict(predictions);
+      if (!qrels || !run) return 0;
+      const k = answers.length;
+      const ranked = [...run].sort((x, y) => y[1] - x[1]).slice(0, k);
+      const dcg = ranked.reduce((acc, [doc], i) => acc + (qrels.get(doc) ?? 0) / Math.log2(i + 2), 0);
+      const idcg = [...qrels.values()].sort((x, y) => y - x).slice(0, k).reduce((acc, rel, i) => acc + rel / Math.log2(i + 2), 0);
+      return idcg > 0 ? dcg / idcg : dcg;
+    };
+    // A small alphabet makes repeats and shared lines common. Long lists (past the 32-line scan
+    // limit) leave NULs out, since nearly every long list would then collide and score 0.
+    const plain = fc.oneof({ arbitrary: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', ''), weight: 4 }, { arbitrary: fc.string({ maxLength: 2 }), weight: 1 });
+    const withNul = fc.oneof(plain, fc.constantFrom('a\0x', 'a\0y', 'b\0'));
+    const many = fc.oneof(fc.array(withNul, { maxLength: 8 }), fc.array(plain, { minLength: 30, maxLength: 45 }));
+    fc.assert(
+      fc.property(many, many, (answers, predictions) => {
+        expect(ndcgScore(answers, predictions).score).toBeCloseTo(literal(answers, predictions), 12);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

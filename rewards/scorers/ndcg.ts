@@ -18,51 +18,94 @@ export interface NdcgResult {
   rule?: string;
 }
 
+/** A character loop: lines are short, and a native search call per line costs more. */
+function hasNul(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 0) return true;
+  return false;
+}
+
 const docno = (s: string): string => {
   const nul = s.indexOf('\0');
   return nul === -1 ? s : s.slice(0, nul);
 };
 
-/** Python `{key: len - i for i, key in enumerate(keys)}` as a Map, or undefined on a NUL collision. */
-function lastIndexValues(keys: readonly string[]): Map<string, number> | undefined {
-  const values = new Map<string, number>();
-  let nul = false;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    values.set(key, keys.length - i);
-    if (!nul && key.includes('\0')) nul = true;
-  }
-  if (!nul) return values; // docnos are the keys themselves: no collision possible
-  const byDocno = new Map<string, number>();
-  for (const [key, value] of values) {
+/**
+ * The keys as trec_eval sees them (cut at a NUL), or undefined when two different keys collide
+ * there (trec_eval's duplicate-docs error). Different keys stay different, so equality of the
+ * returned keys is equality of the dict keys.
+ */
+function docnos(keys: readonly string[]): readonly string[] | undefined {
+  if (!keys.some(hasNul)) return keys;
+  const keyOf = new Map<string, string>();
+  for (const key of keys) {
     const d = docno(key);
-    if (byDocno.has(d)) return undefined;
-    byDocno.set(d, value);
+    const seen = keyOf.get(d);
+    if (seen === undefined) keyOf.set(d, key);
+    else if (seen !== key) return undefined;
   }
-  return byDocno;
+  return keys.map(docno);
 }
+
+/**
+ * Indices of the entries of Python `{key: len - i for i, key in enumerate(keys)}`, in descending
+ * value order: a repeated key keeps its last index, so these are the last occurrences, ascending.
+ */
+function lastOccurrences(keys: readonly string[]): number[] {
+  const out: number[] = [];
+  if (keys.length <= 32) {
+    // Rankings are a handful of lines: a scan beats hashing.
+    next: for (let i = 0; i < keys.length; i++) {
+      for (let j = i + 1; j < keys.length; j++) if (keys[j] === keys[i]) continue next;
+      out.push(i);
+    }
+    return out;
+  }
+  const seen = new Set<string>();
+  for (let i = keys.length - 1; i >= 0; i--) {
+    if (!seen.has(keys[i]!)) {
+      seen.add(keys[i]!);
+      out.push(i);
+    }
+  }
+  return out.reverse();
+}
+
+/** The qrels value of `key` (`len - last index`), 0 when it is not a reference. */
+function relevance(answers: readonly string[], lookup: Map<string, number> | undefined, key: string): number {
+  if (lookup !== undefined) return lookup.get(key) ?? 0;
+  for (let i = answers.length - 1; i >= 0; i--) if (answers[i] === key) return answers.length - i;
+  return 0;
+}
+
+const LOG2 = Float64Array.from({ length: 64 }, (_, n) => Math.log2(n));
+/** Math.log2, from a table for the ranks rankings have. */
+const log2 = (n: number): number => (n < 64 ? LOG2[n]! : Math.log2(n));
 
 /** Inputs are normalised (lbpNormalize.ts). */
 export function ndcgScore(answers: readonly string[], predictions: readonly string[]): NdcgResult {
   const k = answers.length;
   if (answers.length === 0 || predictions.length === 0) return { score: 0, k, dcg: 0, idcg: 0, gains: [] };
-  const qrels = lastIndexValues(answers);
-  const run = lastIndexValues(predictions);
+  const qrels = docnos(answers);
+  const run = docnos(predictions);
   if (!qrels || !run) return { score: 0, k, dcg: 0, idcg: 0, gains: [], rule: 'duplicate docno after a NUL character (trec_eval error)' };
 
   // Run order: descending score; scores are distinct, so this is ascending last index.
-  const rankedKeys = Array.from(run.keys());
-  const rankedScores = Array.from(run.values());
-  const order = rankedKeys.map((_, i) => i).sort((a, b) => rankedScores[b]! - rankedScores[a]!);
+  const ranked = lastOccurrences(run);
+  let lookup: Map<string, number> | undefined;
+  if (qrels.length > 32) {
+    lookup = new Map();
+    for (let i = 0; i < qrels.length; i++) lookup.set(qrels[i]!, qrels.length - i);
+  }
   const gains: number[] = [];
   let dcg = 0;
-  for (let i = 0; i < order.length && i < k; i++) {
-    const gain = qrels.get(rankedKeys[order[i]!]!) ?? 0;
+  for (let i = 0; i < ranked.length && i < k; i++) {
+    const gain = relevance(qrels, lookup, run[ranked[i]!]!);
     gains.push(gain);
-    if (gain > 0) dcg += gain / Math.log2(i + 2);
+    if (gain > 0) dcg += gain / log2(i + 2);
   }
-  const ideal = Array.from(qrels.values()).sort((a, b) => b - a);
+  // Ideal order: the qrels values descending, i.e. their last occurrences ascending.
+  const ideal = lastOccurrences(qrels);
   let idcg = 0;
-  for (let i = 0; i < ideal.length && i < k; i++) if (ideal[i]! > 0) idcg += ideal[i]! / Math.log2(i + 2);
+  for (let i = 0; i < ideal.length && i < k; i++) idcg += (k - ideal[i]!) / log2(i + 2);
   return { score: idcg > 0 ? dcg / idcg : dcg, k, dcg, idcg, gains };
 }

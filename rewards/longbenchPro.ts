@@ -81,30 +81,39 @@ function iterateAnswers(answers: unknown, warnings: string[]): unknown[] | undef
   throw new ScoreFailure('bad_ground_truth', `doc_ids is ${JSON.stringify(answers)}, which has no len() (the reference raises TypeError)`);
 }
 
-function lineMetric(metric: Exclude<LbpMetric, 'Summary'>, answers: string[], predictions: string[]): Outcome {
+/** Details are built only when asked for: on the hot path they would be most of the cost. */
+function lineMetric(metric: Exclude<LbpMetric, 'Summary'>, answers: string[], predictions: string[], details: boolean): Outcome {
   switch (metric) {
     case 'Accuracy': {
       const r = accuracyScore(answers, predictions);
-      return { score: r.score, details: { answers, predictions, rule: r.score === 1 ? 'first line equals the first answer' : 'first line differs from the first answer' } };
+      return { score: r.score, details: details ? { answers, predictions, rule: r.score === 1 ? 'first line equals the first answer' : 'first line differs from the first answer' } : NO_DETAILS };
     }
     case 'F1_Score': {
       const r = f1Score(answers, predictions);
-      return { score: r.score, details: { answers, predictions, common: r.common, answer_set_size: r.answerSetSize, prediction_set_size: r.predictionSetSize, precision: r.precision, recall: r.recall } };
+      return {
+        score: r.score,
+        details: details
+          ? { answers, predictions, common: r.common, answer_set_size: r.answerSetSize, prediction_set_size: r.predictionSetSize, precision: r.precision, recall: r.recall }
+          : NO_DETAILS,
+      };
     }
     case 'SubEM': {
       const r = subemScore(answers, predictions);
-      return { score: r.score, details: { answers, predictions, matched: answers.filter((_, i) => r.found[i]), missing: answers.filter((_, i) => !r.found[i]) } };
+      return { score: r.score, details: details ? { answers, predictions, matched: answers.filter((_, i) => r.found[i]), missing: answers.filter((_, i) => !r.found[i]) } : NO_DETAILS };
     }
     case 'NDCG': {
       const r = ndcgScore(answers, predictions);
+      if (!details) return { score: r.score, details: NO_DETAILS };
       return { score: r.score, details: r.rule ? { answers, predictions, k: r.k, dcg: r.dcg, idcg: r.idcg, top_k_gains: r.gains, rule: r.rule } : { answers, predictions, k: r.k, dcg: r.dcg, idcg: r.idcg, top_k_gains: r.gains } };
     }
     case 'Pairwise_Accuracy': {
       const r = pairwiseScore(answers, predictions);
-      return { score: r.score, details: { answers, predictions, correct_pairs: r.correctPairs, total_pairs: r.totalPairs } };
+      return { score: r.score, details: details ? { answers, predictions, correct_pairs: r.correctPairs, total_pairs: r.totalPairs } : NO_DETAILS };
     }
   }
 }
+
+const NO_DETAILS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** Segmented reference summaries, most recently used last: the 16 rollouts of a prompt share one. */
 const referenceSegmentations = new Map<string, string>();
@@ -167,7 +176,7 @@ export function scoreLongBenchPro(response: string, answers: unknown, metric: Lb
     return finish(0, { rule: 'a non-string answer (the reference raises inside its try and scores 0)' });
   }
   const normalized = normalizeAnswers(items);
-  const out = metric === 'Summary' ? summaryMetric(normalized, response, chinese, ctx) : lineMetric(metric, normalized, normalizePrediction(response));
+  const out = metric === 'Summary' ? summaryMetric(normalized, response, chinese, ctx) : lineMetric(metric, normalized, normalizePrediction(response), ctx.details);
   if (!(out.score >= 0 && out.score <= 1)) {
     return finish(0, { ...out.details, raw_score: out.score, rule: 'score outside [0, 1] (the reference asserts the range and scores 0)' });
   }

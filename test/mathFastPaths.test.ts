@@ -59,6 +59,31 @@ describe('findAll start scanners', () => {
     ];
     for (const text of tails) for (const p of PATTERNS_FOR_TESTS) expect(findAll(p, text).map((m) => [m.index, m[0]])).toEqual(findAllNaive(p, text));
   });
+  it('reads each named group of the reference pattern by its number', () => {
+    // The compiled patterns drop the group names; every match must capture what the named
+    // source captures under each name.
+    const named = new Map(PATTERNS_FOR_TESTS.map((p) => [p, new RegExp(p.source, 'uy')]));
+    let compared = 0;
+    const check = (text: string) => {
+      for (const p of PATTERNS_FOR_TESTS) {
+        for (const m of findAll(p, text)) {
+          const re = named.get(p)!;
+          re.lastIndex = m.index;
+          const groups = re.exec(text)!.groups!;
+          expect(Object.keys(groups).sort()).toEqual(Object.keys(p.group).sort());
+          for (const [name, index] of Object.entries(p.group)) expect([name, m[index]]).toEqual([name, groups[name]]);
+          compared++;
+        }
+      }
+    };
+    [
+      'The final answer is $12\\%$ and $\\frac{1}{2}$, or \\(3\\). I hope it is correct.',
+      'Answer: 1,234.5 percent, so x = 3 and then $$\\boxed{7}$$ or \\[\\boxed{8}\\] and $\\boxed{9}$, \\boxed{\\frac{1}{3}}',
+      'final answer is (2+3)*4 = 20. answer 0.75 pct; **Final Answer** [ 5 ] \\frac{-3}{4} 12%',
+    ].forEach(check);
+    expect(compared).toBeGreaterThan(20);
+    fc.assert(fc.property(texts, check), { numRuns: 400 });
+  });
 });
 
 describe('normalizeLatex shortcuts', () => {

@@ -6,16 +6,34 @@
 
 import { type ScoreContext, checkDeadline } from '../types.js';
 import { asciiDigits, ANY, D, DOT, END, S, PY_S_BODY, ci } from './pyRegex.js';
-import { normalizeLatex, type BoxedMode } from './normalize.js';
+import { normalizeLatex } from './normalize.js';
 import { latexToTree } from './latexParser.js';
 import { parsePythonArithmetic } from './exprParser.js';
 import { type Node, PCT } from './nodes.js';
 import { makeFiniteSet } from './latexParser.js';
 
 type Kind = 'latex' | 'expr';
+
+/** A LaTeX capture of a pattern: its group number and what its name says. */
+interface LatexGroup {
+  index: number;
+  /** The `{prefix}_percent` group number of the same alternative (0 when absent). */
+  percent: number;
+  /** `latexBoxed`: only the last \boxed is kept in normalisation. */
+  boxed: boolean;
+}
+
 interface Pattern {
-  /** The reference's regex, compiled sticky: it is only tried where `starts` allows a match to begin. */
+  /**
+   * The reference's regex, compiled sticky, with its named groups turned into plain numbered ones
+   * (V8 builds a `groups` object on every match, which for the big alternations cost more than the
+   * match itself). It is only tried where `starts` allows a match to begin.
+   */
   re: RegExp;
+  /** The reference's source, names included (tests compare the two forms). */
+  source: string;
+  /** Group number of each name. */
+  group: Readonly<Record<string, number>>;
   priority: number;
   kind: Kind;
   /**
@@ -28,16 +46,26 @@ interface Pattern {
   starts: RegExp;
   /** Cheap necessary condition on the whole text. */
   need?: (text: TextView) => boolean;
-  /** Named LaTeX groups in definition order: [first_latex*, next1_latex*, ..., next5_latex*]. */
-  latexGroups: string[][];
+  /** LaTeX groups in definition order: [first_latex*, next1_latex*, ..., next5_latex*]. */
+  latexGroups: LatexGroup[][];
 }
 
+const NAMED_GROUP = /\(\?<([A-Za-z0-9_]+)>/g;
+
 function pattern(source: string, priority: number, kind: Kind, startsSource: string, need?: Pattern['need']): Pattern {
-  const names = [...source.matchAll(/\(\?<([A-Za-z0-9_]+)>/g)].map((m) => m[1]!);
+  const names = [...source.matchAll(NAMED_GROUP)].map((m) => m[1]!);
+  const plain = source.replace(NAMED_GROUP, '(');
+  // Numbering by order of appearance holds only if every capturing group is a named one.
+  const captures = new RegExp(`${plain}|`, 'u').exec('')!.length - 1;
+  if (captures !== names.length) throw new Error(`pattern has ${captures} capturing groups but ${names.length} names`);
+  const group: Record<string, number> = Object.create(null);
+  names.forEach((name, i) => (group[name] = i + 1));
   const latexGroups = ['first_latex', 'next1_latex', 'next2_latex', 'next3_latex', 'next4_latex', 'next5_latex'].map((pre) =>
-    names.filter((n) => n.startsWith(pre)),
+    names
+      .filter((n) => n.startsWith(pre))
+      .map((n): LatexGroup => ({ index: group[n]!, percent: group[`${n.split('_')[0]}_percent`] ?? 0, boxed: n.endsWith('_latexBoxed') })),
   );
-  return { re: new RegExp(source, 'uy'), priority, kind, starts: new RegExp(startsSource, 'gu'), need, latexGroups };
+  return { re: new RegExp(plain, 'uy'), source, group, priority, kind, starts: new RegExp(startsSource, 'gu'), need, latexGroups };
 }
 
 // Characters Python's IGNORECASE folds onto ASCII letters of "final answer"; when present,
@@ -200,7 +228,7 @@ export function parseAnswer(text: string, ctx: ScoreContext): Extraction {
     cands.sort((a, b) => b.end - a.end || a.start - b.start || a.order - b.order);
     for (const c of cands) {
       checkDeadline(ctx);
-      const [value, str] = c.kind === 'latex' ? extractLatex(c.m, c.p) : extractExpr(c.m);
+      const [value, str] = c.kind === 'latex' ? extractLatex(c.m, c.p) : extractExpr(c.m, c.p);
       if (str) fallbacks.push(str);
       if (value !== null) return { value, str: fallbacks[0] ?? null, via: c.kind };
     }
@@ -275,28 +303,20 @@ function lastEquation(latex: string): string {
 }
 
 function extractLatex(m: RegExpExecArray, p: Pattern): [Node | null, string] {
-  const groups = m.groups ?? {};
-  const found: { val: string; name: string }[] = [];
-  for (const names of p.latexGroups) {
-    for (const name of names) {
-      const val = groups[name];
-      if (val) {
-        found.push({ val, name });
-        break;
-      }
-    }
-  }
   const exprs: (Node | null)[] = [];
   const strs: string[] = [];
-  for (const { val, name } of found) {
-    const [pre, groupName] = name.split('_');
-    const isPct = Boolean(groups[`${pre}_percent`]);
-    const mode: BoxedMode = groupName === 'latexBoxed' ? 'last' : 'all';
-    const normalized = normalizeLatex(val, mode);
-    strs.push(normalized);
-    let tree = convertLatex(normalized);
-    if (tree && isPct) tree = { k: 'mul', args: [tree, PCT] };
-    exprs.push(tree);
+  // The first non-empty alternative of each of first/next1..next5.
+  for (const alternatives of p.latexGroups) {
+    for (const g of alternatives) {
+      const val = m[g.index];
+      if (!val) continue;
+      const normalized = normalizeLatex(val, g.boxed ? 'last' : 'all');
+      strs.push(normalized);
+      let tree = convertLatex(normalized);
+      if (tree && g.percent !== 0 && m[g.percent]) tree = { k: 'mul', args: [tree, PCT] };
+      exprs.push(tree);
+      break;
+    }
   }
   if (exprs.length === 0) return [null, ''];
   if (exprs.length > 1 && exprs.every((e) => e !== null)) {
@@ -310,11 +330,11 @@ function extractLatex(m: RegExpExecArray, p: Pattern): [Node | null, string] {
   return [exprs[0]!, strs[0]!];
 }
 
-function extractExpr(m: RegExpExecArray): [Node | null, string | null] {
-  const g = m.groups ?? {};
-  const expr = g['expr'];
-  const integer = g['integer1'] || g['integer2'] || g['integer3'] || '';
-  const decimal = g['decimal1'] || g['decimal2'] || g['decimal3'] || '';
+function extractExpr(m: RegExpExecArray, p: Pattern): [Node | null, string | null] {
+  const g = (name: string): string | undefined => m[p.group[name]!];
+  const expr = g('expr');
+  const integer = g('integer1') || g('integer2') || g('integer3') || '';
+  const decimal = g('decimal1') || g('decimal2') || g('decimal3') || '';
   if (integer || decimal) {
     let int = integer.replace(/[, ]/g, '');
     // lstrip("0") keeps a leading '-' ("-05" stays "-05").
@@ -322,7 +342,7 @@ function extractExpr(m: RegExpExecArray): [Node | null, string | null] {
     if (int.length === 0) int = '0';
     const numberStr = int + decimal.replace(/,/g, '.');
     let value = numberFromString(numberStr);
-    if (g['percent']) value = { k: 'mul', args: [value, PCT] };
+    if (g('percent')) value = { k: 'mul', args: [value, PCT] };
     return [value, numberStr];
   }
   if (expr) {

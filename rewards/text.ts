@@ -98,9 +98,16 @@ export function codePointLength(s: string): number {
   return n;
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /** Python `s[-n:]` counted in code points, without materialising the whole string as an array. */
 export function lastCodePoints(s: string, n: number): string {
   if (n <= 0) return '';
+  if (s.length <= n) return s;
+  // Without surrogates in the last n units, those units are the last n code points (the usual
+  // case, decided by a native scan instead of a character loop).
+  const start = s.length - n;
+  if (!SURROGATE.test(s.slice(start))) return s.slice(start);
   let i = s.length;
   let taken = 0;
   while (i > 0 && taken < n) {

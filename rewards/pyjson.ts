@@ -163,7 +163,16 @@ class Parser {
       return this.string();
     }
     if ((c >= 0x30 && c <= 0x39) || (c === 0x2d && !s.startsWith('-Infinity', this.pos))) return this.numberStr();
+    // Python's str() of the literals, without the PyValue.
+    if (c === 0x74 && s.startsWith('true', this.pos)) return this.literalStr('True', 4);
+    if (c === 0x66 && s.startsWith('false', this.pos)) return this.literalStr('False', 5);
+    if (c === 0x6e && s.startsWith('null', this.pos)) return this.literalStr('None', 4);
     return pyStr(this.value());
+  }
+
+  private literalStr(str: string, length: number): string {
+    this.pos += length;
+    return str;
   }
 
   /** multitableqa's to_key of the row at pos: a list row gives the str() of each cell. */
@@ -326,9 +335,9 @@ class Parser {
 
   /**
    * CPython _match_number: ASCII digits only; a '.' or exponent without digits is not consumed.
-   * Leaves pos after the number; returns the kind and where the integer part ends.
+   * Leaves pos after the number and intEnd after its integer part; true for a float.
    */
-  private scanNumber(): { isFloat: boolean; intEnd: number } {
+  private scanNumber(): boolean {
     const s = this.s;
     const n = s.length;
     const start = this.pos;
@@ -373,12 +382,16 @@ class Parser {
         );
       }
     }
-    return { isFloat, intEnd };
+    this.intEnd = intEnd;
+    return isFloat;
   }
+
+  /** Where the integer part of the number scanNumber last read ends. */
+  private intEnd = 0;
 
   private number(): PyValue {
     const start = this.pos;
-    const { isFloat } = this.scanNumber();
+    const isFloat = this.scanNumber();
     const text = this.s.slice(start, this.pos);
     return isFloat ? { t: 'float', v: Number(text) } : { t: 'int', v: pyIntText(text) };
   }
@@ -386,10 +399,10 @@ class Parser {
   /** Python str() of the number at pos. */
   private numberStr(): string {
     const start = this.pos;
-    const { isFloat, intEnd } = this.scanNumber();
+    const isFloat = this.scanNumber();
     const text = this.s.slice(start, this.pos);
     if (!isFloat) return pyIntText(text);
-    return isPyFloatRepr(text, intEnd - start) ? text : pyFloatRepr(Number(text));
+    return isPyFloatRepr(text, this.intEnd - start) ? text : pyFloatRepr(Number(text));
   }
 }
 

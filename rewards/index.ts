@@ -6,6 +6,7 @@ import { scoreVerlRow, thinkGateFailure } from './verlRouting.js';
 
 export * from './types.js';
 export { describeTasks, SEMANTICS, type TasksDescription } from './registry.js';
+export { clearScorerCaches } from './lruCache.js';
 
 export const DEFAULT_ITEM_TIMEOUT_MS = 2000;
 

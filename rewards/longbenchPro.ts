@@ -5,6 +5,7 @@ import { accuracyScore } from './scorers/accuracy.js';
 import { f1Score } from './scorers/f1.js';
 import { normalizeAnswers, normalizePrediction, normalizeSummary, summaryForRouge } from './scorers/lbpNormalize.js';
 import { ndcgScore } from './scorers/ndcg.js';
+import { LruCache } from './lruCache.js';
 import { pairwiseScore } from './scorers/pairwise.js';
 import { rougeLMax } from './scorers/rougeL.js';
 import { subemScore } from './scorers/subem.js';
@@ -115,24 +116,9 @@ function lineMetric(metric: Exclude<LbpMetric, 'Summary'>, answers: string[], pr
 
 const NO_DETAILS: Readonly<Record<string, unknown>> = Object.freeze({});
 
-/** Segmented reference summaries, most recently used last: the 16 rollouts of a prompt share one. */
-const referenceSegmentations = new Map<string, string>();
-const REFERENCE_CACHE_ENTRIES = 256;
-/** Longer references are segmented every time, so the cache stays a few MB at most. */
-const REFERENCE_CACHE_MAX_CHARS = 20_000;
-
-function segmentedReference(text: string): string {
-  let s = referenceSegmentations.get(text);
-  if (s !== undefined) {
-    referenceSegmentations.delete(text);
-  } else {
-    s = pyJiebaCut(text).join(' ');
-    if (text.length > REFERENCE_CACHE_MAX_CHARS) return s;
-    if (referenceSegmentations.size >= REFERENCE_CACHE_ENTRIES) referenceSegmentations.delete(referenceSegmentations.keys().next().value!);
-  }
-  referenceSegmentations.set(text, s);
-  return s;
-}
+/** Segmented reference summaries: the 16 rollouts of a prompt share one. */
+const referenceSegmentations = new LruCache<string>(256, 20_000);
+const segmentedReference = (text: string): string => referenceSegmentations.get(text, (t) => pyJiebaCut(t).join(' '));
 
 function summaryMetric(answers: string[], response: string, chinese: boolean, ctx: ScoreContext): Outcome {
   // English: ROUGE-L folds each sentence itself (summaryForRouge); the folded text is only shown.

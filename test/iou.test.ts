@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerText, iouScore } from '../rewards/scorers/iou.js';
 import { ScoreFailure, type ScoreContext } from '../rewards/types.js';
+import { clearScorerCaches } from '../rewards/lruCache.js';
 import { parityMismatches } from './helpers/scorerParity.js';
 import { failure } from './helpers/failure.js';
 
@@ -132,5 +133,26 @@ describe('parity with the reference (data_source multitableqa_pretraining)', () 
   it(`all ${total} multitableqa rows agree`, () => {
     expect(total).toBeGreaterThan(100);
     expect(mismatches, mismatches.join('\n')).toEqual([]);
+  });
+});
+
+describe('gold table cache', () => {
+  it('scores the same from a cached gold: each row twice, then against a gold parsed afresh', () => {
+    // The first pass parses each gold, the second reads it from the cache; clearing in between
+    // rows shows the cached parse is the one a fresh parse gives.
+    clearScorerCaches();
+    const first = parityMismatches('multitableqa_pretraining', iouScore, true);
+    const second = parityMismatches('multitableqa_pretraining', iouScore, true);
+    expect(second).toEqual(first);
+    expect(second.mismatches).toEqual([]);
+  });
+  it('keeps the cached gold as parsed when a caller changes the details it got', () => {
+    const label = { golden_label: table('[["a", 1], ["b", 2]]') };
+    const response = '</think><answer>{"data": [["a", 1]]}</answer>';
+    const detailed: ScoreContext = { details: true, deadline: Infinity };
+    const out = iouScore(response, label, detailed);
+    (out.details!.gold_rows as string[][])[0]![0] = 'changed';
+    (out.details!.gold_rows as string[][]).pop();
+    expect(iouScore(response, label, detailed).details).toMatchObject({ gold_rows: [['a', '1'], ['b', '2']], matches: 1, total: 2 });
   });
 });

@@ -11,6 +11,7 @@ import { latexToTree } from './latexParser.js';
 import { parsePythonArithmetic } from './exprParser.js';
 import { type Node, PCT } from './nodes.js';
 import { makeFiniteSet } from './latexParser.js';
+import { LruCache } from '../lruCache.js';
 
 type Kind = 'latex' | 'expr';
 
@@ -265,16 +266,10 @@ export function findAll(p: Pattern, text: string): RegExpExecArray[] {
 
 // Like the reference's lru_cache on parse_latex_cached: repeated strings (the same gold for
 // every rollout of a prompt) are converted once per worker. Trees are never mutated.
-const LATEX_CACHE = new Map<string, Node | null>();
-const LATEX_CACHE_SIZE = 2000;
+const LATEX_CACHE = new LruCache<Node | null>(2000);
 
 function convertLatex(normalized: string): Node | null {
-  const hit = LATEX_CACHE.get(normalized);
-  if (hit !== undefined) return hit;
-  const tree = convertLatexUncached(normalized);
-  if (LATEX_CACHE.size >= LATEX_CACHE_SIZE) LATEX_CACHE.delete(LATEX_CACHE.keys().next().value!);
-  LATEX_CACHE.set(normalized, tree);
-  return tree;
+  return LATEX_CACHE.get(normalized, convertLatexUncached);
 }
 
 function convertLatexUncached(normalized: string): Node | null {

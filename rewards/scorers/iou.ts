@@ -3,6 +3,10 @@
 import { jsPyTypeName, pyFromJs, pyRowKey, pyTypeName, tryPyJsonTable, type PyRowKey, type PyTable, type PyValue } from '../pyjson.js';
 import { pyStrip } from '../text.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from '../types.js';
+import { LruCache } from '../lruCache.js';
+
+/** Parsed gold tables per worker: the 16 rollouts of a prompt share one golden_label. */
+const GOLD_TABLES = new LruCache<ReturnType<typeof tryPyJsonTable>>(256, 10_000);
 
 /** Python `strip_answer`: after the first `<answer>` up to the next `</answer>` (or the end), stripped. */
 export function answerText(response: string): string {
@@ -102,7 +106,7 @@ export function iouScore(response: string, groundTruth: unknown, ctx: ScoreConte
       warnings = [`bad_ground_truth: golden_label is ${jsPyTypeName(label)}, not a JSON string; the reference scores 0`];
       return output(0, warnings, ctx, () => ({ rule: 'golden_label is not a string' }));
     }
-    const parsed = tryPyJsonTable(label);
+    const parsed = GOLD_TABLES.get(label, tryPyJsonTable);
     if (!parsed.ok) {
       if (parsed.kind !== 'decode') throw new ScoreFailure('bad_ground_truth', `golden_label: the reference's json.loads raises ${raised(parsed.kind, parsed.message)}`);
       const error = `${parsed.message}: char ${parsed.pos}`;
@@ -143,7 +147,7 @@ export function iouScore(response: string, groundTruth: unknown, ctx: ScoreConte
   const total = predRows.length + goldRows.length - matches;
   return output(total > 0 ? matches / total : 0, warnings, ctx, () => ({
     pred_rows: predRows,
-    gold_rows: goldRows,
+    gold_rows: goldRows.map((row) => (typeof row === 'string' ? row : row.slice())), // a copy: the cached gold must stay as parsed
     matches,
     total,
     ...(predNote !== undefined && { rule: predNote }),

@@ -8,21 +8,16 @@ import { ScoreFailure, type ScoreContext, type ScorerOutput } from '../types.js'
 import { parseAnswer, type Extraction } from '../math/extract.js';
 import { verifyLists, type Answer } from '../math/compare.js';
 import { show } from '../math/nodes.js';
+import { LruCache } from '../lruCache.js';
 
 /** Gold strings longer than this cannot be parsed within an item budget (the regexes are superlinear). */
 const MAX_GOLD_CODE_POINTS = 10_000;
 
 // Parsed gold answers per worker: a batch scores many rollouts against the same gold.
-const GOLD_CACHE = new Map<string, Extraction>();
-const GOLD_CACHE_SIZE = 2000;
+const GOLD_CACHE = new LruCache<Extraction>(2000);
 
 function parseGold(gold: string, ctx: ScoreContext): Extraction {
-  const hit = GOLD_CACHE.get(gold);
-  if (hit) return hit;
-  const parsed = parseAnswer(`\\boxed{${gold}}`, ctx);
-  if (GOLD_CACHE.size >= GOLD_CACHE_SIZE) GOLD_CACHE.delete(GOLD_CACHE.keys().next().value!);
-  GOLD_CACHE.set(gold, parsed);
-  return parsed;
+  return GOLD_CACHE.get(gold, (g) => parseAnswer(`\\boxed{${g}}`, ctx));
 }
 
 export type MathVerifyRule = 'no_extraction' | 'string_match' | 'verify_equal' | 'verify_unequal';

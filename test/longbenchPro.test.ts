@@ -149,6 +149,31 @@ describe('Pairwise_Accuracy', () => {
     expect(out.score).toBe(0);
     expect(out.details?.raw_score).toBe(4);
   });
+  it('agrees with a literal transcription of the reference on random lists, short and long', () => {
+    // prediction_indices = {p: i ...}; count combinations(answers, 2) in that order; / C(n, 2).
+    const literal = (answers: string[], predictions: string[]): number => {
+      if (answers.length <= 1 || predictions.length <= 1) return 0;
+      const index = new Map<string, number>();
+      predictions.forEach((p, i) => index.set(p, i));
+      let correct = 0;
+      for (let i = 0; i < answers.length; i++) {
+        for (let j = i + 1; j < answers.length; j++) {
+          const a = index.get(answers[i]!);
+          const b = index.get(answers[j]!);
+          if (a !== undefined && b !== undefined && a < b) correct++;
+        }
+      }
+      return correct / Math.floor((predictions.length * (predictions.length - 1)) / 2);
+    };
+    const line = fc.oneof({ arbitrary: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', ''), weight: 4 }, { arbitrary: fc.string({ maxLength: 2 }), weight: 1 });
+    const lines = fc.oneof(fc.array(line, { maxLength: 8 }), fc.array(line, { minLength: 30, maxLength: 45 }));
+    fc.assert(
+      fc.property(lines, lines, (answers, predictions) => {
+        expect(pairwiseScore(answers, predictions).score).toBe(literal(answers, predictions));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 describe('compute_score checks around the metric', () => {

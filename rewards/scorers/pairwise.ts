@@ -15,10 +15,8 @@ export interface PairwiseResult {
 export function pairwiseScore(answers: readonly string[], predictions: readonly string[]): PairwiseResult {
   if (answers.length <= 1 || predictions.length <= 1) return { score: 0, correctPairs: 0, totalPairs: 0 };
   const totalPairs = (predictions.length * (predictions.length - 1)) / 2;
-  const position = new Map<string, number>();
-  predictions.forEach((p, i) => position.set(p, i));
   // Positions of the references in list order (-1 when not predicted).
-  const pos = answers.map((a) => position.get(a) ?? -1);
+  const pos = lastPositions(answers, predictions);
   let correctPairs = 0;
   for (let i = 0; i < pos.length; i++) {
     const pi = pos[i]!;
@@ -26,4 +24,21 @@ export function pairwiseScore(answers: readonly string[], predictions: readonly 
     for (let j = i + 1; j < pos.length; j++) if (pos[j]! > pi) correctPairs++;
   }
   return { score: correctPairs / totalPairs, correctPairs, totalPairs };
+}
+
+/** For each answer, the index of its last occurrence among the predictions, or -1. */
+function lastPositions(answers: readonly string[], predictions: readonly string[]): number[] {
+  if (predictions.length > 32) {
+    const position = new Map<string, number>();
+    predictions.forEach((p, i) => position.set(p, i));
+    return answers.map((a) => position.get(a) ?? -1);
+  }
+  // A few lines: scanning beats building a Map.
+  const pos = new Array<number>(answers.length);
+  for (let i = 0; i < answers.length; i++) {
+    let j = predictions.length - 1;
+    while (j >= 0 && predictions[j] !== answers[i]) j--;
+    pos[i] = j;
+  }
+  return pos;
 }

@@ -32,39 +32,66 @@ export function blackhole(): number {
   return sink;
 }
 
+/**
+ * How often each input's ground truth is seen: a GRPO step scores every prompt's gold once per
+ * rollout (16 in GoLongRL), and the scorers cache work on golds per worker. `clear` empties those
+ * caches; it is called once every `uses` passes over the inputs, so each gold is a cache miss once
+ * and a hit `uses - 1` times, as in training.
+ */
+export interface GoldReuse {
+  uses: number;
+  clear: () => void;
+}
+
 /** One function over its inputs, timed in runs that interleave with other loops' runs. */
 export class TimedLoop<T> {
   private iterations = 0;
   private readonly cpu: number[] = [];
   private readonly wall: number[] = [];
+  /** Calls between cache clears (a multiple of the inputs), or 0 when nothing is cleared. */
+  private readonly cycle: number;
 
   constructor(
     private readonly inputs: readonly T[],
     private readonly fn: (input: T) => unknown,
-  ) {}
+    private readonly reuse?: GoldReuse,
+  ) {
+    this.cycle = reuse ? reuse.uses * inputs.length : 0;
+  }
 
-  /** Whole passes until `warmupMs` has elapsed; sizes the timed runs so that each lasts about `runMs`. */
+  /** `calls` calls, starting at the beginning of the inputs and of a reuse cycle. */
+  private loop(calls: number): void {
+    const { inputs, fn, cycle, reuse } = this;
+    const n = inputs.length;
+    for (let i = 0; i < calls; i++) {
+      if (cycle !== 0 && i % cycle === 0) reuse!.clear();
+      if (fn(inputs[i % n]!) !== undefined) sink++;
+    }
+  }
+
+  /**
+   * Whole passes (whole reuse cycles when golds are reused) until `warmupMs` has elapsed; sizes
+   * the timed runs likewise so that each lasts about `runMs`.
+   */
   warmUp(opts: LoopOptions): void {
-    const n = this.inputs.length;
+    const unit = this.cycle || this.inputs.length;
     const start = performance.now();
     let calls = 0;
     do {
-      for (let i = 0; i < n; i++) if (this.fn(this.inputs[i]!) !== undefined) sink++;
-      calls += n;
+      this.loop(unit);
+      calls += unit;
     } while (performance.now() - start < opts.warmupMs);
     const perCallMs = (performance.now() - start) / calls;
-    this.iterations = Math.max(n, Math.ceil(opts.runMs / perCallMs / n) * n);
+    this.iterations = Math.max(unit, Math.ceil(opts.runMs / perCallMs / unit) * unit);
   }
 
   run(): void {
-    const { inputs, fn, iterations } = this;
-    const n = inputs.length;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    for (let i = 0; i < iterations; i++) if (fn(inputs[i % n]!) !== undefined) sink++;
-    this.wall.push(((performance.now() - t0) * 1000) / iterations);
+    this.loop(this.iterations);
+    this.wall.push(((performance.now() - t0) * 1000) / this.iterations);
     const c = process.cpuUsage(c0);
-    this.cpu.push((c.user + c.system) / iterations);
+    this.cpu.push((c.user + c.system) / this.iterations);
   }
 
   timing(): LoopTiming {

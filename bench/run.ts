@@ -10,13 +10,16 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { scoreItem, type ItemResult } from '../rewards/index.js';
+import { clearScorerCaches, scoreItem, type ItemResult } from '../rewards/index.js';
 import { scorerCases, type ScorerCase } from './cases.js';
 import { latencySummary, postBatch, procMemory, startService, type BatchRun } from './e2e.js';
 import { goLongRlBatch, GOLONGRL_MIX } from './generate.js';
 import { median, timeInterleaved, TimedLoop, timeRepeated, type LoopOptions, type LoopTiming } from './measure.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** GoLongRL's GRPO group size (quality.md: 512 prompts x 16 rollouts). */
+const ROLLOUTS_PER_PROMPT = 16;
 
 const BUDGET = {
   batchMs: 1500,
@@ -139,7 +142,12 @@ function scorerResult(c: ScorerCase, verl: LoopTiming, native: LoopTiming): Scor
 function runScorers(args: Args): ScorerResult[] {
   const opts: LoopOptions = args.quick ? { warmupMs: 40, runMs: 25, runs: 3 } : { warmupMs: 120, runMs: 40, runs: 9 };
   const cases = scorerCases(args.seed).filter((c) => args.cases === undefined || args.cases.split(',').some((p) => c.name.startsWith(p)));
-  const loops = cases.flatMap((c) => [new TimedLoop<unknown>(c.items.map((i) => i.verl), score), new TimedLoop<unknown>(c.items.map((i) => i.native), score)]);
+  // Every gold is scored by 16 rollouts, then never again (512 prompts x 16 rollouts per step).
+  const reuse = { uses: ROLLOUTS_PER_PROMPT, clear: clearScorerCaches };
+  const loops = cases.flatMap((c) => [
+    new TimedLoop<unknown>(c.items.map((i) => i.verl), score, reuse),
+    new TimedLoop<unknown>(c.items.map((i) => i.native), score, reuse),
+  ]);
   process.stderr.write(`  ${cases.length} cases, verl row and answer only: warm-up, then ${opts.runs} interleaved rounds\n`);
   const timings = timeInterleaved(loops, opts, (round) => process.stderr.write(`  round ${round}/${opts.runs}\n`));
   return cases.map((c, k) => scorerResult(c, timings[2 * k]!, timings[2 * k + 1]!));

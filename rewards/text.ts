@@ -43,10 +43,30 @@ export function pySplit(s: string): string[] {
 
 /** `" ".join(s.split())`: trim and collapse every whitespace run to one space. */
 export function fold(s: string): string {
+  return foldRange(s, 0, s.length);
+}
+
+/** `[fold(line) for line in s.split("\n")]`, without the intermediate list of lines. */
+export function foldLines(s: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (;;) {
+    const end = s.indexOf('\n', start);
+    if (end === -1) {
+      out.push(foldRange(s, start, s.length));
+      return out;
+    }
+    out.push(foldRange(s, start, end));
+    start = end + 1;
+  }
+}
+
+/** fold(s.slice(start, end)). */
+function foldRange(s: string, start: number, end: number): string {
   // Fast path: already folded (single ASCII spaces between words, none at the ends).
   let prevSpace = true;
-  let i = 0;
-  for (; i < s.length; i++) {
+  let i = start;
+  for (; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c === 32) {
       if (prevSpace) break;
@@ -54,8 +74,8 @@ export function fold(s: string): string {
     } else if (isPySpace(c)) break;
     else prevSpace = false;
   }
-  if (i === s.length && !(prevSpace && s.length > 0)) return s;
-  return pySplit(s).join(' ');
+  if (i === end && !(prevSpace && end > start)) return s.slice(start, end);
+  return pySplit(s.slice(start, end)).join(' ');
 }
 
 /**

@@ -1,7 +1,7 @@
 // Python string rules, checked against facts of CPython 3.11 (str.isspace, strip, split, len).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { afterLast, answerArea, codePointLength, fold, lastCodePoints, pyCount, pySplit, pyStrip } from '../rewards/text.js';
+import { afterLast, answerArea, codePointLength, fold, foldLines, lastCodePoints, pyCount, pySplit, pyStrip, PY_WHITESPACE_CODE_POINTS } from '../rewards/text.js';
 
 describe('Python whitespace', () => {
   it('strips the separators Python counts as space and JavaScript trim() does not', () => {
@@ -22,6 +22,30 @@ describe('Python whitespace', () => {
   });
   it('fold joins the pieces with one space', () => {
     expect(fold('  The  quick\n\nfox\u3000 ')).toBe('The quick fox');
+  });
+  it('fold and foldLines equal Python\'s " ".join(s.split()) and its per-line form on any text', () => {
+    // Python's split() written out from its definition: maximal runs of non-space code units.
+    const spaces = new Set(PY_WHITESPACE_CODE_POINTS.map((cp) => String.fromCharCode(cp)));
+    const pyFold = (t: string): string => {
+      const words: string[] = [];
+      let word = '';
+      for (const ch of t) {
+        if (spaces.has(ch)) {
+          if (word) words.push(word);
+          word = '';
+        } else word += ch;
+      }
+      if (word) words.push(word);
+      return words.join(' ');
+    };
+    const unit = fc.oneof(fc.constantFrom(' ', '  ', '\n', '\t', '\u3000', '\u0085', '\r', 'a', 'b', '中'), fc.string({ maxLength: 2 }));
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 20 }).map((parts) => parts.join('')), (t) => {
+        expect(fold(t)).toBe(pyFold(t));
+        expect(foldLines(t)).toEqual(t.split('\n').map(pyFold));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

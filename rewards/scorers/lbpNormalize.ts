@@ -1,6 +1,6 @@
 // LongBench-Pro's text normalisation (normalize_answers / normalize_prediction /
 // normalize_prediction_abstract), with Python's strip/split/lower rules from text.ts.
-import { answerArea, fold, pyLower, pyStrip } from '../text.js';
+import { answerArea, fold, foldLines, pyLower, pyStrip } from '../text.js';
 
 /** `fix_space(lower(a).strip())` for every reference answer. */
 export function normalizeAnswers(answers: readonly string[]): string[] {
@@ -12,9 +12,7 @@ export function normalizeAnswers(answers: readonly string[]): string[] {
  * lowercased, split on "\n" only, each line whitespace-folded. Empty lines stay as "".
  */
 export function normalizePrediction(response: string): string[] {
-  return pyLower(answerArea(response))
-    .split('\n')
-    .map((line) => fold(line));
+  return foldLines(pyLower(answerArea(response)));
 }
 
 /** The Summary metric's prediction: the whole response, lowercased and whitespace-folded. */

@@ -1,7 +1,7 @@
 // Python string rules, checked against facts of CPython 3.11 (str.isspace, strip, split, len).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { afterLast, answerArea, codePointLength, fold, foldLines, lastCodePoints, pyCount, pySplit, pyStrip, PY_WHITESPACE_CODE_POINTS } from '../rewards/text.js';
+import { afterLast, answerArea, codePointLength, fold, foldLines, lastCodePoints, pyCount, pyLower, pySplit, pyStrip, PY_WHITESPACE_CODE_POINTS } from '../rewards/text.js';
 
 describe('Python whitespace', () => {
   it('strips the separators Python counts as space and JavaScript trim() does not', () => {
@@ -43,6 +43,22 @@ describe('Python whitespace', () => {
       fc.property(fc.array(unit, { maxLength: 20 }).map((parts) => parts.join('')), (t) => {
         expect(fold(t)).toBe(pyFold(t));
         expect(foldLines(t)).toEqual(t.split('\n').map(pyFold));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('lower case', () => {
+  it('equals toLowerCase on any text, including every code unit of the ranges it skips', () => {
+    const skipped: string[] = [];
+    for (let c = 0; c < 0x80; c++) skipped.push(String.fromCharCode(c));
+    for (let c = 0x3000; c <= 0x9fff; c++) skipped.push(String.fromCharCode(c));
+    for (const ch of skipped) expect(pyLower(ch)).toBe(ch.toLowerCase());
+    const unit = fc.oneof(fc.constantFrom('中', '文', 'A', 'z', 'İ', 'Σ', 'Ａ', '\u3000', '\u9fff', '\ua000', '\u2fff'), fc.string({ unit: 'binary', maxLength: 2 }));
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }).map((parts) => parts.join('')), (t) => {
+        expect(pyLower(t)).toBe(t.toLowerCase());
       }),
       { numRuns: 2000 },
     );

@@ -5,7 +5,7 @@ import { Piscina } from 'piscina';
 import type { ItemResult } from '../rewards/index.js';
 import type { Config } from './config.js';
 import { select, type BodyLimits, type PackedItems, type ParsedBatch, type RejectedBody } from './batchParse.js';
-import { WARM_MESSAGE, type ChunkTask } from './workerProtocol.js';
+import { WARM_MESSAGE, type BodyBlocksTask, type ChunkTask } from './workerProtocol.js';
 
 export type PoolConfig = Pick<Config, 'workers' | 'chunkItems' | 'chunkBytes' | 'timeoutGraceMs' | 'testHooks'>;
 
@@ -93,12 +93,12 @@ export class ScoringPool {
   }
 
   /** Parses and validates a /score body on a worker thread. */
-  async parseBody(body: Buffer, limits: BodyLimits): Promise<ParsedBatch | RejectedBody> {
+  async parseBody(blocks: Uint8Array[], limits: BodyLimits): Promise<ParsedBatch | RejectedBody> {
     if (!this.piscina) throw new Error('the scoring pool has not been started');
-    // Hand the bytes over without a copy when the buffer owns its memory (large bodies do).
-    const owns = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
-    const bytes = owns ? new Uint8Array(body.buffer, 0, body.byteLength) : new Uint8Array(body);
-    return this.piscina.run({ body: bytes, limits }, { name: 'parseBody', transferList: [bytes.buffer as ArrayBuffer] });
+    // The blocks own their memory (bodyBlocks.ts): moved to the worker, not copied.
+    const task: BodyBlocksTask = { blocks, limits };
+    const transferList = [...new Set(blocks.map((b) => b.buffer as ArrayBuffer))];
+    return this.piscina.run(task, { name: 'parseBody', transferList });
   }
 
   /** Scores the items at `indices`; results in that order, one per item, never a rejection. */

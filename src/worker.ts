@@ -4,8 +4,8 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { scoreItem, type ItemResult } from '../rewards/index.js';
-import { itemText, parseScoreBody, type ParseTask } from './batchParse.js';
-import { WARM_MESSAGE, type ChunkTask } from './workerProtocol.js';
+import { itemText, parseScoreBody } from './batchParse.js';
+import { WARM_MESSAGE, type BodyBlocksTask, type ChunkTask } from './workerProtocol.js';
 
 const testHooks = (workerData as { testHooks?: boolean } | undefined)?.testHooks === true;
 
@@ -56,8 +56,9 @@ function scoreAll(task: ChunkTask): ItemResult[] {
 }
 
 /** Parses a /score body; the packed items travel back to the main thread without a copy. */
-export function parseBody(task: ParseTask) {
-  const parsed = parseScoreBody(task);
+export function parseBody({ blocks, limits }: BodyBlocksTask) {
+  const body = blocks.length === 1 ? blocks[0]! : Buffer.concat(blocks);
+  const parsed = parseScoreBody({ body, limits });
   if (!parsed.ok) return parsed;
   const { bytes, offsets } = parsed.packed;
   return move({ [transferableSymbol]: [bytes.buffer, offsets.buffer], [valueSymbol]: parsed });

@@ -1,6 +1,6 @@
 // What the pool and its scoring threads exchange. Kept apart from worker.ts so that the main
 // thread never loads the worker module (whose import warms up jieba and the math code).
-import type { PackedItems } from './batchParse.js';
+import type { BodyLimits, PackedItems } from './batchParse.js';
 
 export interface ChunkTask {
   items: PackedItems;
@@ -12,3 +12,9 @@ export interface ChunkTask {
 
 /** Sent to the pool once a thread has loaded its dictionaries and math code. */
 export const WARM_MESSAGE = 'golong-reward:warm';
+
+/** A /score body to parse: its bytes in blocks, in order (see bodyBlocks.ts). */
+export interface BodyBlocksTask {
+  blocks: Uint8Array[];
+  limits: BodyLimits;
+}

@@ -6,6 +6,7 @@ import { AdvantageInputError, advantagesForScored } from '../../rewards/advantag
 import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
 import type { Admission, Ticket } from '../admission.js';
 import type { ParsedBatch } from '../batchParse.js';
+import { readBodyBlocks } from '../bodyBlocks.js';
 import type { Config } from '../config.js';
 import type { ScoringPool } from '../pool.js';
 import { errorResponseJsonSchema, scoreBodyJsonSchema, scoreResponseJsonSchema, type AdvantagesOption } from '../schemas/score.js';
@@ -73,8 +74,8 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
   // In this scope only: JSON bodies are parsed and validated (zod) on a worker thread.
   app.removeContentTypeParser('application/json');
   const limits = { maxItems: config.maxItems, maxItemTimeoutMs: config.maxItemTimeoutMs, maxResponseChars: config.maxResponseChars };
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, async (_request: FastifyRequest, body: Buffer) => {
-    const parsed = await pool.parseBody(body, limits);
+  app.addContentTypeParser('application/json', async (request: FastifyRequest, payload: NodeJS.ReadableStream) => {
+    const parsed = await pool.parseBody(await readBodyBlocks(request, payload, config.bodyLimitBytes), limits);
     if (!parsed.ok) throw Object.assign(new Error(parsed.message), { statusCode: 400, code: parsed.code });
     return parsed;
   });

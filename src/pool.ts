@@ -4,8 +4,8 @@
 import { Piscina } from 'piscina';
 import type { ItemResult } from '../rewards/index.js';
 import type { Config } from './config.js';
-import { select, type BodyLimits, type PackedItems, type ParsedBatch, type RejectedBody } from './batchParse.js';
-import { WARM_MESSAGE, type BodyBlocksTask, type ChunkTask } from './workerProtocol.js';
+import { itemIdOf, select, type BodyLimits, type PackedItems, type ParsedBatch, type RejectedBody } from './batchParse.js';
+import { WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask } from './workerProtocol.js';
 
 export type PoolConfig = Pick<Config, 'workers' | 'chunkItems' | 'chunkBytes' | 'timeoutGraceMs' | 'testHooks'>;
 
@@ -14,6 +14,10 @@ export interface BatchOptions {
   timeoutMs: number;
   /** Aborted when the client has gone: no further chunks are started. */
   signal?: AbortSignal;
+  /** Longest solution_str/response in characters; a longer one is the item error input_too_large. */
+  maxResponseChars?: number;
+  /** Filled with each scored item's `uid` field, by position in `indices` (for advantages). */
+  uids?: unknown[];
 }
 
 export interface PoolEvents {
@@ -42,7 +46,11 @@ interface RunningChunk {
 /** A chunk: indices into the batch. */
 type Unit = number[];
 
-const failure = (code: 'timeout' | 'worker_crashed', message: string): ItemResult => ({ score: null, error: { code, message } });
+/** A result made without the worker's help; it carries the item's id like any other result. */
+function failure(items: PackedItems, index: number, code: 'timeout' | 'worker_crashed', message: string): ItemResult {
+  const id = itemIdOf(items, index);
+  return id === undefined ? { score: null, error: { code, message } } : { id, score: null, error: { code, message } };
+}
 
 export class ScoringPool {
   private piscina: Piscina | undefined;
@@ -170,20 +178,30 @@ export class ScoringPool {
     progress[0] = -1;
     const chunk: RunningChunk = { progress, items: unit.length, budgetMs: options.timeoutMs + this.config.timeoutGraceMs, controller: new AbortController() };
     const selected = select(items, unit.map((k) => indices[k]!));
-    const task: ChunkTask = { items: selected, details: options.details, timeoutMs: options.timeoutMs, progress: progress.buffer as SharedArrayBuffer };
+    const task: ChunkTask = {
+      items: selected,
+      details: options.details,
+      timeoutMs: options.timeoutMs,
+      progress: progress.buffer as SharedArrayBuffer,
+      ...(options.maxResponseChars !== undefined && { maxResponseChars: options.maxResponseChars }),
+      ...(options.uids !== undefined && { wantUids: true }),
+    };
     this.running.add(chunk);
     try {
       const out = (await piscina.run(task, {
         signal: chunk.controller.signal,
         transferList: [selected.bytes.buffer as ArrayBuffer, selected.offsets.buffer as ArrayBuffer],
-      })) as ItemResult[];
-      unit.forEach((index, k) => (results[index] = out[k]!));
+      })) as ChunkOutput;
+      unit.forEach((index, k) => (results[index] = out.results[k]!));
+      if (options.uids && out.uids) unit.forEach((index, k) => (options.uids![index] = out.uids![k]));
     } catch (err) {
       if (options.signal?.aborted) return;
       let culprit: number | undefined;
       if (chunk.timedOutIndex !== undefined) {
         culprit = chunk.timedOutIndex;
         results[unit[culprit]!] = failure(
+          items,
+          indices[unit[culprit]!]!,
           'timeout',
           `item exceeded its time budget of ${options.timeoutMs} ms and could not be interrupted; its worker thread was replaced`,
         );
@@ -194,7 +212,7 @@ export class ScoringPool {
         if (unit.length === 1 || (at >= 0 && at < unit.length)) {
           culprit = unit.length === 1 ? 0 : at;
           const reason = err instanceof Error ? err.message : String(err);
-          results[unit[culprit]!] = failure('worker_crashed', `the worker thread scoring this item died (${reason}); it was replaced`);
+          results[unit[culprit]!] = failure(items, indices[unit[culprit]!]!, 'worker_crashed', `the worker thread scoring this item died (${reason}); it was replaced`);
         } else {
           // The thread died outside any item (e.g. returning results): retry each item alone.
           pending.unshift(...unit.map((i) => [i]));

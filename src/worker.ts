@@ -4,8 +4,8 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { scoreItem, type ItemResult } from '../rewards/index.js';
-import { itemText, parseScoreBody } from './batchParse.js';
-import { WARM_MESSAGE, type BodyBlocksTask, type ChunkTask } from './workerProtocol.js';
+import { checkedItem, itemText, parseScoreBody } from './batchParse.js';
+import { WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask } from './workerProtocol.js';
 
 const testHooks = (workerData as { testHooks?: boolean } | undefined)?.testHooks === true;
 
@@ -22,7 +22,8 @@ function runTestHook(item: unknown): ItemResult | undefined {
     while (Date.now() < until) {
       /* busy */
     }
-    return { score: 1, reward_type: 'test', scorer: '__test_hang__' };
+    const id = typeof item.id === 'string' || typeof item.id === 'number' ? { id: item.id } : {};
+    return { ...id, score: 1, reward_type: 'test', scorer: '__test_hang__' };
   }
   if (item.task === '__test_crash__') {
     if (item.mode === 'uncaught') throw new UncaughtCrash();
@@ -40,19 +41,26 @@ scoreItem({ task: 'rouge_l', response: '今天的天气很好，我们去公园�
 scoreItem({ task: 'math_verify', response: 'The answer is \\boxed{\\frac{1}{2}}.', reference: '0.5' });
 parentPort?.postMessage({ [WARM_MESSAGE]: threadId });
 
-function scoreAll(task: ChunkTask): ItemResult[] {
+function scoreAll(task: ChunkTask): ChunkOutput {
   const progress = new Float64Array(task.progress);
   const options = { details: task.details, timeoutMs: task.timeoutMs };
   const n = task.items.offsets.length - 1;
   const results: ItemResult[] = new Array(n);
+  const uids: unknown[] | undefined = task.wantUids ? new Array(n) : undefined;
   for (let i = 0; i < n; i++) {
     progress[1] = Date.now();
     progress[0] = i;
-    const item: unknown = JSON.parse(itemText(task.items, i));
+    const read = checkedItem(itemText(task.items, i), task.maxResponseChars);
+    if ('result' in read) {
+      results[i] = read.result;
+      continue;
+    }
+    const { item } = read;
+    if (uids && isRecord(item)) uids[i] = item.uid;
     results[i] = (testHooks && runTestHook(item)) || scoreItem(item, options);
   }
   progress[0] = n;
-  return results;
+  return uids ? { results, uids } : { results };
 }
 
 /** Parses a /score body; the packed items travel back to the main thread without a copy. */
@@ -64,7 +72,7 @@ export function parseBody({ blocks, limits }: BodyBlocksTask) {
   return move({ [transferableSymbol]: [bytes.buffer, offsets.buffer], [valueSymbol]: parsed });
 }
 
-export default function scoreChunk(task: ChunkTask): ItemResult[] | Promise<never> {
+export default function scoreChunk(task: ChunkTask): ChunkOutput | Promise<never> {
   if (!testHooks) return scoreAll(task);
   try {
     return scoreAll(task);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { itemSpans, itemText, parseScoreBody } from '../src/batchParse.js';
+import { checkedItem, itemSpans, itemText, parseScoreBody } from '../src/batchParse.js';
 
 const limits = { maxItems: 100_000, maxItemTimeoutMs: 60_000, maxResponseChars: 1_000_000 };
 
@@ -35,15 +35,63 @@ describe('itemSpans (byte scanner for the items of a /score body)', () => {
 });
 
 describe('parseScoreBody', () => {
-  it('hands each item to the workers as its own JSON text, and an oversized one as empty', () => {
-    const items = [{ id: 'a', task: 'em', response: 'x "y" 日本', reference: 'y' }, { task: 'em', response: 'z'.repeat(20), reference: 'z' }, 7];
-    const body = Buffer.from(JSON.stringify({ details: true, items }, null, 1));
-    const parsed = parseScoreBody({ body, limits: { ...limits, maxResponseChars: 10 } });
+  const ok = (body: string | Buffer, l = limits) => {
+    const parsed = parseScoreBody({ body: Buffer.from(body), limits: l });
     if (!parsed.ok) throw new Error(parsed.message);
-    expect(JSON.parse(itemText(parsed.packed, 0))).toEqual(items[0]);
-    expect(itemText(parsed.packed, 1)).toBe('');
-    expect(JSON.parse(itemText(parsed.packed, 2))).toBe(7);
-    expect(parsed.early.map(([i]) => i)).toEqual([1]);
-    expect(parsed.ids).toEqual(['a', null, null]);
+    return parsed;
+  };
+  const texts = (parsed: ReturnType<typeof ok>) => Array.from({ length: parsed.packed.offsets.length - 1 }, (_, i) => itemText(parsed.packed, i));
+
+  it('hands each item to the workers as its own JSON text, and reads the envelope', () => {
+    const items = [{ id: 'a', task: 'em', response: 'x "y" 日本', reference: 'y' }, { task: 'em', response: 'z'.repeat(20), reference: 'z' }, 7];
+    const parsed = ok(JSON.stringify({ details: true, items, timeout_ms: 500 }, null, 1));
+    expect(texts(parsed).map((t) => JSON.parse(t))).toEqual(items);
+    expect(parsed).toMatchObject({ details: true, timeoutMs: 500 });
+  });
+
+  it('leaves a syntax error inside an item to that item, and rejects one anywhere else as JSON.parse does', () => {
+    const parsed = ok('{"items": [{"task": "em"}, {"task": tru}, [1,]], "details": false}');
+    expect(texts(parsed)).toEqual(['{"task": "em"}', '{"task": tru}', '[1,]']);
+    for (const body of ['{"items": [1], "details": tru}', '{"items": [1] "details": true}', '{"items": [1]} x', '{"items": [1}', '{"items": [1], }']) {
+      let expected = '';
+      try {
+        JSON.parse(body);
+      } catch (err) {
+        expected = `body is not valid JSON: ${(err as Error).message}`;
+      }
+      expect(parseScoreBody({ body: Buffer.from(body), limits }), body).toEqual({ ok: false, code: 'FST_ERR_CTP_INVALID_JSON_BODY', message: expected });
+    }
+  });
+
+  it('validates the envelope with the item count, without looking at the items', () => {
+    const parsed = parseScoreBody({ body: Buffer.from('{"items": [1, 2, 3]}'), limits: { ...limits, maxItems: 2 } });
+    expect(parsed).toEqual({ ok: false, code: 'FST_ERR_VALIDATION', message: 'items must have at most 2 items, not 3' });
+    expect(parseScoreBody({ body: Buffer.from('{"items": {}}'), limits })).toMatchObject({ ok: false, code: 'FST_ERR_VALIDATION' });
+  });
+
+  it('agrees with a whole-body JSON.parse on any valid body', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue(), { maxLength: 6 }), fc.boolean(), fc.option(fc.boolean(), { nil: undefined }), (items, pretty, details) => {
+        const text = JSON.stringify({ ...(details !== undefined && { details }), items }, null, pretty ? 2 : undefined);
+        const parsed = ok(text);
+        expect(texts(parsed).map((t) => JSON.parse(t))).toEqual(JSON.parse(text).items);
+        expect(parsed.details).toBe(details ?? false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('checkedItem (what a scoring worker makes of an item text)', () => {
+  it('parses the item, or gives bad_item for text that is not JSON', () => {
+    expect(checkedItem('{"a": 1}', 10)).toEqual({ item: { a: 1 } });
+    expect(checkedItem('{"a": tru}', 10)).toMatchObject({ result: { score: null, error: { code: 'bad_item', message: expect.stringMatching(/^the item is not valid JSON: /) } } });
+  });
+  it('gives input_too_large, with the id, for a response over the limit', () => {
+    expect(checkedItem(JSON.stringify({ id: 'r-1', task: 'em', response: 'z'.repeat(11), reference: 'z' }), 10)).toEqual({
+      result: { id: 'r-1', score: null, error: { code: 'input_too_large', message: expect.stringContaining('response has 11 characters; the limit is 10') } },
+    });
+    expect(checkedItem(JSON.stringify({ solution_str: 'z'.repeat(11) }), 10)).toMatchObject({ result: { error: { code: 'input_too_large' } } });
+    expect(checkedItem(JSON.stringify({ solution_str: 'z'.repeat(11) }), undefined)).toEqual({ item: { solution_str: 'z'.repeat(11) } });
   });
 });

@@ -29,7 +29,7 @@ describe('readBodyBlocks', () => {
   });
   it('without a length (chunked or gzip) uses 1 MiB blocks, in order, the last one cut to size', async () => {
     const body = bytes(2.5 * 2 ** 20);
-    for (const headers of [{}, { 'content-encoding': 'gzip', 'content-length': '5' }]) {
+    for (const headers of [{}, { 'content-encoding': 'gzip', 'content-length': '5' }] as Record<string, string>[]) {
       const payload = Object.assign(chunked(body, [65_536, 3]), headers['content-length'] ? { receivedEncodedLength: 5 } : {});
       const blocks = await readBodyBlocks(request(headers), payload, 1 << 30);
       expect(blocks.map((b) => b.byteLength)).toEqual([2 ** 20, 2 ** 20, 2 ** 19]);

@@ -85,6 +85,17 @@ describe('envelope errors name the field', () => {
     expect(res.json.results.map((r: { error?: { code: string } }) => r.error?.code ?? 'ok')).toEqual(['ok', 'bad_item', 'bad_item', 'bad_item', 'bad_item', 'bad_item']);
     expect(res.json.summary).toMatchObject({ items: 6, scored: 1, errors: 5 });
   });
+
+  it('an item that is not valid JSON inside a well-formed body is that item\'s bad_item', async () => {
+    const text = `{"items": [${JSON.stringify({ id: 'a', ...f1 })}, {"id": "b", "task": tru}, ${JSON.stringify(f1)}], "details": false}`;
+    const res = await score(text);
+    expect(res.status).toBe(200);
+    expect(res.json.results).toEqual([
+      expect.objectContaining({ id: 'a', score: 1 }),
+      { id: 1, score: null, error: { code: 'bad_item', message: expect.stringMatching(/^the item is not valid JSON: /) } },
+      expect.objectContaining({ id: 2, score: 1 }),
+    ]);
+  });
 });
 
 describe('limits', () => {

@@ -107,7 +107,8 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
         description:
           'Scores verl rows ({data_source, solution_str, ground_truth, extra_info}) and native items ({task, response, reference, options}), ' +
           'mixed in one batch, on a worker-thread pool. Results keep the request order and carry the item\'s id (or its index). ' +
-          'A bad item never fails the batch: it gets score null and an error {code, message}. Accepts Content-Encoding: gzip.',
+          'A bad item never fails the batch: it gets score null and an error {code, message}, also when the item alone is not valid JSON. ' +
+          'Accepts Content-Encoding: gzip.',
         tags: ['scoring'],
         body: scoreBodyJsonSchema(config),
         response: {
@@ -126,8 +127,8 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
       serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (request, reply) => {
-      const { packed, details, timeoutMs, advantages, early, ids, uids } = request.body;
-      const n = ids.length;
+      const { packed, details, timeoutMs, advantages } = request.body;
+      const n = packed.offsets.length - 1;
       const gone = new AbortController();
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) gone.abort();
@@ -136,20 +137,22 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
       if (gone.signal.aborted) return reply; // the client left while queued
       const started = performance.now();
 
-      const results: ItemResult[] = new Array(n);
-      for (const [index, result] of early) results[index] = result;
-      const toScore: number[] = [];
-      for (let i = 0; i < n; i++) if (results[i] === undefined) toScore.push(i);
-      const scored = await pool.scoreBatch(packed, toScore, { details, timeoutMs: timeoutMs ?? config.itemTimeoutMs, signal: gone.signal });
+      // The workers parse and check each item (not valid JSON, response over the size limit).
+      const uids: unknown[] | undefined = advantages ? new Array(n) : undefined;
+      const results = await pool.scoreBatch(
+        packed,
+        Array.from({ length: n }, (_, i) => i),
+        { details, timeoutMs: timeoutMs ?? config.itemTimeoutMs, signal: gone.signal, maxResponseChars: config.maxResponseChars, ...(uids && { uids }) },
+      );
       if (gone.signal.aborted) {
         request.log.info({ items: n }, 'client disconnected; batch abandoned');
         return reply;
       }
-      toScore.forEach((index, k) => (results[index] = scored[k]!));
 
-      const withIds = results.map((r, i): ResultOut => (r.id !== undefined ? (r as ResultOut) : { id: ids[i] ?? i, ...r }));
+      // Every result carries its item's id when it has one; the others are named by their index.
+      const withIds = results.map((r, i): ResultOut => (r.id !== undefined ? (r as ResultOut) : { id: i, ...r }));
       const response: ScoreResponse = { results: withIds, summary: summarize(withIds), semantics: SEMANTICS };
-      if (advantages) addAdvantages(response, uids, advantages);
+      if (advantages) addAdvantages(response, uids!, advantages);
 
       const seconds = (performance.now() - started) / 1000;
       metrics.recordResults(withIds);

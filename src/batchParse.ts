@@ -1,7 +1,7 @@
 // Turns a raw /score body into what the pool needs, on a worker thread, so that the event loop
 // never decodes or parses rollouts. A byte scanner finds each item's JSON text; only the envelope
 // (everything but the items) is decoded and parsed here. Items go back as one UTF-8 buffer of
-// their texts plus offsets (transferred, not copied), and the scoring worker that gets an item
+// their texts plus spans (shared, not copied), and the scoring worker that gets an item
 // parses and checks it (itemChecks below): a batch is decoded and parsed once, not twice (the
 // whole-body parse took ~150 ms of an 8,192-item batch before any scoring could start).
 import type { ItemResult } from '../rewards/index.js';
@@ -18,11 +18,19 @@ export interface ParseTask {
 
 export type ItemId = string | number;
 
-/** Items as JSON texts packed in one UTF-8 buffer: item i is bytes[offsets[i], offsets[i + 1]). */
+/**
+ * Items as JSON texts in one UTF-8 buffer: item i is bytes[spans[2i], spans[2i + 1]). The buffer
+ * is a SharedArrayBuffer: chunks for the scoring workers are new spans over it, not copies (the
+ * copies were 20 MB of buffers per 8,192-item batch, whose external-memory pressure forced
+ * garbage collections on the event loop).
+ */
 export interface PackedItems {
   bytes: Uint8Array;
-  offsets: Float64Array;
+  spans: Float64Array;
 }
+
+export const itemCount = (items: PackedItems): number => items.spans.length / 2;
+export const itemByteLength = (items: PackedItems, i: number): number => items.spans[2 * i + 1]! - items.spans[2 * i]!;
 
 export interface ParsedBatch {
   ok: true;
@@ -250,50 +258,41 @@ export function itemSpans(body: Uint8Array): number[] | undefined {
   return scanItems(body)?.spans;
 }
 
-/** Packs the spans of `body` into one buffer that owns its memory. */
+/** The items of `body` at `spans`: the body in shared memory (as it is when it is already), the spans as they are. */
 function packSpans(body: Uint8Array, spans: readonly number[]): PackedItems {
-  const n = spans.length / 2;
-  const offsets = new Float64Array(n + 1);
-  let total = 0;
-  for (let k = 0; k < n; k++) {
-    offsets[k] = total;
-    total += spans[2 * k + 1]! - spans[2 * k]!;
+  let bytes = body;
+  if (!(body.buffer instanceof SharedArrayBuffer)) {
+    bytes = new Uint8Array(new SharedArrayBuffer(body.byteLength));
+    bytes.set(body);
   }
-  offsets[n] = total;
-  const bytes = Buffer.allocUnsafeSlow(total);
-  for (let k = 0; k < n; k++) bytes.set(body.subarray(spans[2 * k]!, spans[2 * k + 1]!), offsets[k]!);
-  return { bytes, offsets };
+  return { bytes, spans: Float64Array.from(spans) };
 }
 
-/** Packs texts into one buffer that owns its memory (so it can be transferred). */
+/** Texts packed one after the other into shared memory. */
 export function pack(texts: readonly string[]): PackedItems {
-  const offsets = new Float64Array(texts.length + 1);
+  const spans = new Float64Array(2 * texts.length);
   let total = 0;
   texts.forEach((t, i) => {
-    offsets[i] = total;
+    spans[2 * i] = total;
     total += Buffer.byteLength(t, 'utf8');
+    spans[2 * i + 1] = total;
   });
-  offsets[texts.length] = total;
-  const bytes = Buffer.allocUnsafeSlow(total);
-  texts.forEach((t, i) => bytes.write(t, offsets[i]!, 'utf8'));
-  return { bytes, offsets };
+  const bytes = Buffer.from(new SharedArrayBuffer(total));
+  texts.forEach((t, i) => bytes.write(t, spans[2 * i]!, 'utf8'));
+  return { bytes, spans };
 }
 
-/** The items at `indices`, repacked into a new buffer (for one worker task). */
-export function select({ bytes, offsets }: PackedItems, indices: readonly number[]): PackedItems {
-  const out = new Float64Array(indices.length + 1);
-  let total = 0;
+/** The items at `indices` (for one worker task): new spans over the same shared bytes. */
+export function select({ bytes, spans }: PackedItems, indices: readonly number[]): PackedItems {
+  const out = new Float64Array(2 * indices.length);
   indices.forEach((i, k) => {
-    out[k] = total;
-    total += offsets[i + 1]! - offsets[i]!;
+    out[2 * k] = spans[2 * i]!;
+    out[2 * k + 1] = spans[2 * i + 1]!;
   });
-  out[indices.length] = total;
-  const selected = new Uint8Array(total);
-  indices.forEach((i, k) => selected.set(bytes.subarray(offsets[i]!, offsets[i + 1]!), out[k]!));
-  return { bytes: selected, offsets: out };
+  return { bytes, spans: out };
 }
 
 /** Item i's JSON text. */
-export function itemText({ bytes, offsets }: PackedItems, i: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', offsets[i]!, offsets[i + 1]!);
+export function itemText({ bytes, spans }: PackedItems, i: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', spans[2 * i]!, spans[2 * i + 1]!);
 }

@@ -4,7 +4,7 @@
 import { Piscina } from 'piscina';
 import type { ItemResult } from '../rewards/index.js';
 import type { Config } from './config.js';
-import { itemIdOf, select, type BodyLimits, type PackedItems, type ParsedBatch, type RejectedBody } from './batchParse.js';
+import { itemByteLength, itemIdOf, select, type BodyLimits, type PackedItems, type ParsedBatch, type RejectedBody } from './batchParse.js';
 import { WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask } from './workerProtocol.js';
 
 export type PoolConfig = Pick<Config, 'workers' | 'chunkItems' | 'chunkBytes' | 'timeoutGraceMs' | 'testHooks'>;
@@ -103,9 +103,9 @@ export class ScoringPool {
   /** Parses and validates a /score body on a worker thread. */
   async parseBody(blocks: Uint8Array[], limits: BodyLimits): Promise<ParsedBatch | RejectedBody> {
     if (!this.piscina) throw new Error('the scoring pool has not been started');
-    // The blocks own their memory (bodyBlocks.ts): moved to the worker, not copied.
+    // Shared-memory blocks (bodyBlocks.ts) are read in place; others move without a copy.
     const task: BodyBlocksTask = { blocks, limits };
-    const transferList = [...new Set(blocks.map((b) => b.buffer as ArrayBuffer))];
+    const transferList = [...new Set(blocks.map((b) => b.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
     return this.piscina.run(task, { name: 'parseBody', transferList });
   }
 
@@ -143,7 +143,7 @@ export class ScoringPool {
   }
 
   /** Chunks of consecutive items (positions in `indices`), small enough to spread a batch over every thread. */
-  private chunk({ offsets }: PackedItems, indices: readonly number[]): Unit[] {
+  private chunk(items: PackedItems, indices: readonly number[]): Unit[] {
     const { workers, chunkItems, chunkBytes } = this.config;
     const target = Math.max(1, Math.min(chunkItems, Math.ceil(indices.length / (workers * 4))));
     const units: Unit[] = [];
@@ -151,7 +151,7 @@ export class ScoringPool {
     let size = 0;
     for (let k = 0; k < indices.length; k++) {
       const i = indices[k]!;
-      const len = offsets[i + 1]! - offsets[i]!;
+      const len = itemByteLength(items, i);
       if (unit.length > 0 && (unit.length >= target || size + len > chunkBytes)) {
         units.push(unit);
         unit = [];
@@ -190,7 +190,7 @@ export class ScoringPool {
     try {
       const out = (await piscina.run(task, {
         signal: chunk.controller.signal,
-        transferList: [selected.bytes.buffer as ArrayBuffer, selected.offsets.buffer as ArrayBuffer],
+        transferList: [selected.spans.buffer as ArrayBuffer], // the bytes are shared, not sent
       })) as ChunkOutput;
       unit.forEach((index, k) => (results[index] = out.results[k]!));
       if (options.uids && out.uids) unit.forEach((index, k) => (options.uids![index] = out.uids![k]));

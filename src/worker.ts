@@ -4,7 +4,7 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { scoreItem, type ItemResult } from '../rewards/index.js';
-import { checkedItem, itemText, parseScoreBody } from './batchParse.js';
+import { checkedItem, itemCount, itemText, parseScoreBody } from './batchParse.js';
 import { WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask } from './workerProtocol.js';
 
 const testHooks = (workerData as { testHooks?: boolean } | undefined)?.testHooks === true;
@@ -44,7 +44,7 @@ parentPort?.postMessage({ [WARM_MESSAGE]: threadId });
 function scoreAll(task: ChunkTask): ChunkOutput {
   const progress = new Float64Array(task.progress);
   const options = { details: task.details, timeoutMs: task.timeoutMs };
-  const n = task.items.offsets.length - 1;
+  const n = itemCount(task.items);
   const results: ItemResult[] = new Array(n);
   const uids: unknown[] | undefined = task.wantUids ? new Array(n) : undefined;
   for (let i = 0; i < n; i++) {
@@ -63,13 +63,23 @@ function scoreAll(task: ChunkTask): ChunkOutput {
   return uids ? { results, uids } : { results };
 }
 
+function joinShared(blocks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(new SharedArrayBuffer(blocks.reduce((n, b) => n + b.byteLength, 0)));
+  let at = 0;
+  for (const b of blocks) {
+    out.set(b, at);
+    at += b.byteLength;
+  }
+  return out;
+}
+
 /** Parses a /score body; the packed items travel back to the main thread without a copy. */
 export function parseBody({ blocks, limits }: BodyBlocksTask) {
-  const body = blocks.length === 1 ? blocks[0]! : Buffer.concat(blocks);
+  const body = blocks.length === 1 ? blocks[0]! : joinShared(blocks);
   const parsed = parseScoreBody({ body, limits });
   if (!parsed.ok) return parsed;
-  const { bytes, offsets } = parsed.packed;
-  return move({ [transferableSymbol]: [bytes.buffer, offsets.buffer], [valueSymbol]: parsed });
+  // The bytes are shared memory; only the spans move.
+  return move({ [transferableSymbol]: [parsed.packed.spans.buffer], [valueSymbol]: parsed });
 }
 
 export default function scoreChunk(task: ChunkTask): ChunkOutput | Promise<never> {

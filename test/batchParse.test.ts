@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkedItem, itemSpans, itemText, parseScoreBody } from '../src/batchParse.js';
+import { checkedItem, itemCount, itemSpans, itemText, parseScoreBody, pack, select } from '../src/batchParse.js';
 
 const limits = { maxItems: 100_000, maxItemTimeoutMs: 60_000, maxResponseChars: 1_000_000 };
 
@@ -40,7 +40,7 @@ describe('parseScoreBody', () => {
     if (!parsed.ok) throw new Error(parsed.message);
     return parsed;
   };
-  const texts = (parsed: ReturnType<typeof ok>) => Array.from({ length: parsed.packed.offsets.length - 1 }, (_, i) => itemText(parsed.packed, i));
+  const texts = (parsed: ReturnType<typeof ok>) => Array.from({ length: itemCount(parsed.packed) }, (_, i) => itemText(parsed.packed, i));
 
   it('hands each item to the workers as its own JSON text, and reads the envelope', () => {
     const items = [{ id: 'a', task: 'em', response: 'x "y" 日本', reference: 'y' }, { task: 'em', response: 'z'.repeat(20), reference: 'z' }, 7];
@@ -93,5 +93,17 @@ describe('checkedItem (what a scoring worker makes of an item text)', () => {
     });
     expect(checkedItem(JSON.stringify({ solution_str: 'z'.repeat(11) }), 10)).toMatchObject({ result: { error: { code: 'input_too_large' } } });
     expect(checkedItem(JSON.stringify({ solution_str: 'z'.repeat(11) }), undefined)).toEqual({ item: { solution_str: 'z'.repeat(11) } });
+  });
+});
+
+describe('packed items in shared memory', () => {
+  it('selects items for a worker as spans over the same bytes, in the order asked', () => {
+    const texts = ['{"a":1}', '"日本語"', '', '[1,2]'];
+    const packed = pack(texts);
+    expect(packed.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from({ length: itemCount(packed) }, (_, i) => itemText(packed, i))).toEqual(texts);
+    const chunk = select(packed, [3, 1, 1]);
+    expect(chunk.bytes.buffer).toBe(packed.bytes.buffer);
+    expect([0, 1, 2].map((i) => itemText(chunk, i))).toEqual(['[1,2]', '"日本語"', '"日本語"']);
   });
 });

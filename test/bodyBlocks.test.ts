@@ -24,6 +24,7 @@ describe('readBodyBlocks', () => {
     const body = bytes(300_001);
     const blocks = await readBodyBlocks(request({ 'content-length': String(body.length) }), chunked(body, [1, 65_536, 7, 100_000]), 1 << 30);
     expect(blocks).toHaveLength(1);
+    expect(blocks[0]!.buffer).toBeInstanceOf(SharedArrayBuffer); // read in place by the workers
     expect(blocks[0]!.buffer.byteLength).toBe(body.length);
     expect(joined(blocks).equals(body)).toBe(true);
   });

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdvantageInputError, advantagesForScored } from '../../rewards/advantages/index.js';
 import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
 import type { Admission, Ticket } from '../admission.js';
-import type { ParsedBatch } from '../batchParse.js';
+import { itemCount, type ParsedBatch } from '../batchParse.js';
 import { readBodyBlocks } from '../bodyBlocks.js';
 import type { Config } from '../config.js';
 import type { ScoringPool } from '../pool.js';
@@ -128,7 +128,7 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
     },
     async (request, reply) => {
       const { packed, details, timeoutMs, advantages } = request.body;
-      const n = packed.offsets.length - 1;
+      const n = itemCount(packed);
       const gone = new AbortController();
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) gone.abort();

@@ -5,7 +5,7 @@ import { Piscina } from 'piscina';
 import type { ItemResult } from '../rewards/index.js';
 import type { Config } from './config.js';
 import { itemByteLength, itemIdOf, select, type BodyLimits, type PackedItems, type ParsedBatch, type RejectedBody } from './batchParse.js';
-import { WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask } from './workerProtocol.js';
+import { putJsonResult, WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask, type JsonResults } from './workerProtocol.js';
 
 export type PoolConfig = Pick<Config, 'workers' | 'chunkItems' | 'chunkBytes' | 'timeoutGraceMs' | 'testHooks'>;
 
@@ -18,6 +18,11 @@ export interface BatchOptions {
   maxResponseChars?: number;
   /** Filled with each scored item's `uid` field, by position in `indices` (for advantages). */
   uids?: unknown[];
+  /**
+   * Filled with the results as JSON, by position in `indices` (the results array then stays
+   * empty); a result whose item has no id gets the item's index in `items`.
+   */
+  json?: JsonResults;
 }
 
 export interface PoolEvents {
@@ -185,6 +190,12 @@ export class ScoringPool {
       progress: progress.buffer as SharedArrayBuffer,
       ...(options.maxResponseChars !== undefined && { maxResponseChars: options.maxResponseChars }),
       ...(options.uids !== undefined && { wantUids: true }),
+      ...(options.json !== undefined && { jsonIds: Float64Array.from(unit, (k) => indices[k]!) }),
+    };
+    /** Puts a result made here (not by the worker) at position `at`. */
+    const place = (at: number, r: ItemResult): void => {
+      if (options.json) putJsonResult(options.json, at, r, indices[at]!);
+      else results[at] = r;
     };
     this.running.add(chunk);
     try {
@@ -192,18 +203,25 @@ export class ScoringPool {
         signal: chunk.controller.signal,
         transferList: [selected.spans.buffer as ArrayBuffer], // the bytes are shared, not sent
       })) as ChunkOutput;
-      unit.forEach((index, k) => (results[index] = out.results[k]!));
+      if (out.json && options.json) {
+        const to = options.json;
+        const from = out.json;
+        unit.forEach((index, k) => {
+          to.texts[index] = from.texts[k]!;
+          to.scores[index] = from.scores[k]!;
+          to.rewardTypes[index] = from.rewardTypes[k]!;
+          to.errorCodes[index] = from.errorCodes[k]!;
+        });
+      } else unit.forEach((index, k) => (results[index] = out.results![k]!));
       if (options.uids && out.uids) unit.forEach((index, k) => (options.uids![index] = out.uids![k]));
     } catch (err) {
       if (options.signal?.aborted) return;
       let culprit: number | undefined;
       if (chunk.timedOutIndex !== undefined) {
         culprit = chunk.timedOutIndex;
-        results[unit[culprit]!] = failure(
-          items,
-          indices[unit[culprit]!]!,
-          'timeout',
-          `item exceeded its time budget of ${options.timeoutMs} ms and could not be interrupted; its worker thread was replaced`,
+        place(
+          unit[culprit]!,
+          failure(items, indices[unit[culprit]!]!, 'timeout', `item exceeded its time budget of ${options.timeoutMs} ms and could not be interrupted; its worker thread was replaced`),
         );
         this.events.onWorkerLost?.('timeout');
       } else {
@@ -212,7 +230,7 @@ export class ScoringPool {
         if (unit.length === 1 || (at >= 0 && at < unit.length)) {
           culprit = unit.length === 1 ? 0 : at;
           const reason = err instanceof Error ? err.message : String(err);
-          results[unit[culprit]!] = failure(items, indices[unit[culprit]!]!, 'worker_crashed', `the worker thread scoring this item died (${reason}); it was replaced`);
+          place(unit[culprit]!, failure(items, indices[unit[culprit]!]!, 'worker_crashed', `the worker thread scoring this item died (${reason}); it was replaced`));
         } else {
           // The thread died outside any item (e.g. returning results): retry each item alone.
           pending.unshift(...unit.map((i) => [i]));

@@ -1,11 +1,13 @@
 // A scoring worker thread (piscina): scores one chunk of items with the library, reporting which
 // item it is on through shared memory so that the main thread can tell a hung or crashing item
 // from its neighbours. It also parses /score bodies (`parseBody`), keeping that off the event loop.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { scoreItem, type ItemResult } from '../rewards/index.js';
 import { checkedItem, itemCount, itemText, parseScoreBody } from './batchParse.js';
-import { WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask } from './workerProtocol.js';
+import { emptyJsonResults, putJsonResult, WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask } from './workerProtocol.js';
 
 const testHooks = (workerData as { testHooks?: boolean } | undefined)?.testHooks === true;
 
@@ -35,6 +37,23 @@ function runTestHook(item: unknown): ItemResult | undefined {
 /** Test hook: leave the chunk pending and die of an exception no handler catches. */
 class UncaughtCrash extends Error {}
 
+/**
+ * Scoring threads yield the CPU to the event loop and to V8's garbage-collection helpers: the pool
+ * has a thread per core, so at equal priority a collection on the main thread waits for its
+ * helpers behind busy workers, and /healthz waits with it. Linux keeps a nice value per thread.
+ */
+const WORKER_NICE = 5;
+function lowerThreadPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, WORKER_NICE);
+  } catch {
+    // No /proc, or not permitted: scoring still works, at the default priority.
+  }
+}
+lowerThreadPriority();
+
 // Warm up at load time: jieba's dictionary and the math code load before this thread takes a
 // task, so no item pays for them and /readyz means what it says.
 scoreItem({ task: 'rouge_l', response: '今天的天气很好，我们去公园散步。', reference: ['今天天气不错，我们去公园。'], options: { language: 'zh' } });
@@ -45,22 +64,26 @@ function scoreAll(task: ChunkTask): ChunkOutput {
   const progress = new Float64Array(task.progress);
   const options = { details: task.details, timeoutMs: task.timeoutMs };
   const n = itemCount(task.items);
-  const results: ItemResult[] = new Array(n);
+  const jsonIds = task.jsonIds;
+  const results: ItemResult[] | undefined = jsonIds ? undefined : new Array(n);
+  const json = jsonIds ? emptyJsonResults(n) : undefined;
   const uids: unknown[] | undefined = task.wantUids ? new Array(n) : undefined;
   for (let i = 0; i < n; i++) {
     progress[1] = Date.now();
     progress[0] = i;
     const read = checkedItem(itemText(task.items, i), task.maxResponseChars);
-    if ('result' in read) {
-      results[i] = read.result;
-      continue;
+    let result: ItemResult;
+    if ('result' in read) result = read.result;
+    else {
+      const { item } = read;
+      if (uids && isRecord(item)) uids[i] = item.uid;
+      result = (testHooks && runTestHook(item)) || scoreItem(item, options);
     }
-    const { item } = read;
-    if (uids && isRecord(item)) uids[i] = item.uid;
-    results[i] = (testHooks && runTestHook(item)) || scoreItem(item, options);
+    if (json) putJsonResult(json, i, result, jsonIds![i]!);
+    else results![i] = result;
   }
   progress[0] = n;
-  return uids ? { results, uids } : { results };
+  return { ...(results && { results }), ...(json && { json }), ...(uids && { uids }) };
 }
 
 function joinShared(blocks: readonly Uint8Array[]): Uint8Array {

@@ -13,12 +13,44 @@ export interface ChunkTask {
   maxResponseChars?: number;
   /** Also return each item's `uid` field (for advantages). */
   wantUids?: boolean;
+  /**
+   * Return results as JSON texts (see JsonResults) instead of objects; the id of a result whose
+   * item has none is the item's entry here (its index in the request).
+   */
+  jsonIds?: Float64Array;
 }
 
-/** A chunk's results in item order, and each item's `uid` field when the task asked for them. */
+/**
+ * Results as JSON texts, each with its `id`, plus the fields the caller reads: /score then
+ * neither rebuilds thousands of result objects on the event loop nor serialises them there.
+ */
+export interface JsonResults {
+  texts: string[];
+  /** NaN for a result without a score. */
+  scores: Float64Array;
+  /** '' when there is none. */
+  rewardTypes: string[];
+  /** '' when the item was scored. */
+  errorCodes: string[];
+}
+
+/** A chunk's results in item order (objects, or JSON when asked), and each item's `uid` when asked. */
 export interface ChunkOutput {
-  results: ItemResult[];
+  results?: ItemResult[];
+  json?: JsonResults;
   uids?: unknown[];
+}
+
+/** Fills position `at` of `out` with `r`, as JSON carrying `id` when `r` has none. */
+export function putJsonResult(out: JsonResults, at: number, r: ItemResult, id: string | number): void {
+  out.texts[at] = JSON.stringify(r.id !== undefined ? r : { id, ...r });
+  out.scores[at] = r.score ?? Number.NaN;
+  out.rewardTypes[at] = r.reward_type ?? '';
+  out.errorCodes[at] = r.error?.code ?? '';
+}
+
+export function emptyJsonResults(n: number): JsonResults {
+  return { texts: new Array<string>(n), scores: new Float64Array(n), rewardTypes: new Array<string>(n), errorCodes: new Array<string>(n) };
 }
 
 /** Sent to the pool once a thread has loaded its dictionaries and math code. */

@@ -146,3 +146,14 @@ describe('POST /score', () => {
     expect(mismatches).toEqual([]);
   });
 });
+
+describe.runIf(process.platform === 'linux')('scoring threads', () => {
+  it('run at a lower CPU priority than the event loop (nice 5), so /healthz is not queued behind them', async () => {
+    // /proc/<pid>/task/<tid>/stat: field 19 is the nice value (after the parenthesised name).
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const nice = (tid: string) => Number(readFileSync(`/proc/${svc.proc.pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const values = readdirSync(`/proc/${svc.proc.pid}/task`).map(nice);
+    expect(nice(String(svc.proc.pid))).toBe(0);
+    expect(values.filter((v) => v === 5).length).toBeGreaterThanOrEqual(1);
+  });
+});

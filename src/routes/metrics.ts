@@ -124,11 +124,20 @@ export class ServiceMetrics {
   }
 
   recordResults(results: readonly ItemResult[]): void {
+    this.recordCounts(
+      results.map((r) => r.reward_type ?? ''),
+      results.map((r) => r.error?.code ?? ''),
+    );
+  }
+
+  /** Items by reward type and errors by code, from parallel arrays ('' for none). */
+  recordCounts(rewardTypes: readonly string[], errorCodes: readonly string[]): void {
     const scored = new Map<string, number>();
     const errors = new Map<string, number>();
-    for (const r of results) {
-      if (r.error) errors.set(r.error.code, (errors.get(r.error.code) ?? 0) + 1);
-      else if (r.reward_type !== undefined) scored.set(r.reward_type, (scored.get(r.reward_type) ?? 0) + 1);
+    for (let i = 0; i < rewardTypes.length; i++) {
+      const code = errorCodes[i]!;
+      if (code !== '') errors.set(code, (errors.get(code) ?? 0) + 1);
+      else if (rewardTypes[i] !== '') scored.set(rewardTypes[i]!, (scored.get(rewardTypes[i]!) ?? 0) + 1);
     }
     for (const [reward_type, n] of scored) this.items.inc({ reward_type }, n);
     for (const [code, n] of errors) this.itemErrors.inc({ code }, n);

@@ -9,6 +9,7 @@ import { itemCount, type ParsedBatch } from '../batchParse.js';
 import { readBodyBlocks } from '../bodyBlocks.js';
 import type { Config } from '../config.js';
 import type { ScoringPool } from '../pool.js';
+import { emptyJsonResults, type JsonResults } from '../workerProtocol.js';
 import { errorResponseJsonSchema, scoreBodyJsonSchema, scoreResponseJsonSchema, type AdvantagesOption } from '../schemas/score.js';
 import type { ServiceMetrics } from './metrics.js';
 
@@ -37,30 +38,37 @@ declare module 'fastify' {
   }
 }
 
-function summarize(results: readonly ResultOut[]): ScoreResponse['summary'] {
+function summarize({ scores, rewardTypes }: JsonResults): ScoreResponse['summary'] {
   const byType: Record<string, { n: number; sum: number }> = {};
   let scored = 0;
-  for (const r of results) {
-    if (r.score === null) continue;
+  for (let i = 0; i < scores.length; i++) {
+    const score = scores[i]!;
+    if (Number.isNaN(score)) continue;
     scored++;
-    if (r.reward_type === undefined) continue;
-    const t = (byType[r.reward_type] ??= { n: 0, sum: 0 });
+    const type = rewardTypes[i]!;
+    if (type === '') continue;
+    const t = (byType[type] ??= { n: 0, sum: 0 });
     t.n++;
-    t.sum += r.score;
+    t.sum += score;
   }
   const by_reward_type: ScoreResponse['summary']['by_reward_type'] = {};
   for (const [type, { n, sum }] of Object.entries(byType)) by_reward_type[type] = { n, mean: sum / n };
-  return { items: results.length, scored, errors: results.length - scored, by_reward_type };
+  return { items: scores.length, scored, errors: scores.length - scored, by_reward_type };
 }
 
-function addAdvantages(response: ScoreResponse, uids: readonly unknown[], option: AdvantagesOption): void {
-  const { results } = response;
+/** Adds the advantages (or why there are none) to the response; each result text gets its `advantage`. */
+function addAdvantages(response: Omit<ScoreResponse, 'results'>, json: JsonResults, uids: readonly unknown[], option: AdvantagesOption): void {
   try {
     const out = advantagesForScored(
-      results.map((r, i) => ({ uid: uids[i], reward_type: r.reward_type, score: r.score })),
+      uids.map((uid, i) => ({
+        uid,
+        ...(json.rewardTypes[i] !== '' && { reward_type: json.rewardTypes[i] }),
+        score: Number.isNaN(json.scores[i]!) ? null : json.scores[i]!,
+      })),
       option,
     );
-    results.forEach((r, i) => (r.advantage = out.advantages[i]!));
+    // A result text is a JSON object: the advantage goes in as its last field.
+    json.texts.forEach((text, i) => (json.texts[i] = `${text.slice(0, -1)},"advantage":${JSON.stringify(out.advantages[i] ?? null)}}`));
     response.metrics = out.metrics;
     response.advantages_excluded = out.excluded;
   } catch (err) {
@@ -99,7 +107,7 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
     return undefined;
   }
 
-  app.post<{ Body: ParsedBatch; Reply: ScoreResponse }>(
+  app.post<{ Body: ParsedBatch; Reply: ScoreResponse | string }>(
     '/score',
     {
       schema: {
@@ -137,29 +145,30 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
       if (gone.signal.aborted) return reply; // the client left while queued
       const started = performance.now();
 
-      // The workers parse and check each item (not valid JSON, response over the size limit).
+      // The workers parse and check each item (not valid JSON, response over the size limit)
+      // and send each result back as JSON with its id (the item's, else its index).
       const uids: unknown[] | undefined = advantages ? new Array(n) : undefined;
-      const results = await pool.scoreBatch(
+      const json = emptyJsonResults(n);
+      await pool.scoreBatch(
         packed,
         Array.from({ length: n }, (_, i) => i),
-        { details, timeoutMs: timeoutMs ?? config.itemTimeoutMs, signal: gone.signal, maxResponseChars: config.maxResponseChars, ...(uids && { uids }) },
+        { details, timeoutMs: timeoutMs ?? config.itemTimeoutMs, signal: gone.signal, maxResponseChars: config.maxResponseChars, json, ...(uids && { uids }) },
       );
       if (gone.signal.aborted) {
         request.log.info({ items: n }, 'client disconnected; batch abandoned');
         return reply;
       }
 
-      // Every result carries its item's id when it has one; the others are named by their index.
-      const withIds = results.map((r, i): ResultOut => (r.id !== undefined ? (r as ResultOut) : { id: i, ...r }));
-      const response: ScoreResponse = { results: withIds, summary: summarize(withIds), semantics: SEMANTICS };
-      if (advantages) addAdvantages(response, uids!, advantages);
+      const rest: Omit<ScoreResponse, 'results'> = { summary: summarize(json), semantics: SEMANTICS };
+      if (advantages) addAdvantages(rest, json, uids!, advantages);
+      const body = `{"results":[${json.texts.join(',')}],${JSON.stringify(rest).slice(1)}`;
 
       const seconds = (performance.now() - started) / 1000;
-      metrics.recordResults(withIds);
+      metrics.recordCounts(json.rewardTypes, json.errorCodes);
       metrics.batchDuration.observe(seconds);
       metrics.batchItems.observe(n);
-      request.log.info({ items: n, errors: response.summary.errors, ms: Math.round(seconds * 1000) }, 'batch scored');
-      return response;
+      request.log.info({ items: n, errors: rest.summary.errors, ms: Math.round(seconds * 1000) }, 'batch scored');
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 }

@@ -100,14 +100,23 @@ export class TimedLoop<T> {
 }
 
 /**
- * Times each loop: all warm up first, then `opts.runs` rounds each give every loop one timed run.
- * A burst of load from a neighbour then spoils one run of many loops, which the medians drop,
- * instead of every run of one loop.
+ * Times each loop: all warm up first, then `opts.runs` rounds each give every loop one timed run,
+ * in an order shuffled per round. A burst of load from a neighbour then spoils one run of many
+ * loops, which the medians drop, instead of every run of one loop; and a garbage collection that
+ * falls at the same point of every round (the rounds repeat the same allocations) lands on a
+ * different loop each time.
  */
 export function timeInterleaved(loops: readonly TimedLoop<unknown>[], opts: LoopOptions, onRound?: (round: number) => void): LoopTiming[] {
   for (const loop of loops) loop.warmUp(opts);
+  let seed = 0x9e3779b9;
+  const random = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const order = loops.map((_, i) => i);
   for (let r = 0; r < opts.runs; r++) {
-    for (const loop of loops) loop.run();
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const i of order) loops[i]!.run();
     onRound?.(r + 1);
   }
   return loops.map((loop) => loop.timing());

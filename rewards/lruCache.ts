@@ -7,6 +7,8 @@ const ALL_CACHES = new Set<LruCache<unknown>>();
 /** A bounded map from a text to what was computed from it, least recently used evicted first. */
 export class LruCache<V> {
   private readonly entries = new Map<string, V>();
+  /** The key last used or inserted, i.e. the last entry of `entries` when it is still there. */
+  private newest: string | undefined;
 
   /**
    * @param maxEntries entries kept
@@ -19,19 +21,28 @@ export class LruCache<V> {
     ALL_CACHES.add(this as LruCache<unknown>);
   }
 
-  /** The cached value for `key`, else `compute(key)`, kept unless the key is too long. A throw caches nothing. */
+  /**
+   * The cached value for `key`, else `compute(key)`, kept unless the key is too long. A throw
+   * caches nothing; `compute` never returns undefined (that would read as a miss).
+   */
   get(key: string, compute: (key: string) => V): V {
     const entries = this.entries;
-    if (entries.has(key)) {
-      const hit = entries.get(key) as V;
-      entries.delete(key);
-      entries.set(key, hit);
+    const hit = entries.get(key);
+    if (hit !== undefined) {
+      // Already the most recent (the usual case: rollouts of one prompt come one after another):
+      // skip the two Map operations of moving it to the end.
+      if (key !== this.newest) {
+        entries.delete(key);
+        entries.set(key, hit);
+        this.newest = key;
+      }
       return hit;
     }
     const value = compute(key);
     if (key.length <= this.maxKeyLength) {
       if (entries.size >= this.maxEntries) entries.delete(entries.keys().next().value!);
       entries.set(key, value);
+      this.newest = key;
     }
     return value;
   }
@@ -42,6 +53,7 @@ export class LruCache<V> {
 
   clear(): void {
     this.entries.clear();
+    this.newest = undefined;
   }
 }
 

@@ -150,25 +150,26 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
   const rewardType = dataSource;
   const scorer = branch === 'iou' ? 'iou' : branch === 'selection' ? 'choice' : branch === 'EM' ? 'em' : branch === 'math' || branch === 'judge' ? 'math_verify' : 'retrieval_calculate';
   if (gate) return gated(gate, scorer, rewardType, ctx);
-  const afterThink = afterLast(solution, '</think>');
+  // The text after the last </think>, for the branches that read only that (not iou or math).
+  const afterThink = (): string => afterLast(solution, '</think>');
   const done = (out: ScorerOutput, name = scorer): VerlOutcome => ({ scorer: name, reward_type: rewardType, ...out });
 
   switch (branch) {
     case 'iou':
       return done(iouScore(solution, groundTruth, ctx));
     case 'retrieval_calculate':
-      return done(retrievalCalculateScore(afterThink, lastIfList(groundTruth), ctx));
+      return done(retrievalCalculateScore(afterThink(), lastIfList(groundTruth), ctx));
     case 'selection':
-      return done(choiceScore(afterThink, lastIfList(groundTruth), ctx));
+      return done(choiceScore(afterThink(), lastIfList(groundTruth), ctx));
     case 'EM':
-      return done(emScore(afterThink, lastIfList(groundTruth), ctx));
+      return done(emScore(afterThink(), lastIfList(groundTruth), ctx));
     case 'math': {
       const gt = lastIfList(groundTruth);
       const gold = typeof gt === 'string' ? gt : getItem(gt, 'golden_label', 'ground_truth');
       return done(mathVerifyScore(solution, gold, ctx));
     }
     case 'judge':
-      return scoreJudgeRow(afterThink, groundTruth, extraInfo, ctx, rewardType);
+      return scoreJudgeRow(afterThink(), groundTruth, extraInfo, ctx, rewardType);
   }
 }
 

@@ -24,6 +24,14 @@ describe('LruCache', () => {
     expect(seen).toEqual(['a', 'b', 'c', 'b']);
     expect(cache.size).toBe(2);
   });
+  it('keeps the order right when the same key is used several times in a row', () => {
+    const cache = new LruCache<string>(2);
+    const seen: string[] = [];
+    const compute = (k: string) => (seen.push(k), k);
+    for (const k of ['a', 'b', 'a', 'a', 'a', 'c', 'a', 'b', 'b', 'c']) cache.get(k, compute);
+    // c evicts b (a was used more recently); then a is used, so b evicts c, and c evicts a.
+    expect(seen).toEqual(['a', 'b', 'c', 'b', 'c']);
+  });
   it('caches null values, computes keys over the length limit every time, and caches nothing on a throw', () => {
     const cache = new LruCache<null>(4, 3);
     let computed = 0;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { findAll, PATTERNS_FOR_TESTS } from '../rewards/math/extract.js';
+import { roundDecimalHalfEven, roundViaExponential } from '../rewards/math/compare.js';
 import { extractBoxedContent, normalizeFull, normalizeLatex } from '../rewards/math/normalize.js';
 
 type Pattern = (typeof PATTERNS_FOR_TESTS)[number];
@@ -112,5 +113,20 @@ describe('normalizeLatex shortcuts', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('decimal rounding shortcut', () => {
+  it('a short decimal gives what rounding its 15-digit exponential form gives', () => {
+    const shortDecimal = fc
+      .tuple(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 6 }))
+      .map(([n, places]) => n / 10 ** places);
+    fc.assert(
+      fc.property(fc.oneof(shortDecimal, fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e16, max: 1e16 })), (x) => {
+        expect(roundDecimalHalfEven(x)).toBe(roundViaExponential(x));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const x of [18.75, -0.5, 0.000001, 123456789.123456, 99999999.999999, 0.1 + 0.2, 1e-7, 2.5e-6]) expect(roundDecimalHalfEven(x)).toBe(roundViaExponential(x));
   });
 });

@@ -420,9 +420,24 @@ function roundTo6(n: Node): { value: bigint; isInt: boolean } | undefined {
   return { value: roundDecimalHalfEven(v.re), isInt: false };
 }
 
-function roundDecimalHalfEven(x: number): bigint {
+const SHORT_DECIMAL = /^(-?)(\d+)\.(\d{1,6})$/;
+
+export function roundDecimalHalfEven(x: number): bigint {
   // An integer below 1e15 has at most 15 significant digits, all exact: nothing to round.
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return BigInt(x) * 1000000n;
+  // A number whose shortest form has at most 6 decimals and 15 significant digits is that form
+  // when rounded to 15 digits (the double is far closer to it than half a 15th digit), and that
+  // form times 1e6 is an integer: nothing to round (the usual answer, e.g. 18.75).
+  const short = SHORT_DECIMAL.exec(String(x));
+  if (short && short[2]!.length + short[3]!.length <= 15) {
+    const q = BigInt(short[2]! + short[3]!.padEnd(6, '0'));
+    return short[1] ? -q : q;
+  }
+  return roundViaExponential(x);
+}
+
+/** round(x * 1e6), half to even, of x rounded to 15 significant digits; exported for tests. */
+export function roundViaExponential(x: number): bigint {
   // 15 significant digits, as SymPy works from the Float's decimal precision.
   const s = x.toExponential(14);
   const [mant, expPart] = s.split('e');

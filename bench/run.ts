@@ -349,6 +349,30 @@ function budgets(scorers: readonly ScorerResult[], e?: EndToEnd): Budget[] {
   return out;
 }
 
+/**
+ * The machine's speed right now, on a fixed piece of plain JavaScript (a character loop, median
+ * of 7 timings): ns per character. Shared 2-vCPU machines swing by up to 2x for minutes at a
+ * time; this says whether a run fell in a slow spell. It adjusts nothing.
+ */
+function machineSpeedNs(): number {
+  const text = 'reward '.repeat(20_000);
+  let sum = 0;
+  const walk = (): number => {
+    let k = 0;
+    for (let i = 0; i < text.length; i++) k += text.charCodeAt(i);
+    return k;
+  };
+  for (let i = 0; i < 20; i++) sum += walk();
+  const runs: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) sum += walk();
+    runs.push(((performance.now() - t0) * 1e6) / (20 * text.length));
+  }
+  if (sum === 0) console.log(''); // keeps the loop observable
+  return +median(runs).toFixed(2);
+}
+
 async function main(): Promise<void> {
   const args = parseCli();
   const started = performance.now();
@@ -360,8 +384,10 @@ async function main(): Promise<void> {
     totalMemGiB: +(totalmem() / 2 ** 30).toFixed(1),
     loadavgAtStart: loadavg().map((x) => +x.toFixed(2)),
     date: new Date().toISOString(),
+    /** machineSpeedNs() at the start and at the end (about 3 ns here in a normal spell). */
+    speedNsPerChar: [machineSpeedNs()],
   };
-  console.log(`golong-reward bench — ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, load ${machine.loadavgAtStart.join(' ')}`);
+  console.log(`golong-reward bench — ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, load ${machine.loadavgAtStart.join(' ')}, machine speed ${machine.speedNsPerChar[0]} ns/char`);
 
   let scorers: ScorerResult[] = [];
   if (args.only !== 'e2e') {
@@ -376,12 +402,16 @@ async function main(): Promise<void> {
     printEndToEnd(e2e);
   }
 
+  machine.speedNsPerChar.push(machineSpeedNs());
   const verdicts = budgets(scorers, e2e);
   console.log('\nBudgets');
   console.log(table(['budget', 'limit', 'measured', 'verdict'], verdicts.map((b) => [b.name, `${b.limit} ${b.unit}`, `${fmt(b.value)} ${b.unit}`, verdict(b.pass)])));
   const failed = verdicts.filter((b) => !b.pass).length;
   const seconds = (performance.now() - started) / 1000;
-  console.log(`\n${failed === 0 ? 'All budgets met' : `${failed} of ${verdicts.length} budgets missed`}; bench took ${seconds.toFixed(0)} s (load now ${loadavg().map((x) => x.toFixed(2)).join(' ')}).`);
+  console.log(
+    `\n${failed === 0 ? 'All budgets met' : `${failed} of ${verdicts.length} budgets missed`}; bench took ${seconds.toFixed(0)} s ` +
+      `(load now ${loadavg().map((x) => x.toFixed(2)).join(' ')}; machine speed ${machine.speedNsPerChar.join(' -> ')} ns/char, about 3 in a normal spell).`,
+  );
 
   if (args.write) {
     const file = join(REPO_ROOT, 'bench', 'results.json');

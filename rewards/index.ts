@@ -59,7 +59,8 @@ function scoreNative(item: Record<string, unknown>, ctx: ScoreContext): ScorerOu
   return Object.assign(base, entry.scoreNative(text, item.reference, options, ctx));
 }
 
-function itemId(item: unknown): string | number | undefined {
+/** The item's own id: its `id` field when that is a string or a number (results carry it). */
+export function itemId(item: unknown): string | number | undefined {
   if (!isRecord(item)) return undefined;
   const id = item.id;
   return typeof id === 'string' || typeof id === 'number' ? id : undefined;

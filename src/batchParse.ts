@@ -4,7 +4,7 @@
 // their texts plus spans (shared, not copied), and the scoring worker that gets an item
 // parses and checks it (itemChecks below): a batch is decoded and parsed once, not twice (the
 // whole-body parse took ~150 ms of an 8,192-item batch before any scoring could start).
-import type { ItemResult } from '../rewards/index.js';
+import { itemId, type ItemResult } from '../rewards/index.js';
 import { describeScoreIssues, scoreBodySchema, type AdvantagesOption, type ScoreLimits } from './schemas/score.js';
 
 export interface BodyLimits extends ScoreLimits {
@@ -69,9 +69,6 @@ function tooLarge(item: Record<string, unknown>, maxChars: number): ItemResult |
   return undefined;
 }
 
-const validId = (item: Record<string, unknown> | undefined): ItemId | undefined =>
-  typeof item?.id === 'string' || typeof item?.id === 'number' ? item.id : undefined;
-
 /**
  * An item's JSON text as the scoring worker reads it: the value, or the result it gets without
  * scoring (not valid JSON: bad_item; a response over `maxResponseChars`: input_too_large, with
@@ -87,14 +84,14 @@ export function checkedItem(text: string, maxResponseChars: number | undefined):
   const r = record(item);
   const rejected = r && maxResponseChars !== undefined ? tooLarge(r, maxResponseChars) : undefined;
   if (!rejected) return { item };
-  const id = validId(r);
+  const id = itemId(r);
   return { result: id === undefined ? rejected : { id, ...rejected } };
 }
 
 /** Item i's id when its text parses to an object with a valid one (for results made without the item). */
 export function itemIdOf(packed: PackedItems, i: number): ItemId | undefined {
   try {
-    return validId(record(JSON.parse(itemText(packed, i))));
+    return itemId(JSON.parse(itemText(packed, i)));
   } catch {
     return undefined;
   }

@@ -5,7 +5,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { scoreItem, type ItemResult } from '../rewards/index.js';
+import { itemId, scoreItem, type ItemResult } from '../rewards/index.js';
 import { checkedItem, itemCount, itemText, parseScoreBody } from './batchParse.js';
 import { emptyJsonResults, putJsonResult, WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask } from './workerProtocol.js';
 
@@ -24,8 +24,8 @@ function runTestHook(item: unknown): ItemResult | undefined {
     while (Date.now() < until) {
       /* busy */
     }
-    const id = typeof item.id === 'string' || typeof item.id === 'number' ? { id: item.id } : {};
-    return { ...id, score: 1, reward_type: 'test', scorer: '__test_hang__' };
+    const id = itemId(item);
+    return { ...(id !== undefined && { id }), score: 1, reward_type: 'test', scorer: '__test_hang__' };
   }
   if (item.task === '__test_crash__') {
     if (item.mode === 'uncaught') throw new UncaughtCrash();

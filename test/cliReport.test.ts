@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatSummaryTable, itemContext, ScoreSummary } from '../src/cliSummary.js';
-import { escapeHtml, renderReport } from '../src/report.js';
+import { formatSummaryTable, itemContext, ScoreSummary } from '../src/cli/summary.js';
+import { escapeHtml, renderReport } from '../src/cli/report.js';
 import { PARITY_DIR } from './helpers/parity.js';
 
-const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
 const PARITY_FILE = fileURLToPath(new URL('scores.public.jsonl', PARITY_DIR));
 
 function cli(args: string[], input?: string) {

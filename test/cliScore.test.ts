@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { ItemResult } from '../rewards/index.js';
 import { agrees, familyOf, loadScoreCases, PARITY_DIR } from './helpers/parity.js';
 
-const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
 
 function runScore(args: string[], input?: string): ItemResult[] {
   const out = execFileSync(process.execPath, [CLI, 'score', ...args], { input, encoding: 'utf8', maxBuffer: 1 << 28 });

@@ -5,10 +5,10 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { DEFAULT_ITEM_TIMEOUT_MS, scoreItem, type ItemResult, type ScoreItemOptions } from '../rewards/index.js';
-import { pack } from './batchParse.js';
+import { DEFAULT_ITEM_TIMEOUT_MS, scoreItem, type ItemResult, type ScoreItemOptions } from '../../rewards/index.js';
+import { pack } from '../batchParse.js';
 import { InputError, openVerlParquet, type VerlParquetOptions } from './parquet.js';
-import type { ScoringPool } from './pool.js';
+import type { ScoringPool } from '../pool.js';
 
 /** Parses one JSONL line into an item, or an error result that names the line. */
 export function parseLine(line: string, index: number, lineNumber = index + 1): { item: unknown } | { error: ItemResult } {

@@ -1,10 +1,10 @@
 // What `golong-reward score` tells a researcher about a scored file: per reward type the count,
 // mean, share of exact 0 and exact 1, a score histogram and the worst-scoring examples; and the
 // items that could not be scored, by error code. Bounded memory: counts, bins and a few examples.
-import type { ItemResult } from '../rewards/index.js';
-import { LBP_SUBTASK_METRIC } from '../rewards/longbenchPro.js';
-import { resolveTask } from '../rewards/registry.js';
-import { verlBranch } from '../rewards/verlRouting.js';
+import type { ItemResult } from '../../rewards/index.js';
+import { LBP_SUBTASK_METRIC } from '../../rewards/longbenchPro.js';
+import { resolveTask } from '../../rewards/registry.js';
+import { verlBranch } from '../../rewards/verlRouting.js';
 
 export const HISTOGRAM_BINS = 20;
 /** Characters of a response kept for an example. */

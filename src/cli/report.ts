@@ -1,7 +1,7 @@
 // The self-contained HTML report of `golong-reward score --report FILE`: inline CSS and inline SVG
 // only (no scripts, fonts or other assets), so it can be mailed, attached to an issue or opened
 // offline. Per reward type: summary numbers, a score histogram and the worst-scoring examples.
-import { HISTOGRAM_BINS, type Example, type RewardTypeStats, type SummaryData } from './cliSummary.js';
+import { HISTOGRAM_BINS, type Example, type RewardTypeStats, type SummaryData } from './summary.js';
 
 export interface ReportMeta {
   /** The scored file, as given on the command line. */

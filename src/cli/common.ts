@@ -1,13 +1,107 @@
-// What every command shares: usage errors (exit 2), flag parsing helpers, line output with backpressure.
+// What every command shares: the Command shape main.ts dispatches on, exit codes, the two kinds
+// of error a command throws (usage and input), flag parsing helpers, and line output with
+// backpressure. A new command is a file in this folder exporting a Command, plus one line in
+// main.ts's COMMANDS; `--help` and the error handling come from main.ts.
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
 
-/** A mistake in how the command was called: printed with the usage text, exit code 2. */
-export class UsageError extends Error {}
+export interface Command {
+  name: string;
+  /** One line for the program's command list. */
+  summary: string;
+  /** The full usage text `golong-reward NAME --help` prints on stdout (ends with a newline). */
+  usage(): string | Promise<string>;
+  /** Runs the command on its arguments (the command name removed); resolves with the exit code. */
+  run(args: string[]): number | Promise<number>;
+}
+
+/** Exit codes of every command. */
+export const EXIT = {
+  ok: 0,
+  /** The input could not be read or is not usable (missing, empty, unreadable file). */
+  inputError: 1,
+  /** The command was called wrongly (unknown flag, bad value, missing argument). */
+  usage: 2,
+  /** Every item was read, some could not be scored, and --fail-on-error was given. */
+  itemsFailed: 3,
+} as const;
+
+/** A mistake in how the command was called: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** The input is missing, empty or unusable: printed as one sentence (no usage), exit code 1. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+const positiveIntSchema = z.coerce.number().int().min(1);
 
 export function positiveInt(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, not ${JSON.stringify(raw)}`);
-  return n;
+  const parsed = positiveIntSchema.safeParse(raw.trim() === '' ? NaN : raw);
+  if (!parsed.success) throw new UsageError(`--${name} must be a positive integer, not ${JSON.stringify(raw)}`);
+  return parsed.data;
+}
+
+/** Whether the arguments ask for help (`--help` or `-h` before a `--` that ends the options). */
+export function wantsHelp(args: readonly string[]): boolean {
+  for (const arg of args) {
+    if (arg === '--') return false;
+    if (arg === '--help' || arg === '-h') return true;
+  }
+  return false;
+}
+
+/** Node's file-system error codes, as the reason a path could not be used. */
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EISDIR: 'it is a directory, not a file',
+  ENOTDIR: 'a part of the path is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EMFILE: 'too many open files',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'the file system is read-only',
+};
+
+/** A file-system error as a sentence naming the path and what it was for. */
+export function fsErrorMessage(err: unknown, path: string, what: string, verb: 'read' | 'write' = 'read'): string {
+  const code = (err as { code?: string }).code;
+  const reason = (code && FS_REASONS[code]) ?? (err instanceof Error ? err.message : String(err));
+  return `cannot ${verb} ${what} ${path}: ${reason}`;
+}
+
+/** Checks that `path` names a readable regular file; the message says what it was for. */
+export function requireReadableFile(path: string, what: string): void {
+  let stats;
+  try {
+    stats = statSync(path);
+    accessSync(path, constants.R_OK);
+  } catch (err) {
+    throw new InputError(fsErrorMessage(err, path, what));
+  }
+  if (stats.isDirectory()) throw new InputError(`cannot read ${what} ${path}: it is a directory, not a file`);
+}
+
+/**
+ * Checks, before any work, that a file can be written at `path` (its folder exists and is
+ * writable, and it is not a directory), so a long run does not end in a write error.
+ */
+export function requireWritablePath(path: string, flag: string): void {
+  const folder = dirname(resolve(path));
+  let problem: string | undefined;
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) problem = 'it is a directory';
+    else if (!statSync(folder).isDirectory()) problem = `${folder} is not a directory`;
+    else accessSync(folder, constants.W_OK);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    problem = code === 'ENOENT' ? `the folder ${folder} does not exist` : ((code && FS_REASONS[code]) ?? String(err));
+  }
+  if (problem) throw new UsageError(`${flag} ${path} cannot be written: ${problem}`);
 }
 
 /** Writes lines with backpressure. */

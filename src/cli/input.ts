@@ -7,17 +7,31 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { DEFAULT_ITEM_TIMEOUT_MS, scoreItem, type ItemResult, type ScoreItemOptions } from '../../rewards/index.js';
 import { pack } from '../batchParse.js';
-import { InputError, openVerlParquet, type VerlParquetOptions } from './parquet.js';
+import { InputError, requireReadableFile } from './common.js';
+import { openVerlParquet, type VerlParquetOptions } from './parquet.js';
 import type { ScoringPool } from '../pool.js';
 
-/** Parses one JSONL line into an item, or an error result that names the line. */
+/** The JSON type of a value, in words, for messages. */
+function jsonTypeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'string' ? 'a string' : typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value;
+}
+
+/** Parses one JSONL line into an item, or an error result that names the line and says what a line must be. */
 export function parseLine(line: string, index: number, lineNumber = index + 1): { item: unknown } | { error: ItemResult } {
+  const bad = (message: string) => ({ error: { id: index, score: null, error: { code: 'bad_item' as const, message } } });
+  let item: unknown;
   try {
-    return { item: JSON.parse(line) };
+    item = JSON.parse(line);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    return { error: { id: index, score: null, error: { code: 'bad_item', message: `line ${lineNumber} is not valid JSON: ${reason}` } } };
+    return bad(`line ${lineNumber} is not valid JSON: ${reason}`);
   }
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    return bad(`line ${lineNumber} is ${jsonTypeName(item)}, not a JSON object; each line must be one item: a verl row {"data_source", "solution_str", "ground_truth", "extra_info"} or a native item {"task", "response", "reference"}`);
+  }
+  return { item };
 }
 
 /** Items without an id get their 0-based position as id. */
@@ -78,23 +92,32 @@ export interface SourceOptions extends VerlParquetOptions {
   stdin?: Readable;
 }
 
-/** The items of a JSONL file (or stdin for "-"), or of a verl .parquet dataset. */
+/** The items of a JSONL file (or stdin for "-"), or of a verl .parquet dataset. An input without items is an InputError. */
 export async function openSource(path: string, options: SourceOptions = {}): Promise<InputSource> {
   if (/\.parquet$/i.test(path)) {
     const { rows, items } = await openVerlParquet(path, options);
     async function* records(): AsyncGenerator<InputRecord> {
       let index = 0;
       for await (const { item, row } of items) yield { index: index++, item, position: row + 1 };
+      if (index === 0) throw new InputError(rows === 0 ? `${path} has no rows: no items to score` : `${path} has no responses: no items to score`);
     }
     return { total: rows, records: records() };
   }
   if (options.responsesFile || options.responseColumn) {
     throw new InputError('--responses and --response-column apply to .parquet datasets; JSONL items carry their own solution_str / response');
   }
+  if (path !== '-') requireReadableFile(path, 'the items file');
   async function* records(): AsyncGenerator<InputRecord> {
+    let items = 0;
     for await (const { line, index, lineNumber, bytesRead } of readItems(path, options.stdin)) {
+      items++;
       const parsed = parseLine(line, index, lineNumber);
       yield 'error' in parsed ? { index, early: parsed.error, position: bytesRead } : { index, item: parsed.item, text: line, position: bytesRead };
+    }
+    if (items === 0) {
+      const what =
+        path === '-' ? 'stdin had no items (it was empty or only blank lines)' : statSync(path).size === 0 ? `${path} is empty` : `${path} has only blank lines`;
+      throw new InputError(`${what}: nothing to score; give one JSON item per line`);
     }
   }
   return { total: path === '-' ? undefined : statSync(path).size, records: records() };

@@ -7,10 +7,9 @@ import { createInterface } from 'node:readline';
 import * as zlib from 'node:zlib';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, Compressors, FileMetaData } from 'hyparquet';
+import { InputError, requireReadableFile } from './common.js';
 
-export class InputError extends Error {
-  override name = 'InputError';
-}
+export { InputError };
 
 // Snappy is built into hyparquet; node's zlib covers the other codecs pandas/pyarrow can write.
 const zlibAny = zlib as unknown as Record<string, ((b: Uint8Array) => Buffer) | undefined>;
@@ -84,6 +83,8 @@ async function* responsesFromFile(path: string): AsyncGenerator<string[]> {
 
 /** Opens a verl parquet dataset; items are verl rows with the responses filled in. */
 export async function openVerlParquet(path: string, options: VerlParquetOptions = {}): Promise<ParquetItems> {
+  requireReadableFile(path, 'the parquet dataset');
+  if (options.responsesFile) requireReadableFile(options.responsesFile, '--responses');
   let file: AsyncBuffer;
   let metadata: FileMetaData;
   try {

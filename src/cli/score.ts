@@ -6,26 +6,42 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SEMANTICS } from '../../rewards/index.js';
 import type { ScoringPool } from '../pool.js';
-import { lineWriter, positiveInt, UsageError } from './common.js';
+import { EXIT, fsErrorMessage, lineWriter, positiveInt, requireWritablePath, UsageError, type Command } from './common.js';
 import { openSource, scoreInProcess, scoreOnPool, type Scored } from './input.js';
 import { ProgressBar } from './progress.js';
 import { renderReport } from './report.js';
 import { formatSummaryTable, itemContext, ScoreSummary } from './summary.js';
 
-export const SCORE_USAGE = `  golong-reward score FILE [options]     FILE: .jsonl (verl rows or native items; "-" reads stdin)
-                                               or a verl .parquet dataset
-      --out FILE               write the results (JSONL) there instead of stdout
-      --report FILE.html       write a self-contained HTML report (histograms, worst examples)
-      --workers N              score on N worker threads (results stay in input order)
-      --details                add per-item explanations to the results
-      --timeout-ms N           per-item time budget (default 2000)
-      --responses FILE         parquet: one response per dataset row (JSONL strings or lists; .txt: plain lines)
-      --response-column NAME   parquet: the column holding each row's response(s) (default: responses)
-      --progress               always show progress on stderr (default: only on a terminal, for big files)
-      --quiet                  no progress and no summary table
+export const SCORE_USAGE = `usage: golong-reward score FILE [options]
+
+Scores every item of FILE offline and writes one JSON result per item, in input order, to
+stdout (or --out); progress and a summary table per reward type go to stderr.
+
+FILE   a .jsonl file, one item per line: a verl row {"data_source", "solution_str",
+       "ground_truth", "extra_info"} or a native item {"task", "response", "reference"};
+       "-" reads stdin. Or a verl .parquet dataset with its responses (see --responses).
+
+options:
+  --out FILE               write the results (JSONL) there instead of stdout
+  --report FILE.html       write a self-contained HTML report (histograms, worst examples)
+  --fail-on-error          exit with code 3 when any item could not be scored
+  --workers N              score on N worker threads (results stay in input order)
+  --details                add per-item explanations to the results
+  --timeout-ms N           per-item time budget (default 2000)
+  --responses FILE         parquet: one response per dataset row (JSONL strings or lists; .txt: plain lines)
+  --response-column NAME   parquet: the column holding each row's response(s) (default: responses)
+  --progress               always show progress on stderr (default: only on a terminal, for big files)
+  --quiet                  no progress and no summary table
+  -h, --help               this text
+
+exit codes: 0 done (items that could not be scored are in the output with their error),
+1 the input could not be read (missing, empty, not parquet…), 2 wrong usage,
+3 --fail-on-error and at least one item could not be scored.
+
+Through npm, keep npm's banner out of the JSONL with -s:  npm run -s score -- FILE > results.jsonl
 `;
 
-export async function scoreCommand(args: string[]): Promise<number> {
+async function runScore(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -39,6 +55,7 @@ export async function scoreCommand(args: string[]): Promise<number> {
       'response-column': { type: 'string' },
       progress: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      'fail-on-error': { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError('score takes exactly one FILE');
@@ -49,6 +66,10 @@ export async function scoreCommand(args: string[]): Promise<number> {
     process.stderr.write(`note: --workers ${workers} on a machine with ${availableParallelism()} cores\n`);
   }
 
+  // Output paths are checked before scoring: a long run must not end in a write error.
+  if (values.out !== undefined) requireWritablePath(values.out, '--out');
+  if (values.report !== undefined) requireWritablePath(values.report, '--report');
+
   const source = await openSource(path, { responsesFile: values.responses, responseColumn: values['response-column'] });
   const started = performance.now();
   const progress = new ProgressBar(process.stderr, { force: values.progress && !values.quiet });
@@ -57,6 +78,13 @@ export async function scoreCommand(args: string[]): Promise<number> {
   const needSummary = !values.quiet || values.report !== undefined;
 
   const outStream = values.out ? createWriteStream(values.out) : process.stdout;
+  if (outStream !== process.stdout) {
+    // A write error mid-run (disk full, the folder removed) ends the command with a sentence, not a stack.
+    outStream.on('error', (err) => {
+      process.stderr.write(`golong-reward: ${fsErrorMessage(err, values.out!, '--out', 'write')}\n`);
+      process.exit(EXIT.inputError);
+    });
+  }
   const out = lineWriter(outStream);
   let pool: ScoringPool | undefined;
   let results: AsyncIterable<Scored>;
@@ -70,11 +98,14 @@ export async function scoreCommand(args: string[]): Promise<number> {
   }
 
   let count = 0;
+  let failed = 0;
   try {
     for await (const { record, result } of results) {
       await out.write(JSON.stringify(result));
+      count++;
+      if (result.score === null) failed++;
       if (needSummary) summary.add(result, record.index, itemContext(record.item));
-      if (!values.quiet) progress.update(++count, record.position);
+      if (!values.quiet) progress.update(count, record.position);
     }
   } finally {
     await pool?.close();
@@ -85,11 +116,28 @@ export async function scoreCommand(args: string[]): Promise<number> {
   const data = summary.data();
   if (!values.quiet) {
     progress.finish(data.items);
-    process.stderr.write(`\n${formatSummaryTable(data)}scored ${data.items} items in ${seconds.toFixed(1)} s\n`);
+    const outcome =
+      data.errors === 0
+        ? data.items === 1
+          ? '1 item scored'
+          : `all ${data.items} items scored`
+        : `${data.scored} of ${data.items} items scored; ${data.errors} could not be scored (score null, with the error, in their result lines)`;
+    process.stderr.write(`\n${formatSummaryTable(data)}${outcome}, in ${seconds.toFixed(1)} s\n`);
   }
   if (values.report !== undefined) {
     writeFileSync(values.report, renderReport(data, { source: path, semantics: SEMANTICS, generatedAt: new Date(), seconds }));
     if (!values.quiet) process.stderr.write(`report: ${values.report}\n`);
   }
-  return 0;
+  if (values['fail-on-error'] && failed > 0) {
+    process.stderr.write(`golong-reward: ${failed} of ${count} items could not be scored (--fail-on-error)\n`);
+    return EXIT.itemsFailed;
+  }
+  return EXIT.ok;
 }
+
+export const scoreCommand: Command = {
+  name: 'score',
+  summary: 'score a JSONL file of items, or a verl parquet dataset, offline',
+  usage: () => SCORE_USAGE,
+  run: runScore,
+};

@@ -1,16 +1,20 @@
 // `golong-reward serve`: the HTTP service, configured by flags over environment over defaults.
-import { UsageError } from './common.js';
+import { UsageError, type Command } from './common.js';
 
-export const SERVE_USAGE = `  golong-reward serve [--port N] [--host H] [--workers N] [--token T] [more flags: golong-reward serve --help]
-`;
+/** The flags come from the configuration table, so this text lists every one with its variable. */
+async function serveUsage(): Promise<string> {
+  const { SETTINGS } = await import('../config.js');
+  const rows = SETTINGS.filter((s) => s.flag).map((s) => `  --${s.flag!.padEnd(24)} ${s.env ? `(${s.env}) ` : ''}${s.doc}`);
+  return (
+    'usage: golong-reward serve [flags]\n\n' +
+    'Runs the HTTP scoring service until SIGTERM/SIGINT (which drain in-flight batches).\n' +
+    'Flags override environment variables, which override the embedded defaults.\n\n' +
+    `flags:\n${rows.join('\n')}\n  -h, --help                 this text\n`
+  );
+}
 
-export async function serveCommand(args: string[]): Promise<number> {
-  const { loadConfig, ConfigError, SETTINGS } = await import('../config.js');
-  if (args.includes('--help') || args.includes('-h')) {
-    const rows = SETTINGS.filter((s) => s.flag).map((s) => `  --${s.flag!.padEnd(24)} ${s.env ? `(${s.env}) ` : ''}${s.doc}`);
-    process.stdout.write(`usage: golong-reward serve [flags]\nFlags override environment variables, which override defaults.\n${rows.join('\n')}\n`);
-    return 0;
-  }
+async function runServe(args: string[]): Promise<number> {
+  const { loadConfig, ConfigError } = await import('../config.js');
   let config;
   try {
     config = loadConfig({ env: process.env, argv: args });
@@ -22,3 +26,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   await startServer(config); // keeps running; SIGTERM/SIGINT drain and exit
   return 0;
 }
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the HTTP scoring service (flags, or environment variables, configure it)',
+  usage: serveUsage,
+  run: runServe,
+};

@@ -1,7 +1,7 @@
 // What `golong-reward score` tells a researcher about a scored file: per reward type the count,
 // mean, share of exact 0 and exact 1, a score histogram and the worst-scoring examples; and the
 // items that could not be scored, by error code. Bounded memory: counts, bins and a few examples.
-import type { ItemResult } from '../../rewards/index.js';
+import { ITEM_ERROR_MEANINGS, type ItemErrorCode, type ItemResult } from '../../rewards/index.js';
 import { LBP_SUBTASK_METRIC } from '../../rewards/longbenchPro.js';
 import { resolveTask } from '../../rewards/registry.js';
 import { verlBranch } from '../../rewards/verlRouting.js';
@@ -47,6 +47,8 @@ export interface SummaryData {
   /** Errors of items with no routed reward type (unknown data_source or task, malformed item). */
   unroutedErrors: number;
   errorsByCode: Record<string, number>;
+  /** The first item that could not be scored, per error code. */
+  firstErrorByCode: Record<string, Example>;
   /** The first items that could not be scored. */
   errorExamples: Example[];
 }
@@ -88,6 +90,7 @@ export class ScoreSummary {
   private readonly types = new Map<string, RewardTypeStats>();
   private readonly errorCounts = new Map<string, number>();
   private readonly errorExamples: Example[] = [];
+  private readonly firstErrors = new Map<string, Example>();
   private items = 0;
   /** Errors of items with no routed reward type (unknown data_source or task, malformed item). */
   private unrouted = 0;
@@ -112,7 +115,11 @@ export class ScoreSummary {
     if (result.score === null) {
       const code = result.error?.code ?? 'unknown';
       this.errorCounts.set(code, (this.errorCounts.get(code) ?? 0) + 1);
-      if (this.errorExamples.length < this.errorExampleLimit) this.errorExamples.push(example());
+      if (this.errorExamples.length < this.errorExampleLimit || !this.firstErrors.has(code)) {
+        const e = example();
+        if (this.errorExamples.length < this.errorExampleLimit) this.errorExamples.push(e);
+        if (!this.firstErrors.has(code)) this.firstErrors.set(code, e);
+      }
       if (context.rewardType !== undefined) this.typeStats(context.rewardType).errors++;
       else this.unrouted++;
       return;
@@ -155,6 +162,7 @@ export class ScoreSummary {
       byRewardType,
       unroutedErrors: this.unrouted,
       errorsByCode: Object.fromEntries([...this.errorCounts.entries()].sort((a, b) => b[1] - a[1])),
+      firstErrorByCode: Object.fromEntries(this.firstErrors),
       errorExamples: this.errorExamples,
     };
   }
@@ -176,8 +184,26 @@ export function formatSummaryTable(data: SummaryData): string {
   const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const out = [line(header), rule, ...rows.map(line), rule, line(total)];
-  const codes = Object.entries(data.errorsByCode);
-  if (codes.length > 0) out.push(`errors by code: ${codes.map(([code, n]) => `${code} ${n}`).join(', ')}`);
   out.push('(count, mean and shares are over scored items; errors are items that could not be scored, under the reward type they route to)');
+  out.push(...formatErrorReasons(data));
   return out.join('\n') + '\n';
+}
+
+/** A message cut to `max` characters, for one-line listings. */
+const clip = (text: string, max = 240) => (text.length <= max ? text : text.slice(0, max - 1) + '…');
+
+/** Why items could not be scored: per error code, the count, the code in words and the first item's message. */
+export function formatErrorReasons(data: SummaryData): string[] {
+  const codes = Object.entries(data.errorsByCode);
+  if (codes.length === 0) return [];
+  const width = Math.max(...codes.map(([code]) => code.length));
+  const countWidth = Math.max(...codes.map(([, n]) => String(n).length));
+  const out = [`could not be scored: ${data.errors} item${data.errors === 1 ? '' : 's'}, by reason`];
+  for (const [code, n] of codes) {
+    const meaning = Object.hasOwn(ITEM_ERROR_MEANINGS, code) ? ITEM_ERROR_MEANINGS[code as ItemErrorCode] : 'an error code this version does not describe';
+    out.push(`  ${code.padEnd(width)}  ${String(n).padStart(countWidth)}  ${meaning}`);
+    const first = data.firstErrorByCode[code];
+    if (first?.error) out.push(`  ${' '.repeat(width)}  ${' '.repeat(countWidth)}  first: item ${JSON.stringify(first.id)}: ${clip(first.error.message)}`);
+  }
+  return out;
 }

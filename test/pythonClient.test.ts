@@ -106,7 +106,9 @@ print(json.dumps(out))
 `;
     const env = { GOLONG_REWARD_URL: service.url, GOLONG_REWARD_TOKEN: 'py-token' };
     const { code, stdout, stderr } = await python(script, env);
-    expect(stderr).toBe('');
+    // The mapped call logs its failed items: one warning for the batch, with the codes and counts.
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^golong-reward: 3 of 5 item\(s\) could not be scored and were given on_error=0\.0: \w+ \d(, \w+ \d)*; first: item 1: .+\n$/);
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.raised.indices).toEqual([1, 2, 3]);
@@ -121,7 +123,7 @@ print(json.dumps(out))
       ...env,
       GOLONG_REWARD_ON_ERROR: '-1',
     });
-    expect(viaEnv.stderr).toBe('');
+    expect(viaEnv.stderr).toMatch(/^golong-reward: 1 of 1 item\(s\) could not be scored and were given on_error=-1\.0: unknown_data_source 1; first: item 0: unknown data_source "gsm8k"/);
     expect(JSON.parse(viaEnv.stdout)).toBe(-1);
   }, 60_000);
 
@@ -132,6 +134,149 @@ print(json.dumps(out))
     });
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/GolongRewardError: .* answered HTTP 401: .*bearer token is not valid/);
+  });
+});
+
+describe('python client options: unknown keywords, on_error warnings, return_dict', () => {
+  const env = () => ({ GOLONG_REWARD_URL: service.url, GOLONG_REWARD_TOKEN: 'py-token' });
+
+  /** Rows whose outcome the spec fixes: two scored, and one of each item error a dataset can cause. */
+  const ROWS = [
+    { data_source: 'EM', solution_str: '<think>x</think> Porto ', ground_truth: { golden_label: 'Porto' }, extra_info: {}, want: { score: 1, reward_type: 'EM', error: '' } },
+    { data_source: 'gsm8k', solution_str: '<think>x</think>42', ground_truth: '42', extra_info: {}, want: { score: -1, reward_type: '', error: 'unknown_data_source' } },
+    { data_source: 'EM', solution_str: '<think>x</think>Porto', ground_truth: {}, extra_info: {}, want: { score: -1, reward_type: '', error: 'bad_ground_truth' } },
+    { data_source: 'selection', solution_str: '<think>x</think>The correct answer is (B).', ground_truth: { golden_label: 'C' }, extra_info: {}, want: { score: 0, reward_type: 'selection', error: '' } },
+    {
+      data_source: 'longbench_pro',
+      solution_str: '<think>x</think>[Answer]\na',
+      ground_truth: { doc_ids: ['a'], summary: 'English' },
+      extra_info: { reward_mode: 'T99 No Such Task' },
+      want: { score: -1, reward_type: '', error: 'unknown_task' },
+    },
+    {
+      data_source: 'longbench_pro',
+      solution_str: '<think>x</think>[Answer]\n[2]\n[5]',
+      ground_truth: { doc_ids: ['[2]', '[5]', '[9]'], summary: 'English' },
+      extra_info: { reward_mode: 'T5.1 Full-Sentence Citation Alignment' },
+      // F1 of {[2],[5]} against {[2],[5],[9]}: p = 1, r = 2/3 (scorers.md 3.1).
+      want: { score: 0.8, reward_type: 'F1_Score', error: '' },
+    },
+  ];
+  const rowsPython = () => {
+    const file = join(dir, 'option-rows.json');
+    writeFileSync(file, JSON.stringify(ROWS));
+    return `rows = json.load(open(${JSON.stringify(file)}))
+args = ([r["data_source"] for r in rows], [r["solution_str"] for r in rows],
+        [r["ground_truth"] for r in rows], [r["extra_info"] for r in rows])
+`;
+  };
+
+  it('refuses an unknown keyword (a typo of an option) with a TypeError naming the likely one', async () => {
+    const { code, stdout, stderr } = await python(
+      PRELUDE +
+        `
+out = {}
+for fn, call in [("batch", lambda: g.compute_score_batch(["EM"], ["</think>x"], [{"golden_label": "x"}], [{}], on_eror=0.0)),
+                 ("single", lambda: g.compute_score("EM", "</think>x", {"golden_label": "x"}, {}, retrun_dict=True)),
+                 ("other", lambda: g.compute_score("EM", "</think>x", {"golden_label": "x"}, {}, chunk_size=4))]:
+    try:
+        call()
+        out[fn] = None
+    except TypeError as e:
+        out[fn] = str(e)
+print(json.dumps(out))
+`,
+      env(),
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.batch).toMatch(/^compute_score_batch\(\) got an unexpected keyword argument 'on_eror' \(did you mean 'on_error'\?\)\. Its options are on_error, return_dict; verl's own .* are accepted and not used\.$/);
+    expect(out.single).toMatch(/^compute_score\(\) got an unexpected keyword argument 'retrun_dict' \(did you mean 'return_dict'\?\)/);
+    expect(out.other).toMatch(/^compute_score\(\) got an unexpected keyword argument 'chunk_size'\. Its options/);
+  });
+
+  it('accepts the keywords verl itself passes, as verl passes them, and scores as usual', async () => {
+    // verl's reward loop adds reward_router_address / reward_model_tokenizer when a reward model
+    // router runs; its batch manager forwards reward_model.reward_kwargs (GoLongRL's scripts set the
+    // DAPO overlong-buffer options there); custom_reward_function.reward_kwargs are merged into every
+    // call by verl's _call_with_kwargs (transcribed here).
+    const { code, stdout, stderr } = await python(
+      PRELUDE +
+        rowsPython() +
+        `
+from functools import partial
+def _call_with_kwargs(raw_fn, extra_kwargs, *args, **kwargs):
+    return raw_fn(*args, **{**kwargs, **extra_kwargs})
+single = partial(_call_with_kwargs, g.compute_score, {"on_error": 0.0})
+batch = partial(_call_with_kwargs, g.compute_score_batch, {"on_error": 0.0})
+one = single(data_source="EM", solution_str="<think>x</think>Porto", ground_truth={"golden_label": "Porto"},
+             extra_info={"num_turns": None, "rollout_reward_scores": {}},
+             reward_router_address="127.0.0.1:1", reward_model_tokenizer=None)
+many = batch(data_sources=args[0], solution_strs=args[1], ground_truths=args[2], extra_infos=args[3],
+             overlong_buffer_cfg={"enable": True, "len": 4096, "penalty_factor": 1.0, "log": False}, max_resp_len=16384)
+print(json.dumps({"one": one, "many": many}))
+`,
+      env(),
+    );
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.one).toBe(1);
+    expect(out.many).toEqual(ROWS.map((r) => (r.want.error ? 0 : expect.closeTo(r.want.score, 9))));
+    expect(stderr).toMatch(/^golong-reward: 3 of 6 item\(s\) could not be scored and were given on_error=0\.0: /);
+  });
+
+  it('with on_error, logs one warning per batch with the error codes and their counts', async () => {
+    const { code, stderr } = await python(PRELUDE + rowsPython() + `g.compute_score_batch(*args, on_error=-1)`, env());
+    expect(code).toBe(0);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const codes = ROWS.filter((r) => r.want.error).map((r) => r.want.error);
+    expect(lines[0]).toMatch(/^golong-reward: 3 of 6 item\(s\) could not be scored and were given on_error=-1\.0: /);
+    const listed = /on_error=-1\.0: (.*); first: item 1: unknown data_source "gsm8k"/.exec(lines[0])![1]!;
+    expect(listed.split(', ').sort()).toEqual(codes.map((c) => `${c} 1`).sort());
+    // A batch without failed items logs nothing.
+    const clean = await python(PRELUDE + `g.compute_score_batch(["EM"], ["</think>x"], [{"golden_label": "x"}], [{}], on_error=0.0)`, env());
+    expect(clean.stderr).toBe('');
+  });
+
+  it('return_dict=True gives every item the same keys: score, reward_type, error (code or "")', async () => {
+    const { code, stdout, stderr } = await python(
+      PRELUDE +
+        rowsPython() +
+        `
+batch = g.compute_score_batch(*args, on_error=-1, return_dict=True)
+single = g.compute_score(rows[0]["data_source"], rows[0]["solution_str"], rows[0]["ground_truth"], rows[0]["extra_info"], return_dict=True)
+plain = g.compute_score_batch(*args, on_error=-1)
+print(json.dumps({"batch": batch, "single": single, "plain": plain, "keys": sorted({tuple(sorted(d)) for d in batch})}))
+`,
+      env(),
+    );
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/could not be scored/);
+    const out = JSON.parse(stdout);
+    expect(out.keys).toEqual([['error', 'reward_type', 'score']]);
+    expect(out.batch).toEqual(ROWS.map((r) => ({ ...r.want, score: expect.closeTo(r.want.score, 9) })));
+    expect(out.single).toEqual(ROWS[0]!.want);
+    expect(out.plain).toEqual(out.batch.map((d: { score: number }) => d.score));
+  });
+
+  it('GOLONG_REWARD_RETURN_DICT=1 turns it on for verl runs; bad environment values are named', async () => {
+    const script = PRELUDE + `print(json.dumps(g.compute_score("EM", "<think>x</think>Porto", {"golden_label": "Porto"}, {})))`;
+    const on = await python(script, { ...env(), GOLONG_REWARD_RETURN_DICT: '1' });
+    expect(on.stderr).toBe('');
+    expect(JSON.parse(on.stdout)).toEqual({ score: 1, reward_type: 'EM', error: '' });
+    const off = await python(script, { ...env(), GOLONG_REWARD_RETURN_DICT: 'false' });
+    expect(JSON.parse(off.stdout)).toBe(1);
+    const bad = await python(script, { ...env(), GOLONG_REWARD_RETURN_DICT: 'maybe' });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/ValueError: GOLONG_REWARD_RETURN_DICT must be 1\/true\/yes\/on or 0\/false\/no\/off, not 'maybe'/);
+    const badOnError = await python(script, { ...env(), GOLONG_REWARD_ON_ERROR: 'zero' });
+    expect(badOnError.stderr).toMatch(/ValueError: GOLONG_REWARD_ON_ERROR must be a number \(the score given to items that could not be scored\), not 'zero'/);
+    const badChunk = await python(script, { ...env(), GOLONG_REWARD_CHUNK_SIZE: 'big' });
+    expect(badChunk.stderr).toMatch(/ValueError: GOLONG_REWARD_CHUNK_SIZE must be an integer \(items per request\), not 'big'/);
+    const badArgument = await python(PRELUDE + `g.compute_score("EM", "</think>x", {"golden_label": "x"}, {}, on_error="fail")`, env());
+    expect(badArgument.stderr).toMatch(/ValueError: on_error must be a number .*, not 'fail'/);
   });
 });
 

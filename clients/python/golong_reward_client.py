@@ -1,11 +1,11 @@
 """Client for the golong-reward service, for verl's reward managers. Standard library only.
 
-verl, naive reward manager (one call per rollout)::
+verl, per-rollout reward managers (naive, dapo, ...: one call per rollout)::
 
     custom_reward_function.path=clients/python/golong_reward_client.py
     custom_reward_function.name=compute_score
 
-verl, batch reward manager (one call per batch; much faster)::
+verl, batch reward manager where the verl release has it (one call per batch; much faster)::
 
     custom_reward_function.path=clients/python/golong_reward_client.py
     custom_reward_function.name=compute_score_batch
@@ -21,14 +21,23 @@ Environment:
     GOLONG_REWARD_RETRIES      attempts after the first on connection errors, timeouts and HTTP 503
                                (service busy; also 429, 502 and 504 from a proxy in front) (default 5)
     GOLONG_REWARD_ON_ERROR     a float: score for items the service could not score, instead of
-                               raising GolongRewardItemError
+                               raising GolongRewardItemError (each batch with such items logs a
+                               warning with their error codes and counts)
+    GOLONG_REWARD_RETURN_DICT  1/true: return {"score", "reward_type", "error"} per item instead
+                               of a float, so verl logs them as reward_extra_info (default 0)
+
+Options (keyword arguments of compute_score / compute_score_batch; from verl:
++custom_reward_function.reward_kwargs.NAME=VALUE): on_error, return_dict. Any other keyword
+raises TypeError, except the ones verl itself passes (see _VERL_KWARGS).
 """
 
 from __future__ import annotations
 
+import difflib
 import gzip
 import http.client
 import json
+import logging
 import os
 import random
 import socket
@@ -47,7 +56,18 @@ __all__ = [
     "compute_score_batch",
 ]
 
+_log = logging.getLogger("golong_reward_client")
+
 _GZIP_ABOVE_BYTES = 1 << 20
+
+# The options of compute_score / compute_score_batch (keyword arguments, or verl's reward_kwargs).
+_OPTIONS = ("on_error", "return_dict")
+# Keyword arguments verl passes on its own, which the client accepts and does not use:
+# - its reward-loop managers (naive, dapo, limited, remote, gdpo) add these when a reward model
+#   router runs (verl/experimental/reward_loop/reward_manager/*.py);
+# - its batch reward manager forwards reward_model.reward_kwargs, where GoLongRL's scripts put
+#   the DAPO manager's overlong-buffer settings (verl/workers/reward_manager/batch.py).
+_VERL_KWARGS = frozenset(("reward_router_address", "reward_model_tokenizer", "overlong_buffer_cfg", "max_resp_len"))
 # Busy (503, 429) or a proxy in front of restarting replicas (502, 504): worth another try.
 _RETRY_STATUSES = frozenset((429, 502, 503, 504))
 
@@ -82,9 +102,64 @@ def _json_default(value: Any) -> Any:
     raise TypeError("cannot send a {} to the reward service".format(type(value).__name__))
 
 
-def _env_float(name: str) -> Optional[float]:
+def _env_number(name: str, kind: type, meaning: str) -> Any:
+    """The number in an environment variable, None when unset or empty; a clear error otherwise."""
     raw = os.environ.get(name)
-    return None if raw in (None, "") else float(raw)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ValueError("{} must be {} ({}), not {!r}".format(
+            name, "an integer" if kind is int else "a number", meaning, raw)) from None
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
+def _env_bool(name: str) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ValueError("{} must be 1/true/yes/on or 0/false/no/off, not {!r}".format(name, os.environ.get(name)))
+
+
+def _on_error_value(on_error: Any) -> Optional[float]:
+    """on_error as a float (None: raise on item errors); the GOLONG_REWARD_ON_ERROR variable when not given."""
+    if on_error is None:
+        return _env_number("GOLONG_REWARD_ON_ERROR", float, "the score given to items that could not be scored")
+    if isinstance(on_error, bool) or not isinstance(on_error, (int, float, str)):
+        raise TypeError("on_error must be a number (the score given to items that could not be scored), not {!r}".format(on_error))
+    try:
+        return float(on_error)
+    except ValueError:
+        raise ValueError("on_error must be a number (the score given to items that could not be scored), not {!r}".format(on_error)) from None
+
+
+def _return_dict_value(return_dict: Any) -> bool:
+    """return_dict as a bool; the GOLONG_REWARD_RETURN_DICT variable when not given."""
+    if return_dict is None:
+        return _env_bool("GOLONG_REWARD_RETURN_DICT")
+    if not isinstance(return_dict, bool):
+        raise TypeError("return_dict must be True or False, not {!r}".format(return_dict))
+    return return_dict
+
+
+def _refuse_unknown_kwargs(function: str, kwargs: Dict[str, Any]) -> None:
+    """Raises TypeError for a keyword that is neither an option nor one verl passes itself (a typo must not pass silently)."""
+    unknown = sorted(k for k in kwargs if k not in _VERL_KWARGS)
+    if not unknown:
+        return
+    name = unknown[0]
+    close = difflib.get_close_matches(name, _OPTIONS + tuple(sorted(_VERL_KWARGS)), n=1, cutoff=0.6)
+    hint = " (did you mean {!r}?)".format(close[0]) if close else ""
+    raise TypeError(
+        "{}() got an unexpected keyword argument {!r}{}. Its options are {}; verl's own {} are accepted and "
+        "not used.".format(function, name, hint, ", ".join(_OPTIONS), ", ".join(sorted(_VERL_KWARGS)))
+    )
 
 
 class GolongRewardClient:
@@ -103,10 +178,11 @@ class GolongRewardClient:
         urls = url or os.environ.get("GOLONG_REWARD_URL") or "http://127.0.0.1:8000"
         self.urls = [u.strip().rstrip("/") for u in urls.split(",") if u.strip()]
         self.token = token if token is not None else os.environ.get("GOLONG_REWARD_TOKEN") or None
-        self.timeout = timeout or _env_float("GOLONG_REWARD_TIMEOUT") or 300.0
-        self.chunk_size = int(chunk_size or os.environ.get("GOLONG_REWARD_CHUNK_SIZE") or 2048)
-        self.concurrency = int(concurrency or os.environ.get("GOLONG_REWARD_CONCURRENCY") or 4)
-        self.retries = int(retries if retries is not None else os.environ.get("GOLONG_REWARD_RETRIES") or 5)
+        self.timeout = timeout or _env_number("GOLONG_REWARD_TIMEOUT", float, "seconds per request") or 300.0
+        self.chunk_size = int(chunk_size or _env_number("GOLONG_REWARD_CHUNK_SIZE", int, "items per request") or 2048)
+        self.concurrency = int(concurrency or _env_number("GOLONG_REWARD_CONCURRENCY", int, "requests in flight") or 4)
+        env_retries = _env_number("GOLONG_REWARD_RETRIES", int, "retries after the first attempt")
+        self.retries = int(retries if retries is not None else env_retries if env_retries is not None else 5)
         self.backoff = backoff
         self._next_url = 0
         self._lock = threading.Lock()
@@ -177,8 +253,15 @@ class GolongRewardClient:
         ground_truths: Sequence[Any],
         extra_infos: Optional[Sequence[Any]] = None,
         on_error: Optional[float] = None,
-    ) -> List[float]:
-        """Scores verl rows; raises GolongRewardItemError on item errors unless on_error is given."""
+        return_dict: Optional[bool] = None,
+    ) -> List[Any]:
+        """Scores verl rows: one float per row, or with return_dict one {"score", "reward_type", "error"} dict.
+
+        Item errors raise GolongRewardItemError unless on_error (or GOLONG_REWARD_ON_ERROR) gives
+        them a score; then they are logged, one warning per call with the codes and counts.
+        """
+        on_error = _on_error_value(on_error)
+        return_dict = _return_dict_value(return_dict)
         n = len(solution_strs)
         if not (len(data_sources) == len(ground_truths) == n) or (extra_infos is not None and len(extra_infos) != n):
             raise ValueError("data_sources, solution_strs, ground_truths and extra_infos must have the same length")
@@ -193,20 +276,41 @@ class GolongRewardClient:
             for i in range(n)
         ]
         results = self.score_items(items)
-        if on_error is None:
-            on_error = _env_float("GOLONG_REWARD_ON_ERROR")
-        scores: List[float] = []
+        scores: List[Any] = []
         errors: List[Dict[str, Any]] = []
         for index, result in enumerate(results):
-            if result.get("error") or result.get("score") is None:
-                error = result.get("error") or {}
+            error = result.get("error") or {}
+            failed = bool(error) or result.get("score") is None
+            if failed:
                 errors.append({"index": index, "code": error.get("code"), "message": error.get("message")})
-                scores.append(float(on_error) if on_error is not None else float("nan"))
+                score = float(on_error) if on_error is not None else float("nan")
             else:
-                scores.append(float(result["score"]))
+                score = float(result["score"])
+            if return_dict:
+                # The same keys for every item: verl gathers each key into one list per batch.
+                code = (error.get("code") or "unknown") if failed else ""
+                scores.append({"score": score, "reward_type": result.get("reward_type") or "", "error": code})
+            else:
+                scores.append(score)
         if errors and on_error is None:
             raise GolongRewardItemError(errors)
+        if errors:
+            _log_mapped_errors(errors, n, on_error)
         return scores
+
+
+def _log_mapped_errors(errors: List[Dict[str, Any]], total: int, on_error: float) -> None:
+    """One warning for a batch whose failed items were given on_error: counts per code and the first message."""
+    counts: Dict[str, int] = {}
+    for e in errors:
+        code = e.get("code") or "unknown"
+        counts[code] = counts.get(code, 0) + 1
+    by_code = ", ".join("{} {}".format(code, k) for code, k in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    first = errors[0]
+    _log.warning(
+        "golong-reward: %d of %d item(s) could not be scored and were given on_error=%s: %s; first: item %s: %s",
+        len(errors), total, on_error, by_code, first.get("index"), first.get("message"),
+    )
 
 
 _default_client: Optional[GolongRewardClient] = None
@@ -227,10 +331,14 @@ def compute_score(
     ground_truth: Any,
     extra_info: Any = None,
     on_error: Optional[float] = None,
-    **_ignored: Any,
-) -> float:
-    """verl naive reward manager entry point: one rollout, one score."""
-    return _client().score_rows([data_source], [solution_str], [ground_truth], [extra_info], on_error=on_error)[0]
+    return_dict: Optional[bool] = None,
+    **verl_kwargs: Any,
+) -> Any:
+    """verl's per-rollout entry point (naive, dapo… reward managers): one rollout, one score (or dict)."""
+    _refuse_unknown_kwargs("compute_score", verl_kwargs)
+    return _client().score_rows(
+        [data_source], [solution_str], [ground_truth], [extra_info], on_error=on_error, return_dict=return_dict
+    )[0]
 
 
 def compute_score_batch(
@@ -239,7 +347,11 @@ def compute_score_batch(
     ground_truths: Sequence[Any],
     extra_infos: Optional[Sequence[Any]] = None,
     on_error: Optional[float] = None,
-    **_ignored: Any,
-) -> List[float]:
-    """verl batch reward manager entry point: the whole batch in concurrent chunks."""
-    return _client().score_rows(data_sources, solution_strs, ground_truths, extra_infos, on_error=on_error)
+    return_dict: Optional[bool] = None,
+    **verl_kwargs: Any,
+) -> List[Any]:
+    """verl's batch reward manager entry point: the whole batch in concurrent chunks."""
+    _refuse_unknown_kwargs("compute_score_batch", verl_kwargs)
+    return _client().score_rows(
+        data_sources, solution_strs, ground_truths, extra_infos, on_error=on_error, return_dict=return_dict
+    )

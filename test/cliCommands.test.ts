@@ -4,6 +4,7 @@
 // scoring, a closed pipe, and `npm run -s score` giving clean JSONL.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -218,6 +219,26 @@ describe('score: output paths and pipes', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
   });
+});
+
+describe('serve: a port that cannot be used', () => {
+  it('a port already in use is one sentence saying how to choose another, exit 1', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', '--workers', '1', '--log-level', 'silent'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(stderr).toBe(`golong-reward: port ${port} on 127.0.0.1 is already in use: stop what holds it, or choose another port with --port N (or PORT)\n`);
+      expect(code).toBe(1);
+    } finally {
+      holder.close();
+    }
+  }, 30_000);
 });
 
 describe('npm run -s score', () => {

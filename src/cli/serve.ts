@@ -1,5 +1,5 @@
 // `golong-reward serve`: the HTTP service, configured by flags over environment over defaults.
-import { UsageError, type Command } from './common.js';
+import { InputError, UsageError, type Command } from './common.js';
 
 /** The flags come from the configuration table, so this text lists every one with its variable. */
 async function serveUsage(): Promise<string> {
@@ -23,7 +23,16 @@ async function runServe(args: string[]): Promise<number> {
     throw err;
   }
   const { startServer } = await import('../main.js');
-  await startServer(config); // keeps running; SIGTERM/SIGINT drain and exit
+  try {
+    await startServer(config); // keeps running; SIGTERM/SIGINT drain and exit
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const where = `port ${config.port} on ${config.host}`;
+    if (code === 'EADDRINUSE') throw new InputError(`${where} is already in use: stop what holds it, or choose another port with --port N (or PORT)`);
+    if (code === 'EACCES') throw new InputError(`${where} needs privileges this user does not have: choose a port above 1023 with --port N (or PORT)`);
+    if (code === 'EADDRNOTAVAIL') throw new InputError(`${config.host} is not an address of this machine: choose another with --host (or HOST)`);
+    throw err;
+  }
   return 0;
 }
 

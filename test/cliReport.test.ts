@@ -80,6 +80,8 @@ describe('score: summary table, --out and --report', () => {
     // Errors of routable items count under their reward type (a bad ground truth of an EM row).
     expect(html).toMatch(/<th>not scored<\/th><td class="num"><a href="#errors">\d+<\/a>/);
     expect(html).toMatch(/Items that could not be scored \(\d+\)/);
+    // Each error code with its count and what it means.
+    expect(html).toMatch(/<li><code>bad_ground_truth<\/code> \d+: the ground truth has a shape the reference raises on/);
     // Rollout text is escaped, never markup: responses contain <think> tags.
     expect(html).toContain('&lt;/think&gt;');
     expect(html).not.toContain('</think>');

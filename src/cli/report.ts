@@ -1,6 +1,7 @@
 // The self-contained HTML report of `golong-reward score --report FILE`: inline CSS and inline SVG
 // only (no scripts, fonts or other assets), so it can be mailed, attached to an issue or opened
 // offline. Per reward type: summary numbers, a score histogram and the worst-scoring examples.
+import { ITEM_ERROR_MEANINGS, type ItemErrorCode } from '../../rewards/index.js';
 import { HISTOGRAM_BINS, type Example, type RewardTypeStats, type SummaryData } from './summary.js';
 
 export interface ReportMeta {
@@ -122,13 +123,17 @@ export function renderReport(data: SummaryData, meta: ReportMeta): string {
     )
     .join('\n');
   const codes = Object.entries(data.errorsByCode)
-    .map(([code, n]) => `<code>${escapeHtml(code)}</code> ${n}`)
-    .join(', ');
+    .map(([code, n]) => `<li><code>${escapeHtml(code)}</code> ${n}: ${escapeHtml(Object.hasOwn(ITEM_ERROR_MEANINGS, code) ? ITEM_ERROR_MEANINGS[code as ItemErrorCode] : '')}</li>`)
+    .join('\n');
   const errorSection =
     data.errors === 0
       ? ''
       : `<section><h2 id="errors">Items that could not be scored (${data.errors})</h2>
-<p>By code: ${codes}. ${data.errorExamples.length < data.errors ? `The first ${data.errorExamples.length}:` : ''}</p>
+<p>By reason:</p>
+<ul>
+${codes}
+</ul>
+<p>${data.errorExamples.length < data.errors ? `The first ${data.errorExamples.length}:` : 'Each of them:'}</p>
 <table class="examples"><colgroup><col class="id"><col class="code"><col class="message"><col class="source"><col></colgroup>
 <tr><th>id</th><th>code</th><th>message</th><th>source</th><th>response</th></tr>
 ${exampleRows(data.errorExamples, true)}

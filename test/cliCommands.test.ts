@@ -165,6 +165,18 @@ describe('score: input problems in words', () => {
   });
 });
 
+describe('score: time budgets', () => {
+  it('the first Chinese ROUGE-L item does not pay for loading jieba\'s dictionary out of its budget', () => {
+    // Each item takes well under 20 ms; loading the dictionary takes hundreds. The service's
+    // workers load it at start; the in-process CLI loads it before the first summary item.
+    const r = cli(['score', join(ROOT, 'examples/native.jsonl'), '--quiet', '--timeout-ms', '20']);
+    expect(r.status).toBe(0);
+    const zh = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((x) => x.id === 'rouge-zh');
+    expect(zh).toMatchObject({ reward_type: 'Summary', scorer: 'rouge_l' });
+    expect(zh.score).toBeGreaterThan(0);
+  });
+});
+
 describe('score --fail-on-error', () => {
   const withError = [em('a', 'x', 'x'), '{"id": "c", "task": "no_such_task", "response": "x", "reference": "x"}'].join('\n');
 

@@ -10,6 +10,7 @@ import { pack } from '../batchParse.js';
 import { InputError, requireReadableFile } from './common.js';
 import { openVerlParquet, type VerlParquetOptions } from './parquet.js';
 import type { ScoringPool } from '../pool.js';
+import { itemContext } from './summary.js';
 
 /** The JSON type of a value, in words, for messages. */
 function jsonTypeName(value: unknown): string {
@@ -128,9 +129,23 @@ export interface Scored {
   result: ItemResult;
 }
 
+/**
+ * Loads jieba's dictionary (hundreds of ms, seconds on a busy machine) outside any item's time
+ * budget, as the service's workers do at start; otherwise the first ROUGE-L item of a file pays
+ * for it and can time out.
+ */
+function loadSegmenter(): void {
+  scoreItem({ task: 'rouge_l', response: '今天天气很好', reference: ['今天天气不错'], options: { language: 'zh' } }, { timeoutMs: 600_000 });
+}
+
 /** Scores records one by one in this thread. */
 export async function* scoreInProcess(records: AsyncIterable<InputRecord>, options: ScoreItemOptions): AsyncGenerator<Scored> {
+  let segmenterLoaded = false;
   for await (const record of records) {
+    if (!segmenterLoaded && record.item !== undefined && itemContext(record.item).rewardType === 'Summary') {
+      loadSegmenter();
+      segmenterLoaded = true;
+    }
     const result = record.early ?? withIndexId(scoreItem(record.item, options), record.index);
     yield { record, result };
   }

@@ -21,7 +21,7 @@ function python(code: string, env: Record<string, string> = {}): Promise<{ code:
     execFile(
       'python3',
       ['-c', code],
-      { env: { ...process.env, PYTHONPATH: CLIENT_DIR, GOLONG_REWARD_TOKEN: '', GOLONG_REWARD_ON_ERROR: '', ...env }, maxBuffer: 1 << 26, timeout: 120_000 },
+      { env: { ...process.env, PYTHONPATH: CLIENT_DIR, PYTHONDONTWRITEBYTECODE: '1', GOLONG_REWARD_TOKEN: '', GOLONG_REWARD_ON_ERROR: '', GOLONG_REWARD_RETURN_DICT: '', ...env }, maxBuffer: 1 << 26, timeout: 120_000 },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });

@@ -9,8 +9,6 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetS
 import type { AsyncBuffer, Compressors, FileMetaData } from 'hyparquet';
 import { InputError, requireReadableFile } from './common.js';
 
-export { InputError };
-
 // Snappy is built into hyparquet; node's zlib covers the other codecs pandas/pyarrow can write.
 const zlibAny = zlib as unknown as Record<string, ((b: Uint8Array) => Buffer) | undefined>;
 const COMPRESSORS: Compressors = {

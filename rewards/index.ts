@@ -1,8 +1,10 @@
 // Public entry points of the scorer library: one item in, one result out, never a throw.
 import { knownTaskNames, resolveTask } from './registry.js';
+import { compactName, didYouMean } from './suggest.js';
 import { afterLast } from './text.js';
 import { ScoreFailure, type ItemResult, type ScoreContext, type ScorerOutput } from './types.js';
-import { scoreVerlRow, thinkGateFailure } from './verlRouting.js';
+import { checkVerlRowFields, withExpectedShape } from './verlRowFields.js';
+import { scoreVerlRow, thinkGateFailure, VERL_DATA_SOURCES, verlRouteOf } from './verlRouting.js';
 
 export * from './types.js';
 export { describeTasks, SEMANTICS, type TasksDescription } from './registry.js';
@@ -37,13 +39,41 @@ function applyThinkOption(response: string, think: unknown): { text: string; gat
   return { text: afterLast(response, '</think>') };
 }
 
+const NATIVE_FORM = 'a native item is {task, response, reference, options}';
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** An unknown native task: the likely name, or that it is a verl data_source, then the known names. */
+export function unknownTaskMessage(task: string): string {
+  const known = knownTaskNames();
+  let hint = didYouMean(task, known);
+  const route = verlRouteOf(task) ?? VERL_DATA_SOURCES.find((r) => compactName(r.data_source) === compactName(task));
+  if (hint === '' && route) {
+    const subTask = route.data_source === 'longbench_pro' ? ', or name a LongBench-Pro sub-task as the task' : '';
+    hint = ` (${JSON.stringify(task)} is a verl data_source: send a verl row {data_source, solution_str, ground_truth, extra_info} instead${subTask})`;
+  }
+  return `unknown task ${JSON.stringify(task)}${hint}; known: ${known.join(', ')}`;
+}
+
 function scoreNative(item: Record<string, unknown>, ctx: ScoreContext): ScorerOutput & { scorer: string; reward_type: string } {
   const { task, response } = item;
   if (typeof task !== 'string') throw new ScoreFailure('bad_item', 'task must be a string naming a scorer, a reward type or a LongBench-Pro sub-task');
   const resolved = resolveTask(task);
-  if (!resolved) throw new ScoreFailure('unknown_task', `unknown task ${JSON.stringify(task)}; known: ${knownTaskNames().join(', ')}`);
-  if (typeof response !== 'string') throw new ScoreFailure('bad_item', 'response must be a string');
-  if (!('reference' in item)) throw new ScoreFailure('bad_item', 'reference is missing');
+  if (!resolved) throw new ScoreFailure('unknown_task', unknownTaskMessage(task));
+  if (typeof response !== 'string') {
+    if (response === undefined && 'solution_str' in item) {
+      throw new ScoreFailure('bad_item', 'response is missing: native items (with task) carry the text in response; "solution_str" is the verl rows\' field ({data_source, solution_str, ground_truth, extra_info})');
+    }
+    throw new ScoreFailure('bad_item', response === undefined ? `response is missing; ${NATIVE_FORM}` : `response must be a string, not ${typeName(response)}`);
+  }
+  if (!('reference' in item)) {
+    const hint = 'ground_truth' in item ? ': native items carry the gold answer in reference; "ground_truth" is the verl rows\' field' : `; ${NATIVE_FORM}`;
+    throw new ScoreFailure('bad_item', `reference is missing${hint} (${resolved.entry.name} takes ${resolved.entry.reference})`);
+  }
   const unknownField = Object.keys(item).find((k) => !NATIVE_FIELDS.has(k));
   if (unknownField) throw new ScoreFailure('bad_item', `unknown field ${JSON.stringify(unknownField)} in a native item (fields: ${[...NATIVE_FIELDS].join(', ')})`);
   const options = item.options ?? {};
@@ -79,10 +109,20 @@ export function scoreItem(item: unknown, options: ScoreItemOptions = {}): ItemRe
     deadline: performance.now() + (options.timeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS),
   };
   try {
-    if (!isRecord(item)) throw new ScoreFailure('bad_item', 'an item must be a JSON object');
+    if (!isRecord(item)) {
+      const jsonText = typeof item === 'string' && /^\s*\{/.test(item) ? '; this one is a string holding JSON text: send the object itself, not its serialisation' : '';
+      throw new ScoreFailure('bad_item', `an item must be a JSON object${jsonText}`);
+    }
     if (item.id !== undefined && id === undefined) throw new ScoreFailure('bad_item', 'id must be a string or a number');
     let out: ScorerOutput & { scorer: string; reward_type: string };
-    if ('data_source' in item) out = scoreVerlRow(item as { data_source: unknown; solution_str: unknown }, ctx);
+    if ('data_source' in item) {
+      checkVerlRowFields(item);
+      try {
+        out = scoreVerlRow(item as { data_source: unknown; solution_str: unknown }, ctx);
+      } catch (err) {
+        throw err instanceof ScoreFailure ? withExpectedShape(err, item) : err;
+      }
+    }
     else if ('task' in item) out = scoreNative(item, ctx);
     else throw new ScoreFailure('bad_item', 'an item needs either data_source and solution_str (verl row) or task, response and reference (native form)');
     if (!(out.score >= 0 && out.score <= 1)) throw new ScoreFailure('internal_error', `scorer ${out.scorer} produced ${out.score}, outside [0, 1]`);

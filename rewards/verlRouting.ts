@@ -9,6 +9,7 @@ import { iouScore } from './scorers/iou.js';
 import { mathVerifyScore } from './scorers/mathVerify.js';
 import { retrievalCalculateScore } from './scorers/retrievalCalculate.js';
 import { pyGetItem } from './pyjson.js';
+import { didYouMean, unknownDataSourceMessage } from './suggest.js';
 import { afterLast, pyCount } from './text.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
 
@@ -18,16 +19,47 @@ export interface VerlRoute {
   scorer: string;
   reward_type: string;
   response: string;
+  /** The ground_truth this route reads (GET /tasks and the messages for a bad one show it). */
+  ground_truth: string;
+  /** The extra_info it reads; 'not read' when none. */
+  extra_info: string;
 }
+
+/** Routes that take `ground_truth[-1]` when the ground truth is a list. */
+const LAST_OF_LIST = ' (a list: its last element is used)';
 
 /** The routing table, in the dispatcher's order (exact names are checked before substrings). */
 export const VERL_DATA_SOURCES: readonly VerlRoute[] = [
-  { data_source: 'longbench_pro', match: 'exact', scorer: 'by extra_info.reward_mode', reward_type: 'the sub-task metric', response: 'whole solution_str' },
-  { data_source: 'multitableqa_pretraining', match: 'exact', scorer: 'iou', reward_type: 'multitableqa_pretraining', response: 'whole solution_str' },
-  { data_source: 'retrieval_calculate', match: 'exact', scorer: 'retrieval_calculate', reward_type: 'retrieval_calculate', response: 'after </think>' },
-  { data_source: 'selection', match: 'exact', scorer: 'choice', reward_type: 'selection', response: 'after </think>' },
-  { data_source: 'EM', match: 'exact', scorer: 'em', reward_type: 'EM', response: 'after </think>' },
-  { data_source: 'math_longcot_math_verify', match: 'contains', scorer: 'math_verify', reward_type: 'the data_source', response: 'whole solution_str' },
+  {
+    data_source: 'longbench_pro', match: 'exact', scorer: 'by extra_info.reward_mode', reward_type: 'the sub-task metric', response: 'whole solution_str',
+    ground_truth: '{"doc_ids": ["<answer line>", ...], "summary": "English" or "Chinese"}' + LAST_OF_LIST,
+    extra_info: '{"reward_mode": "<LongBench-Pro sub-task, e.g. T5.1 Full-Sentence Citation Alignment>"}',
+  },
+  {
+    data_source: 'multitableqa_pretraining', match: 'exact', scorer: 'iou', reward_type: 'multitableqa_pretraining', response: 'whole solution_str',
+    ground_truth: '{"golden_label": "<the gold table as JSON text: {\\"data\\": [[cell, ...], ...]}>"}',
+    extra_info: 'not read',
+  },
+  {
+    data_source: 'retrieval_calculate', match: 'exact', scorer: 'retrieval_calculate', reward_type: 'retrieval_calculate', response: 'after </think>',
+    ground_truth: '{"doc_ids": ["<|doc_3|>", ...], "golden_label": "<answer>"}' + LAST_OF_LIST,
+    extra_info: 'not read',
+  },
+  {
+    data_source: 'selection', match: 'exact', scorer: 'choice', reward_type: 'selection', response: 'after </think>',
+    ground_truth: '{"golden_label": "<A, B, C or D, or a text containing The correct answer is (X)>"}' + LAST_OF_LIST,
+    extra_info: 'not read',
+  },
+  {
+    data_source: 'EM', match: 'exact', scorer: 'em', reward_type: 'EM', response: 'after </think>',
+    ground_truth: '{"golden_label": "<answer>"}' + LAST_OF_LIST,
+    extra_info: 'not read',
+  },
+  {
+    data_source: 'math_longcot_math_verify', match: 'contains', scorer: 'math_verify', reward_type: 'the data_source', response: 'whole solution_str',
+    ground_truth: '"<answer, LaTeX or plain, without \\boxed{}>" or {"golden_label": "<answer>"}' + LAST_OF_LIST,
+    extra_info: 'not read',
+  },
   ...['model_verify', 'retrieval_summary_calculate', 'model_judge', 'retrieval_model_judge'].map(
     (name): VerlRoute => ({
       data_source: name,
@@ -35,6 +67,8 @@ export const VERL_DATA_SOURCES: readonly VerlRoute[] = [
       scorer: 'math_verify when extra_info.reward_mode is "math_verify"; else exact match or judge_required',
       reward_type: 'the data_source',
       response: 'after </think>',
+      ground_truth: '"<answer>" or ["<answer>", ...] (the gold answers math_verify compares with)',
+      extra_info: '{"reward_mode": "math_verify" (or a judge mode), "ground_truth": "<exact-match answer>"}',
     }),
   ),
 ];
@@ -98,7 +132,7 @@ function lastIfList(groundTruth: unknown): unknown {
 /** Python `obj[key]` on the ground truth or extra_info; where Python raises, the item is bad_ground_truth. */
 function getItem(obj: unknown, key: string, what: string): unknown {
   const got = pyGetItem(obj, key);
-  if (!got.ok) throw new ScoreFailure('bad_ground_truth', `${what}["${key}"] fails as in the reference (${got.error}); ${what} must be an object with a "${key}" field`);
+  if (!got.ok) throw new ScoreFailure('bad_ground_truth', `${what}["${key}"] raises ${got.error}; ${what} must be an object with a "${key}" field`);
   return got.value;
 }
 
@@ -118,10 +152,7 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
   const branch = verlBranch(dataSource);
   // Reported before the think gate: a typo in data_source must never become silent zeros.
   if (!branch) {
-    throw new ScoreFailure(
-      'unknown_data_source',
-      `unknown data_source ${JSON.stringify(dataSource)}; known: ${VERL_DATA_SOURCES.map((d) => (d.match === 'exact' ? d.data_source : `*${d.data_source}*`)).join(', ')}`,
-    );
+    throw new ScoreFailure('unknown_data_source', unknownDataSourceMessage(dataSource, VERL_DATA_SOURCES, (name) => verlBranch(name) !== undefined));
   }
   const groundTruth = row.ground_truth;
   const extraInfo = row.extra_info;
@@ -139,7 +170,7 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
     if (!metric) {
       throw new ScoreFailure(
         'unknown_task',
-        `unknown LongBench-Pro sub-task ${JSON.stringify(subTask)} in extra_info.reward_mode; known: ${Object.keys(LBP_SUBTASK_METRIC).join(', ')}`,
+        `unknown LongBench-Pro sub-task ${JSON.stringify(subTask)} in extra_info.reward_mode${didYouMean(subTask, Object.keys(LBP_SUBTASK_METRIC))}; known: ${Object.keys(LBP_SUBTASK_METRIC).join(', ')}`,
       );
     }
     const language = getItem(gt, 'summary', 'ground_truth');
@@ -203,4 +234,12 @@ function gated(reason: string, scorer: string, rewardType: string, ctx: ScoreCon
   const outcome: VerlOutcome = { score: 0, scorer, reward_type: rewardType };
   if (ctx.details) outcome.details = { rule: 'think_gate', reason };
   return outcome;
+}
+
+/** The routing-table row a data_source takes (exact names first, then substrings in table order). */
+export function verlRouteOf(dataSource: string): VerlRoute | undefined {
+  return (
+    VERL_DATA_SOURCES.find((r) => r.match === 'exact' && r.data_source === dataSource) ??
+    VERL_DATA_SOURCES.find((r) => r.match === 'contains' && dataSource.includes(r.data_source))
+  );
 }

@@ -30,7 +30,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function applyThinkOption(response: string, think: unknown): { text: string; gateFailure?: string } {
   if (think === undefined || think === 'none') return { text: response };
   if (typeof think !== 'string' || !THINK_MODES.has(think)) {
-    throw new ScoreFailure('bad_item', `options.think must be "none", "strip" or "gate", not ${JSON.stringify(think)}`);
+    throw new ScoreFailure('bad_item', `options.think must be "none", "strip" or "gate", not ${JSON.stringify(think)}${didYouMean(think, [...THINK_MODES])}`);
   }
   if (think === 'gate') {
     const gateFailure = thinkGateFailure(response);
@@ -75,13 +75,18 @@ function scoreNative(item: Record<string, unknown>, ctx: ScoreContext): ScorerOu
     throw new ScoreFailure('bad_item', `reference is missing${hint} (${resolved.entry.name} takes ${resolved.entry.reference})`);
   }
   const unknownField = Object.keys(item).find((k) => !NATIVE_FIELDS.has(k));
-  if (unknownField) throw new ScoreFailure('bad_item', `unknown field ${JSON.stringify(unknownField)} in a native item (fields: ${[...NATIVE_FIELDS].join(', ')})`);
+  if (unknownField) {
+    throw new ScoreFailure('bad_item', `unknown field ${JSON.stringify(unknownField)}${didYouMean(unknownField, [...NATIVE_FIELDS])} in a native item (fields: ${[...NATIVE_FIELDS].join(', ')})`);
+  }
   const options = item.options ?? {};
   if (!isRecord(options)) throw new ScoreFailure('bad_item', 'options must be an object');
   const { entry, rewardType } = resolved;
   const unknownOption = Object.keys(options).find((k) => !Object.hasOwn(entry.options, k));
   if (unknownOption) {
-    throw new ScoreFailure('bad_item', `option ${JSON.stringify(unknownOption)} does not apply to ${entry.name} (its options: ${Object.keys(entry.options).join(', ')})`);
+    throw new ScoreFailure(
+      'bad_item',
+      `option ${JSON.stringify(unknownOption)}${didYouMean(unknownOption, Object.keys(entry.options))} does not apply to ${entry.name} (its options: ${Object.keys(entry.options).join(', ')})`,
+    );
   }
   const { text, gateFailure } = applyThinkOption(response, options.think);
   const base = { scorer: entry.name, reward_type: rewardType };

@@ -7,6 +7,7 @@ import { emScore } from './scorers/em.js';
 import { iouScore } from './scorers/iou.js';
 import { mathVerifyScore } from './scorers/mathVerify.js';
 import { retrievalCalculateScore } from './scorers/retrievalCalculate.js';
+import { didYouMean } from './suggest.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
 import { VERL_DATA_SOURCES } from './verlRouting.js';
 
@@ -48,7 +49,7 @@ function chineseOption(options: Record<string, unknown>): boolean {
   const language = options.language ?? 'en';
   if (language === 'zh' || language === 'Chinese') return true;
   if (language === 'en' || language === 'English') return false;
-  throw new ScoreFailure('bad_item', `options.language must be "en", "English", "zh" or "Chinese", not ${JSON.stringify(language)}`);
+  throw new ScoreFailure('bad_item', `options.language must be "en", "English", "zh" or "Chinese", not ${JSON.stringify(language)}${didYouMean(language, ['English', 'Chinese'])}`);
 }
 
 const LBP_DESCRIPTIONS: Record<LbpMetric, string> = {
@@ -161,7 +162,7 @@ export interface TasksDescription {
   semantics: string;
   scorers: Array<{ name: string; reward_type: string; description: string; reference: string; options: OptionDocs }>;
   longbench_pro_subtasks: Array<{ name: string; reward_type: string; scorer: string }>;
-  data_sources: Array<{ data_source: string; match: 'exact' | 'contains'; scorer: string; reward_type: string; response: string }>;
+  data_sources: Array<{ data_source: string; match: 'exact' | 'contains'; scorer: string; reward_type: string; response: string; ground_truth: string; extra_info: string }>;
 }
 
 export function describeTasks(): TasksDescription {

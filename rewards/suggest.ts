@@ -38,10 +38,10 @@ export function suggestNames(input: string, known: readonly string[]): string[] 
   if (same.length > 0) return pick(same);
 
   if (compact.length >= MIN_PREFIX) {
-    // A prefix that ends where a word or a number part ends: `t1` begins `t1.1 …`, not `t10.1 …`.
+    // A prefix that ends where a word, a number part or a path segment ends: `t1` begins `t1.1 …`, not `t10.1 …`.
     const begun = unique.filter((name) => {
       const s = spacedName(name);
-      return s.startsWith(spaced) && (s.length === spaced.length || /[\s.]/.test(s[spaced.length]!) || /[\s.]$/.test(spaced));
+      return s.startsWith(spaced) && (s.length === spaced.length || /[\s./]/.test(s[spaced.length]!) || /[\s./]$/.test(spaced));
     });
     if (begun.length > 0) return pick(begun);
   }

@@ -1,5 +1,7 @@
-// Admission control for /score: at most `maxActive` batches are scored at once and at most
-// `maxQueued` wait for a turn; anything beyond is shed (503 + Retry-After) before its body is read.
+// Admission control for the scoring routes (/score and /openrlhf/reward share it): at most
+// `maxActive` batches are scored at once and at most `maxQueued` wait for a turn; anything beyond
+// is shed (503 + Retry-After) before its body is read.
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface Ticket {
   /** Resolves when this batch may start scoring. */
@@ -73,4 +75,36 @@ export class Admission {
       },
     };
   }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The scoring turn of a request admitted by admissionHook. */
+    admissionTicket?: Ticket;
+  }
+}
+
+/**
+ * An onRequest hook for the scoring routes (/score, /openrlhf/reward): sheds the request with a
+ * 503 and Retry-After before its body is read when the service is full; else the request holds
+ * a ticket (request.admissionTicket) until its response ends, whichever way it ends.
+ */
+export function admissionHook(admission: Admission, retryAfterSeconds: number) {
+  return async function admit(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    const ticket = admission.tryEnter();
+    if (!ticket) {
+      request.log.warn({ active: admission.activeCount, queued: admission.queuedCount, url: request.url }, 'shedding load: too many batches');
+      return reply
+        .code(503)
+        .header('retry-after', String(retryAfterSeconds))
+        .send({
+          statusCode: 503,
+          error: 'Service Unavailable',
+          message: `too many batches in progress (${admission.maxActive} scoring, ${admission.maxQueued} queued); retry after ${retryAfterSeconds} s`,
+        });
+    }
+    request.admissionTicket = ticket;
+    reply.raw.once('close', ticket.release);
+    return undefined;
+  };
 }

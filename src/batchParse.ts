@@ -5,6 +5,7 @@
 // parses and checks it (itemChecks below): a batch is decoded and parsed once, not twice (the
 // whole-body parse took ~150 ms of an 8,192-item batch before any scoring could start).
 import { itemId, type ItemResult } from '../rewards/index.js';
+import { notJsonMessage } from './bodyHints.js';
 import { describeScoreIssues, scoreBodySchema, type AdvantagesOption, type ScoreLimits } from './schemas/score.js';
 
 export interface BodyLimits extends ScoreLimits {
@@ -97,8 +98,8 @@ export function itemIdOf(packed: PackedItems, i: number): ItemId | undefined {
   }
 }
 
-function rejectedJson(err: unknown): RejectedBody {
-  return { ok: false, code: 'FST_ERR_CTP_INVALID_JSON_BODY', message: `body is not valid JSON: ${(err as Error).message.slice(0, 200)}` };
+function rejectedJson(err: unknown, body: Uint8Array): RejectedBody {
+  return { ok: false, code: 'FST_ERR_CTP_INVALID_JSON_BODY', message: notJsonMessage(body.subarray(0, 8), (err as Error).message) };
 }
 
 function envelope(data: unknown, limits: BodyLimits, packed: () => PackedItems): ParsedBatch | RejectedBody {
@@ -133,7 +134,7 @@ export function parseScoreBody({ body, limits }: ParseTask): ParsedBatch | Rejec
   try {
     data = JSON.parse(text);
   } catch (err) {
-    return rejectedJson(err);
+    return rejectedJson(err, body);
   }
   // Only reached when the scanner did not recognise the shape: the items are re-serialised.
   return envelope(data, limits, () => pack((record(data)?.items as unknown[]).map((item) => JSON.stringify(item))));

@@ -1,12 +1,17 @@
 // Service configuration: embedded defaults, overridden by environment variables, overridden by
 // command-line flags; validated with zod so a bad value stops the start with a sentence naming it.
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { didYouMean } from '../rewards/suggest.js';
+import { defaultWorkerCount } from './cpuLimit.js';
 
 const MiB = 1024 * 1024;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** auto: auth when a token is set; required: no start without a token; none: explicitly open. */
+export const AUTH_MODES = ['auto', 'required', 'none'] as const;
+
+const enumOf = (values: readonly string[]) => (issue: { input?: unknown }) => `must be one of ${values.join(', ')}${didYouMean(issue.input, values)}`;
 
 const int = (min: number) => z.number({ error: 'must be an integer' }).int({ error: 'must be an integer' }).min(min, { error: `must be at least ${min}` });
 
@@ -14,6 +19,9 @@ export const configSchema = z.strictObject({
   port: int(0).max(65535, { error: 'must be at most 65535' }),
   host: z.string().min(1, { error: 'must not be empty' }),
   token: z.string().min(1, { error: 'must not be empty when set' }).optional(),
+  auth: z.enum(AUTH_MODES, { error: enumOf(AUTH_MODES) }),
+  protectDocs: z.boolean({ error: 'must be true or false (1/0, yes/no, on/off)' }),
+  metricsPort: int(0).max(65535, { error: 'must be at most 65535' }).optional(),
   workers: int(1).max(256, { error: 'must be at most 256' }),
   bodyLimitBytes: int(1024),
   maxItems: int(1),
@@ -27,8 +35,8 @@ export const configSchema = z.strictObject({
   chunkItems: int(1),
   chunkBytes: int(1),
   drainTimeoutMs: int(0),
-  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
-  testHooks: z.boolean(),
+  logLevel: z.enum(LOG_LEVELS, { error: enumOf(LOG_LEVELS) }),
+  testHooks: z.boolean({ error: 'must be true or false (1/0, yes/no, on/off)' }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -46,8 +54,29 @@ interface Setting {
 export const SETTINGS: readonly Setting[] = [
   { key: 'port', env: 'PORT', flag: 'port', kind: 'int', doc: 'TCP port (0 picks a free one).' },
   { key: 'host', env: 'HOST', flag: 'host', kind: 'string', doc: 'Interface to listen on.' },
-  { key: 'token', env: 'GOLONG_REWARD_TOKEN', flag: 'token', kind: 'string', doc: 'Bearer token; when set, every route but /healthz and /readyz requires `Authorization: Bearer <token>`.' },
-  { key: 'workers', env: 'GOLONG_REWARD_WORKERS', flag: 'workers', kind: 'int', doc: 'Scoring worker threads.' },
+  {
+    key: 'token',
+    env: 'GOLONG_REWARD_TOKEN',
+    flag: 'token',
+    kind: 'string',
+    doc: 'Bearer token; when set, every data route (all but /healthz, /readyz and, unless GOLONG_REWARD_PROTECT_DOCS is set, /docs and /openapi.json) requires `Authorization: Bearer <token>`.',
+  },
+  {
+    key: 'auth',
+    env: 'GOLONG_REWARD_AUTH',
+    flag: 'auth',
+    kind: 'string',
+    doc: '`auto`: bearer auth when a token is set. `required`: refuse to start without a token (the Kubernetes manifests set it). `none`: serve without auth on purpose (a token set as well is an error). Without a token on a non-loopback address the start log warns in every mode.',
+  },
+  { key: 'protectDocs', env: 'GOLONG_REWARD_PROTECT_DOCS', flag: 'protect-docs', kind: 'bool', doc: 'Require the token for /docs and /openapi.json too (they hold no data and are open by default).' },
+  {
+    key: 'metricsPort',
+    env: 'GOLONG_REWARD_METRICS_PORT',
+    flag: 'metrics-port',
+    kind: 'int',
+    doc: 'Also serve GET /metrics, without the token, on this port (for Prometheus; nothing else is served there). Unset: /metrics only on the main port, behind the token.',
+  },
+  { key: 'workers', env: 'GOLONG_REWARD_WORKERS', flag: 'workers', kind: 'int', doc: 'Scoring worker threads. Default: the container\'s CPU limit (cgroup v2 cpu.max or v1 cfs quota, rounded down, at least 1) when there is one, else the CPUs available.' },
   { key: 'bodyLimitBytes', env: 'GOLONG_REWARD_BODY_LIMIT', flag: 'body-limit', kind: 'bytes', doc: 'Largest request body, after gzip decompression (bytes, or with KiB/MiB/GiB).' },
   { key: 'maxItems', env: 'GOLONG_REWARD_MAX_ITEMS', flag: 'max-items', kind: 'int', doc: 'Most items in one /score request.' },
   { key: 'maxResponseChars', env: 'GOLONG_REWARD_MAX_RESPONSE_CHARS', flag: 'max-response-chars', kind: 'int', doc: 'Longest `solution_str` / `response` (UTF-16 units); longer items get the item error `input_too_large`.' },
@@ -70,7 +99,10 @@ export function defaultConfig(): Config {
     port: 8000,
     host: '0.0.0.0',
     token: undefined,
-    workers: availableParallelism(),
+    auth: 'auto',
+    protectDocs: false,
+    metricsPort: undefined,
+    workers: defaultWorkerCount().workers,
     bodyLimitBytes: 256 * MiB,
     maxItems: 100_000,
     maxResponseChars: 2 * MiB,
@@ -100,8 +132,13 @@ function convert(kind: Setting['kind'], raw: string): unknown {
   switch (kind) {
     case 'string':
       return text;
-    case 'bool':
-      return ['1', 'true', 'yes', 'on'].includes(text.toLowerCase());
+    case 'bool': {
+      // Anything else is left for zod to reject: a typo must not silently read as false.
+      const word = text.toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(word)) return true;
+      if (['0', 'false', 'no', 'off'].includes(word)) return false;
+      return raw;
+    }
     case 'int':
       return /^-?\d+$/.test(text) ? Number(text) : raw;
     case 'bytes': {
@@ -124,11 +161,11 @@ export interface ConfigSources {
 /** Defaults, then env, then flags (`--port 9000` or `--port=9000`). Throws ConfigError. */
 export function loadConfig({ env = process.env, argv = [] }: ConfigSources = {}): Config {
   const raw: Record<string, unknown> = { ...defaultConfig() };
-  const options: Record<string, { type: 'string' }> = {};
-  for (const s of SETTINGS) if (s.flag) options[s.flag] = { type: 'string' };
-  let values: Record<string, string | undefined>;
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const s of SETTINGS) if (s.flag) options[s.flag] = { type: s.kind === 'bool' ? 'boolean' : 'string' };
+  let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }) as { values: Record<string, string | undefined> });
+    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }) as { values: Record<string, string | boolean | undefined> });
   } catch (err) {
     throw new ConfigError(`${(err as Error).message}; flags: ${SETTINGS.filter((s) => s.flag).map((s) => `--${s.flag}`).join(', ')}`);
   }
@@ -136,7 +173,7 @@ export function loadConfig({ env = process.env, argv = [] }: ConfigSources = {})
     const fromEnv = s.env ? env[s.env] : undefined;
     if (fromEnv !== undefined && fromEnv !== '') raw[s.key] = convert(s.kind, fromEnv);
     const fromFlag = s.flag ? values[s.flag] : undefined;
-    if (fromFlag !== undefined) raw[s.key] = convert(s.kind, fromFlag);
+    if (fromFlag !== undefined) raw[s.key] = typeof fromFlag === 'boolean' ? fromFlag : convert(s.kind, fromFlag);
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
@@ -148,6 +185,17 @@ export function loadConfig({ env = process.env, argv = [] }: ConfigSources = {})
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const config = parsed.data;
+  if (config.auth === 'required' && config.token === undefined) {
+    throw new ConfigError(
+      'invalid configuration: GOLONG_REWARD_AUTH=required but no token is set; set GOLONG_REWARD_TOKEN (in Kubernetes: kubectl create secret generic golong-reward --from-literal=token=...), or set GOLONG_REWARD_AUTH=none to serve without auth',
+    );
+  }
+  if (config.auth === 'none' && config.token !== undefined) {
+    throw new ConfigError('invalid configuration: GOLONG_REWARD_AUTH=none but a token is set (GOLONG_REWARD_TOKEN / --token); remove one of them');
+  }
+  if (config.metricsPort !== undefined && config.metricsPort !== 0 && config.metricsPort === config.port) {
+    throw new ConfigError(`invalid configuration: the metrics port (${config.metricsPort}) is the service port; choose another one or leave GOLONG_REWARD_METRICS_PORT unset`);
+  }
   if (config.itemTimeoutMs > config.maxItemTimeoutMs) {
     throw new ConfigError(`invalid configuration: the item timeout (${config.itemTimeoutMs} ms) exceeds the largest allowed timeout_ms (${config.maxItemTimeoutMs} ms)`);
   }

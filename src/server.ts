@@ -6,9 +6,11 @@ import { Transform, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { SEMANTICS } from '../rewards/index.js';
+import { didYouMean } from '../rewards/suggest.js';
 import { Admission } from './admission.js';
+import { notGzipHint, notJsonMessage } from './bodyHints.js';
 import { formatBytes, type Config } from './config.js';
 import { ScoringPool } from './pool.js';
 import { advantagesRoutes } from './routes/advantages.js';
@@ -19,12 +21,39 @@ import { scoreRoutes } from './routes/score.js';
 import { tasksRoutes } from './routes/tasks.js';
 
 /** Routes that stay open when a token is set: orchestrators probe them without credentials. */
-const OPEN_PATHS = new Set(['/healthz', '/readyz']);
+const PROBE_PATHS = new Set(['/healthz', '/readyz']);
+
+/**
+ * The API documentation holds no data, and a browser cannot send a bearer token to open it (so
+ * Swagger UI's Authorize button would never be reached): open unless GOLONG_REWARD_PROTECT_DOCS.
+ */
+export const isDocsPath = (path: string): boolean => path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/');
+
+/** Paths whose requests are logged at debug: probes and scrapes arrive every few seconds. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** fastify's request lines ("incoming request", "request completed"), at debug for probes and scrapes. */
+class QuietProbesLogController extends LogController {
+  private static quiet(request: FastifyRequest): boolean {
+    return QUIET_PATHS.has(request.url.split('?', 1)[0]!);
+  }
+
+  override incomingRequest(request: FastifyRequest, reply: FastifyReply): void {
+    if (QuietProbesLogController.quiet(request)) request.log.debug({ req: request }, 'incoming request');
+    else super.incomingRequest(request, reply);
+  }
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    if (!error && QuietProbesLogController.quiet(request)) reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    else super.requestCompleted(error, request, reply);
+  }
+}
 
 export interface Service {
   config: Config;
   pool: ScoringPool;
   state: HealthState;
+  metrics: ServiceMetrics;
 }
 
 declare module 'fastify' {
@@ -60,7 +89,14 @@ function gunzipLimited(payload: NodeJS.ReadableStream, limit: number): Transform
   });
   // fastify compares Content-Length with the bytes received on the wire, not the decompressed size.
   limiter.receivedEncodedLength = 0;
-  payload.on('data', (chunk: Buffer) => (limiter.receivedEncodedLength! += chunk.length));
+  let first = true;
+  payload.on('data', (chunk: Buffer) => {
+    limiter.receivedEncodedLength! += chunk.length;
+    // Plain JSON sent with Content-Encoding: gzip: say so, rather than zlib's "incorrect header check".
+    const hint = first ? notGzipHint(chunk) : undefined;
+    first = false;
+    if (hint) limiter.destroy(httpError(400, `body is not valid gzip data: ${hint}`, 'GOLONG_NOT_GZIP'));
+  });
   pipeline(payload, createGunzip(), limiter, () => {});
   return limiter;
 }
@@ -74,11 +110,14 @@ function describeError(err: FastifyError, request: FastifyRequest, config: Confi
         status: 413,
         message: `request body is larger than the limit of ${formatBytes(config.bodyLimitBytes)} (${config.bodyLimitBytes} bytes, counted after gzip decompression); split the batch or raise GOLONG_REWARD_BODY_LIMIT`,
       };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
+      const type = request.headers['content-type'];
+      const curl = type?.startsWith('application/x-www-form-urlencoded') ? " (curl -d sends that type unless told otherwise: add -H 'Content-Type: application/json')" : '';
       return {
         status: 415,
-        message: `content type ${JSON.stringify(request.headers['content-type'] ?? '(none)')} is not supported; send application/json (optionally with Content-Encoding: gzip)`,
+        message: `content type ${JSON.stringify(type ?? '(none)')} is not supported${curl}; send application/json (optionally with Content-Encoding: gzip)`,
       };
+    }
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { status: 400, message: 'Content-Length does not match the length of the body' };
     case 'FST_ERR_VALIDATION':
@@ -95,9 +134,10 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      // Never log credentials; bodies are never logged (fastify logs method, url and status only).
+      // Never log credentials; bodies are never logged (requests are logged with method, url and status only).
       redact: ['req.headers.authorization'],
     },
+    logController: new QuietProbesLogController(),
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -109,25 +149,26 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
   const admission = new Admission(config.maxConcurrentBatches, config.maxQueuedBatches);
   const metrics = new ServiceMetrics(pool, admission);
   const state: HealthState = { draining: false };
-  app.decorate('service', { config, pool, state });
+  app.decorate('service', { config, pool, state, metrics });
 
   // JSON only (fastify would also accept text/plain). Plain JSON.parse: its SyntaxError says what is
   // wrong, and "__proto__" keys stay inert own properties (the envelope schema is strict; items are only read).
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    if (body === '') return done(httpError(400, 'body is empty; send a JSON object', 'FST_ERR_CTP_EMPTY_JSON_BODY'));
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    const bytes = body as Buffer;
+    if (bytes.length === 0) return done(httpError(400, 'body is empty; send a JSON object', 'FST_ERR_CTP_EMPTY_JSON_BODY'));
     try {
-      done(null, JSON.parse(body as string));
+      done(null, JSON.parse(bytes.toString('utf8')));
     } catch (err) {
-      done(httpError(400, `body is not valid JSON: ${(err as Error).message.slice(0, 200)}`, 'FST_ERR_CTP_INVALID_JSON_BODY'));
+      done(httpError(400, notJsonMessage(bytes.subarray(0, 8), (err as Error).message), 'FST_ERR_CTP_INVALID_JSON_BODY'));
     }
   });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (config.token === undefined) return;
     const path = request.url.split('?', 1)[0]!;
-    if (OPEN_PATHS.has(path)) return;
+    if (config.token === undefined) return;
+    if (PROBE_PATHS.has(path) || (!config.protectDocs && isDocsPath(path))) return;
     const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
     if (match && tokenMatches(match[1]!, config.token)) return;
     return reply
@@ -153,6 +194,22 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
     metrics.requestDuration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+  });
+
+  // Every route as "METHOD /path", for the 404 message (collected as routes are added).
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    const hidden = (route.schema as { hide?: boolean } | undefined)?.hide === true && route.url !== '/openapi.json' && route.url !== '/docs';
+    if (hidden || route.url.includes('*') || /^\/docs\/./.test(route.url)) return;
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0]!;
+    const sameUrl = routes.filter((r) => r.url === path).map((r) => r.method);
+    const urls = [...new Set(routes.map((r) => r.url))];
+    const hint = sameUrl.length > 0 ? `; ${path} takes ${sameUrl.join(' or ')}` : didYouMean(path, urls);
+    const list = routes.map((r) => `${r.method} ${r.url}`).join(', ');
+    return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${request.method} ${path}${hint}; routes: ${list}` });
   });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -195,6 +252,7 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
     maxItems: config.maxItems,
     maxResponseChars: config.maxResponseChars,
     onResults: (results) => metrics.recordResults(results),
+    admission: { admission, retryAfterSeconds: config.retryAfterSeconds },
   });
   app.register(tasksRoutes);
   app.register(healthRoutes, { pool, state });

@@ -31,8 +31,13 @@ const score = (body: unknown, options: Parameters<typeof post>[2] = {}) => post(
 const get = (path: string, token?: string) => fetch(`${svc.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 describe('auth', () => {
-  it('requires the bearer token on every route but /healthz and /readyz', async () => {
-    for (const path of ['/tasks', '/metrics', '/openapi.json', '/docs']) {
+  it('requires the bearer token on every route but /healthz, /readyz and the API documentation', async () => {
+    for (const path of ['/openapi.json', '/docs', '/docs/json']) {
+      const res = await get(path);
+      expect(res.status, path).toBe(200);
+      await res.text();
+    }
+    for (const path of ['/tasks', '/metrics']) {
       const res = await get(path);
       expect(res.status, path).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -59,7 +64,8 @@ describe('envelope errors name the field', () => {
     ['timeout_ms zero', { items: [], timeout_ms: 0 }, 'timeout_ms must be between 1 and 60000'],
     ['timeout_ms fractional', { items: [], timeout_ms: 1.5 }, /^timeout_ms must be an integer/],
     ['details not boolean', { items: [], details: 'yes' }, 'details must be true or false'],
-    ['unknown field', { items: [], detail: true }, 'body has unknown field "detail" (fields: items, details, timeout_ms, advantages)'],
+    ['unknown field', { items: [], detail: true }, 'body has unknown field "detail" (did you mean "details"? fields: items, details, timeout_ms, advantages)'],
+    ['unknown field, nothing close', { items: [], verbose: true }, 'body has unknown field "verbose" (fields: items, details, timeout_ms, advantages)'],
     ['unknown estimator', { items: [], advantages: { estimator: 'ppo' } }, 'advantages.estimator must be one of grpo, drgrpo, qwenlong, tmn_grpo'],
     ['body is an array', [f1], 'body must be a JSON object {items: [...]}'],
   ])('%s', async (_name, body, message) => {

@@ -21,10 +21,10 @@ beforeAll(async () => {
 });
 afterAll(() => svc?.stop());
 
-const OPEN = ['/healthz', '/readyz'];
+const OPEN = ['/healthz', '/readyz', '/openapi.json', '/docs', '/docs/json'];
 
 async function routes(): Promise<[string, string][]> {
-  const res = await fetch(`${svc.url}/openapi.json`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const res = await fetch(`${svc.url}/openapi.json`);
   const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
   const out: [string, string][] = [['/openapi.json', 'GET'], ['/docs', 'GET'], ['/docs/json', 'GET'], ['/no-such-route', 'GET'], ['/no-such-route', 'POST']];
   for (const [path, ops] of Object.entries(doc.paths)) for (const method of Object.keys(ops)) out.push([path, method.toUpperCase()]);
@@ -40,7 +40,7 @@ function send(path: string, method: string, authorization?: string) {
 }
 
 describe('auth', () => {
-  it('every route the OpenAPI document lists needs the token, except /healthz and /readyz', async () => {
+  it('every route the OpenAPI document lists needs the token, except /healthz, /readyz and the documentation', async () => {
     const all = await routes();
     const paths = all.map(([p]) => p);
     expect(paths).toEqual(expect.arrayContaining(['/score', '/advantages', '/openrlhf/reward', '/tasks', '/metrics', '/healthz', '/readyz']));
@@ -102,6 +102,26 @@ function rawStatus(request: string): Promise<number | 'closed'> {
     socket.write(request);
   });
 }
+
+describe('the open documentation routes open nothing else', () => {
+  it('no path through /docs or /openapi.json reaches a protected route', async () => {
+    for (const path of ['/docs/../tasks', '/docs/..%2ftasks', '/docs/%2e%2e/tasks', '/openapi.json/../tasks', '/docs/static/../../tasks', '/docs//tasks', '/docsx', '/openapi.jsonx']) {
+      const url = new URL(svc.url);
+      const text = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(url.port), url.hostname);
+        let data = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => (data += chunk));
+        socket.on('close', () => resolve(data));
+        socket.on('error', reject);
+        socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      });
+      const status = Number(text.split(' ')[1]);
+      expect([400, 401, 403, 404], `${path}: ${text.slice(0, 200)}`).toContain(status);
+      expect(text).not.toMatch(/longbench_pro_subtasks|golong_reward_/);
+    }
+  });
+});
 
 describe('oversized requests', () => {
   it('431 for oversized headers (one huge header, or very many), never 500', async () => {

@@ -13,6 +13,7 @@ import {
   describeIssues,
   type AdvantagesBody,
 } from '../schemas/advantages.js';
+import { rejectQueryParameters } from './noQuery.js';
 
 /** A 400 the server's error handler passes through with this message. */
 function badRequest(message: string): Error & { statusCode: number; code: string } {
@@ -45,6 +46,7 @@ export async function advantagesRoutes(app: FastifyInstance): Promise<void> {
         body: advantagesBodyJsonSchema,
         response: { 200: advantagesResponseJsonSchema },
       },
+      onRequest: rejectQueryParameters(Object.keys(advantagesBodySchema.shape)),
       // Validation runs through zod so that a 400 names the field in a plain sentence.
       validatorCompiler: () => (data: unknown) => {
         const parsed = advantagesBodySchema.safeParse(data);

@@ -6,6 +6,7 @@
 import type {} from '@fastify/swagger'; // adds summary/tags to route schemas
 import type { FastifyInstance } from 'fastify';
 import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
+import { admissionHook, type Admission } from '../admission.js';
 import { pack } from '../batchParse.js';
 import { serializeItem } from '../itemText.js';
 import type { ScoringPool } from '../pool.js';
@@ -28,6 +29,8 @@ export interface ScoreItemsOptions {
   details: boolean;
   /** Per-item budget; the scorer's default when absent. */
   timeoutMs?: number;
+  /** Aborted when the client has gone: no further chunks are started. */
+  signal?: AbortSignal;
 }
 
 /** Scores items and resolves with one result per item, in order; never rejects for item problems. */
@@ -41,6 +44,8 @@ export interface OpenrlhfRouteDeps {
   maxResponseChars?: number;
   /** Called with every request's results (e.g. the service's item metrics). */
   onResults?: (results: readonly ItemResult[]) => void;
+  /** The service's admission control, shared with /score: a full service sheds with 503 + Retry-After. */
+  admission?: { admission: Admission; retryAfterSeconds: number };
 }
 
 /** How a response was cut out of its query. */
@@ -160,7 +165,7 @@ const clientError = (statusCode: 400 | 422, message: string) =>
 
 const SHOWN_ERRORS = 5;
 
-export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItems = 100_000, maxResponseChars, onResults }: OpenrlhfRouteDeps): Promise<void> {
+export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItems = 100_000, maxResponseChars, onResults, admission }: OpenrlhfRouteDeps): Promise<void> {
   const bodySchema = openrlhfBodySchema(maxItems);
   app.post<{ Body: OpenrlhfBody; Querystring: OpenrlhfQuery; Reply: OpenrlhfResponse }>(
     '/openrlhf/reward',
@@ -179,6 +184,7 @@ export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItem
         body: openrlhfBodyJsonSchema(maxItems),
         response: { 200: openrlhfResponseJsonSchema, 400: errorResponseJsonSchema, 401: errorResponseJsonSchema, 413: errorResponseJsonSchema, 422: errorResponseJsonSchema },
       },
+      ...(admission && { onRequest: admissionHook(admission.admission, admission.retryAfterSeconds) }),
       // Validation runs through zod so that a 400 names the field in a plain sentence.
       validatorCompiler: ({ httpPart }) => (data: unknown) => {
         if (httpPart === 'querystring') {
@@ -192,7 +198,7 @@ export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItem
         return { value: data };
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { query, prompts, labels } = request.body;
       const onError = parseOnError(request.query.on_error);
       const stripEos = request.query.strip_eos !== 'false' && request.query.strip_eos !== '0';
@@ -216,7 +222,20 @@ export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItem
           positions.push(i);
         }
       }
-      const scored = toScore.length > 0 ? await scoreItems(toScore, { details: false }) : [];
+      let scored: ItemResult[] = [];
+      if (toScore.length > 0) {
+        const gone = new AbortController();
+        reply.raw.once('close', () => {
+          if (!reply.raw.writableFinished) gone.abort();
+        });
+        await request.admissionTicket?.turn();
+        if (gone.signal.aborted) return reply; // the client left while queued
+        scored = await scoreItems(toScore, { details: false, signal: gone.signal });
+        if (gone.signal.aborted) {
+          request.log.info({ samples: n }, 'client disconnected; batch abandoned');
+          return reply;
+        }
+      }
       positions.forEach((i, k) => (results[i] = scored[k]!));
       const withIds = results.map((r, i) => ({ ...r, id: i }));
       onResults?.(withIds);
@@ -242,7 +261,7 @@ export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItem
 
 /** `scoreItems` over the service's worker pool (what the server registers this route with). */
 export function poolScoreItems(pool: ScoringPool, defaultTimeoutMs: number): ScoreItems {
-  return async (items, { details, timeoutMs }) => {
+  return async (items, { details, timeoutMs, signal }) => {
     const early = new Map<number, ItemResult>();
     const texts = items.map((item, i) => {
       const serialized = serializeItem(item);
@@ -251,7 +270,7 @@ export function poolScoreItems(pool: ScoringPool, defaultTimeoutMs: number): Sco
       return '';
     });
     const indices = items.map((_, i) => i).filter((i) => !early.has(i));
-    const scored = await pool.scoreBatch(pack(texts), indices, { details, timeoutMs: timeoutMs ?? defaultTimeoutMs });
+    const scored = await pool.scoreBatch(pack(texts), indices, { details, timeoutMs: timeoutMs ?? defaultTimeoutMs, ...(signal && { signal }) });
     const results: ItemResult[] = new Array(items.length);
     indices.forEach((itemIndex, k) => (results[itemIndex] = scored[k]!));
     for (const [i, result] of early) results[i] = result;

@@ -1,17 +1,18 @@
 // POST /score: a batch of verl rows and native items, scored on the worker pool, results in
 // request order; optionally with advantages in the same round trip.
 import type {} from '@fastify/swagger'; // adds summary/tags to route schemas
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AdvantageInputError, advantagesForScored } from '../../rewards/advantages/index.js';
 import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
-import type { Admission, Ticket } from '../admission.js';
+import { admissionHook, type Admission } from '../admission.js';
 import { itemCount, type ParsedBatch } from '../batchParse.js';
 import { readBodyBlocks } from '../bodyBlocks.js';
 import type { Config } from '../config.js';
 import type { ScoringPool } from '../pool.js';
 import { emptyJsonResults, type JsonResults } from '../workerProtocol.js';
-import { errorResponseJsonSchema, scoreBodyJsonSchema, scoreResponseJsonSchema, type AdvantagesOption } from '../schemas/score.js';
+import { errorResponseJsonSchema, SCORE_BODY_FIELDS, scoreBodyJsonSchema, scoreResponseJsonSchema, type AdvantagesOption } from '../schemas/score.js';
 import type { ServiceMetrics } from './metrics.js';
+import { rejectQueryParameters } from './noQuery.js';
 
 export interface ScoreRouteDeps {
   config: Config;
@@ -30,12 +31,6 @@ interface ScoreResponse {
   metrics?: Record<string, number>;
   advantages_excluded?: { index: number; reason: string }[];
   advantages_error?: { message: string; field?: string };
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    scoreTicket?: Ticket;
-  }
 }
 
 function summarize({ scores, rewardTypes }: JsonResults): ScoreResponse['summary'] {
@@ -88,25 +83,6 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
     return parsed;
   });
 
-  /** Sheds load before the body is read; the ticket is returned whenever the response ends. */
-  async function admit(request: FastifyRequest, reply: FastifyReply) {
-    const ticket = admission.tryEnter();
-    if (!ticket) {
-      request.log.warn({ active: admission.activeCount, queued: admission.queuedCount }, 'shedding load: too many batches');
-      return reply
-        .code(503)
-        .header('retry-after', String(config.retryAfterSeconds))
-        .send({
-          statusCode: 503,
-          error: 'Service Unavailable',
-          message: `too many batches in progress (${admission.maxActive} scoring, ${admission.maxQueued} queued); retry after ${config.retryAfterSeconds} s`,
-        });
-    }
-    request.scoreTicket = ticket;
-    reply.raw.once('close', ticket.release);
-    return undefined;
-  }
-
   app.post<{ Body: ParsedBatch; Reply: ScoreResponse | string }>(
     '/score',
     {
@@ -128,7 +104,7 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
           503: errorResponseJsonSchema,
         },
       },
-      onRequest: admit,
+      onRequest: [rejectQueryParameters(SCORE_BODY_FIELDS), admissionHook(admission, config.retryAfterSeconds)],
       // Already validated with zod by the parser (src/batchParse.ts); the JSON Schema above documents it.
       validatorCompiler: () => (data: unknown) => ({ value: data }),
       // Results carry free-form details; plain JSON.stringify is both correct and fast here.
@@ -141,7 +117,7 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) gone.abort();
       });
-      await request.scoreTicket!.turn();
+      await request.admissionTicket!.turn();
       if (gone.signal.aborted) return reply; // the client left while queued
       const started = performance.now();
 

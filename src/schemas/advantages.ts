@@ -2,9 +2,16 @@
 // JSON Schema derived from it for the OpenAPI document.
 import { z } from 'zod';
 import { ESTIMATORS, MAX_ABS_GAMMA, MAX_ABS_SCORE, PARAM_DEFAULTS } from '../../rewards/advantages/index.js';
+import { didYouMean, quotedAlternatives, suggestNames } from '../../rewards/suggest.js';
 
 /** Message for a value of the wrong type, or "is required" when it is absent. */
 const expected = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
+
+/** Message for a value outside an enumeration: the likely value when one is close (`GRPO` → `grpo`). */
+export const oneOf =
+  (values: readonly string[]) =>
+  (issue: { input?: unknown }): string =>
+    issue.input === undefined ? 'is required' : `must be one of ${values.join(', ')}${didYouMean(issue.input, values)}`;
 
 const uid = z.union([z.string().min(1, { error: 'must be a non-empty string' }), z.number().int()], {
   error: expected('a non-empty string or an integer'),
@@ -30,7 +37,7 @@ const ARRAY_FIELDS = ['uids', 'reward_types', 'scores'] as const;
 export const advantagesBodySchema = z
   .strictObject(
     {
-      estimator: z.enum(ESTIMATORS, { error: expected(`one of ${ESTIMATORS.join(', ')}`) }).describe('Advantage estimator.'),
+      estimator: z.enum(ESTIMATORS, { error: oneOf(ESTIMATORS) }).describe('Advantage estimator.'),
       difficulty_reweight: z
         .boolean({ error: expected('true or false') })
         .optional()
@@ -123,7 +130,9 @@ export function describeIssues(
     if (issue.code === 'unrecognized_keys') {
       const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
       const allowed = allowedFields(issue.path);
-      return `${field === '' ? root : field} has unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}` + (allowed ? ` (fields: ${allowed.join(', ')})` : '');
+      const likely = allowed && issue.keys.length === 1 ? suggestNames(issue.keys[0]!, allowed) : [];
+      const hint = likely.length > 0 ? `did you mean ${quotedAlternatives(likely)}? ` : '';
+      return `${field === '' ? root : field} has unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}` + (allowed ? ` (${hint}fields: ${allowed.join(', ')})` : '');
     }
     return `${field === '' ? root : field} ${issue.message}`;
   });

@@ -4,6 +4,8 @@
 // `scores` and `extra_logs` from the reply. The envelope is validated with zod (plain-sentence
 // 400s); labels stay `unknown` here because a bad label is that sample's error, not the batch's.
 import { z } from 'zod';
+import { knownTaskNames, resolveTask } from '../../rewards/registry.js';
+import { didYouMean } from '../../rewards/suggest.js';
 import { describeIssues } from './advantages.js';
 
 const expected = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
@@ -53,7 +55,19 @@ export const openrlhfQuerySchema = z.strictObject(
         'What a sample that cannot be scored (bad label, unknown task, timeout…) gets: a number (default 0), reported in ' +
           '`extra_logs.golong_item_error` and `results`; or `fail` to answer 422 naming the samples instead.',
       ),
-    task: z.string().min(1, { error: 'must not be empty' }).optional().describe('Native task for labels that are plain strings (not JSON objects), e.g. `math_verify`.'),
+    task: z
+      .string()
+      .min(1, { error: 'must not be empty' })
+      // A request-wide task that names nothing would turn every plain label into an item error
+      // (every reward the on_error value): the whole request is refused instead.
+      .refine((task) => resolveTask(task) !== undefined, {
+        error: (issue) => {
+          const known = knownTaskNames();
+          return `must name a scorer, a reward type or a LongBench-Pro sub-task, not ${JSON.stringify(issue.input)}${didYouMean(issue.input, known)}; known: ${known.join(', ')}`;
+        },
+      })
+      .optional()
+      .describe('Native task for labels that are plain strings (not JSON objects) or objects without a task, e.g. `math_verify` (GET /tasks lists the names).'),
     strip_eos: z
       .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
       .optional()

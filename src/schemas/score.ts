@@ -3,7 +3,7 @@
 // item becomes that item's error, never the batch's. The JSON Schemas below document the API.
 import { z } from 'zod';
 import { AdvantageInputError, advantagesForScored, ESTIMATORS, MAX_ABS_GAMMA } from '../../rewards/advantages/index.js';
-import { describeIssues } from './advantages.js';
+import { describeIssues, oneOf } from './advantages.js';
 
 /** Message for a value of the wrong type, or "is required" when it is absent. */
 const expected = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
@@ -14,7 +14,7 @@ export interface ScoreLimits {
 }
 
 const advantagesOptionShape = {
-  estimator: z.enum(ESTIMATORS, { error: expected(`one of ${ESTIMATORS.join(', ')}`) }).describe('Advantage estimator.'),
+  estimator: z.enum(ESTIMATORS, { error: oneOf(ESTIMATORS) }).describe('Advantage estimator.'),
   difficulty_reweight: z.boolean({ error: expected('true or false') }).optional().describe('grpo, drgrpo, tmn_grpo: reweight by prompt difficulty.'),
   difficulty_smooth_alpha: z
     .number({ error: expected('a number between 0 and 1') })
@@ -75,12 +75,12 @@ export function scoreBodySchema({ maxItems, maxItemTimeoutMs }: ScoreLimits) {
 
 export type ScoreBody = z.infer<ReturnType<typeof scoreBodySchema>>;
 
-const ENVELOPE_FIELDS = ['items', 'details', 'timeout_ms', 'advantages'];
+export const SCORE_BODY_FIELDS: readonly string[] = ['items', 'details', 'timeout_ms', 'advantages'];
 
 /** Envelope zod issues as plain sentences naming the field. */
 export function describeScoreIssues(issues: readonly z.core.$ZodIssue[]): string {
   return describeIssues(issues, (path) => {
-    if (path.length === 0) return ENVELOPE_FIELDS;
+    if (path.length === 0) return SCORE_BODY_FIELDS;
     if (path.length === 1 && path[0] === 'advantages') return Object.keys(advantagesOptionShape);
     return undefined;
   });

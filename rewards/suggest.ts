@@ -17,6 +17,8 @@ const MAX_SUGGESTIONS = 3;
 /** Shortest input matched by prefix or as a phrase inside a longer name (a single letter means nothing). */
 const MIN_PREFIX = 2;
 const MIN_PHRASE = 8;
+/** Shortest known name suggested for an input that merely starts with it. */
+const MIN_STEM = 4;
 
 /** Edits allowed between an input and a name: about one per three characters, at least one. */
 const allowedEdits = (a: string, b: string): number => Math.max(1, Math.floor(Math.max(a.length, b.length) / 3));
@@ -25,7 +27,8 @@ const allowedEdits = (a: string, b: string): number => Math.max(1, Math.floor(Ma
  * Known names `input` most likely meant, best first (at most three): the same name up to case,
  * `-`/`_` and spacing; else the names it begins (`math` → `math_verify`, `T7.1` → the T7.1
  * sub-task); else names containing it as a phrase (a sub-task without its number); else the
- * closest names within about one edit per three characters. Empty when nothing is close.
+ * closest names within about one edit per three characters; else the names it begins with
+ * (`warning` → `warn`). Empty when nothing is close.
  */
 export function suggestNames(input: string, known: readonly string[]): string[] {
   const spaced = spacedName(input);
@@ -62,7 +65,15 @@ export function suggestNames(input: string, known: readonly string[]): string[] 
       closest = [name];
     } else if (d === best) closest.push(name);
   }
-  return pick(closest);
+  if (closest.length > 0) return pick(closest);
+
+  // The input runs on past a known name: `warning` → `warn`, `selections` → `selection`.
+  const extended = unique.filter((name) => {
+    const c = compactName(name);
+    return c.length >= MIN_STEM && compact.startsWith(c);
+  });
+  if (extended.length > 0) return pick(extended.sort((a, b) => compactName(b).length - compactName(a).length));
+  return [];
 }
 
 /** `"a"`, `"a" or "b"`, `"a", "b" or "c"`. */

@@ -29,6 +29,8 @@ describe('suggestNames', () => {
     ['f1-score', ['F1_Score'], TASKS],
     ['pairwise_acuracy', ['Pairwise_Accuracy'], TASKS],
     ['retreival_calculate', ['retrieval_calculate'], TASKS],
+    ['warning', ['warn'], ['fatal', 'error', 'warn', 'info', 'debug']],
+    ['selections', ['selection'], SOURCES],
   ])('%j → %j', (input, expected, known) => {
     expect(suggestNames(input, known)).toEqual(expected);
   });

@@ -130,3 +130,34 @@ describe('bodies that are not what the headers say', () => {
     expect(res.json.message).toMatch(/\(curl -d sends that type unless told otherwise: add -H 'Content-Type: application\/json'\)/);
   });
 });
+
+describe('/metrics', () => {
+  /** Sample values of golong_reward_item_score for one reward type, by series (`_bucket{le="0"}`, `_sum`, `_count`). */
+  async function scoreSeries(rewardType: string): Promise<Record<string, number>> {
+    const text = await (await fetch(`${svc.url}/metrics`)).text();
+    const out: Record<string, number> = {};
+    for (const m of text.matchAll(/^golong_reward_item_score(_bucket|_sum|_count)\{(?:le="([^"]+)",)?reward_type="([^"]+)"\} (\S+)$/gm)) {
+      if (m[3] === rewardType) out[`${m[1]}${m[2] ? `{le="${m[2]}"}` : ''}`] = Number(m[4]);
+    }
+    return out;
+  }
+
+  it('has a score histogram per reward type, fed by /score and /openrlhf/reward', async () => {
+    const before = await scoreSeries('F1_Score');
+    const f1 = (response: string) => ({ task: 'f1', response, reference: ['paris', 'nice'] });
+    const res = await post(`${svc.url}/score`, { items: [f1('[Answer]\nparis\nnice'), f1('[Answer]\nparis'), f1('[Answer]\nlyon'), { task: 'f1', response: 1, reference: [] }] });
+    expect(res.json.results.map((r: { score: number | null }) => r.score)).toEqual([1, 2 / 3, 0, null]);
+    const viaOpenrlhf = await post(`${svc.url}/openrlhf/reward`, { query: ['p [Answer]\nparis\nnice'], prompts: ['p '], labels: [JSON.stringify({ task: 'f1', reference: ['paris', 'nice'] })] });
+    expect(viaOpenrlhf.json.rewards).toEqual([1]);
+    const after = await scoreSeries('F1_Score');
+    const delta = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
+    expect(delta('_count')).toBe(4); // the item error is not a score
+    expect(delta('_sum')).toBeCloseTo(1 + 2 / 3 + 0 + 1, 12);
+    expect(delta('_bucket{le="0"}')).toBe(1);
+    expect(delta('_bucket{le="0.5"}')).toBe(1);
+    expect(delta('_bucket{le="0.9"}')).toBe(2);
+    expect(delta('_bucket{le="0.99"}')).toBe(2);
+    expect(delta('_bucket{le="1"}')).toBe(4);
+    expect(delta('_bucket{le="+Inf"}')).toBe(4);
+  });
+});

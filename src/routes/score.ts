@@ -140,7 +140,7 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
       const body = `{"results":[${json.texts.join(',')}],${JSON.stringify(rest).slice(1)}`;
 
       const seconds = (performance.now() - started) / 1000;
-      metrics.recordCounts(json.rewardTypes, json.errorCodes);
+      metrics.recordCounts(json.rewardTypes, json.errorCodes, json.scores);
       metrics.batchDuration.observe(seconds);
       metrics.batchItems.observe(n);
       request.log.info({ items: n, errors: rest.summary.errors, ms: Math.round(seconds * 1000) }, 'batch scored');

@@ -9,6 +9,7 @@ import { mathVerifyScore } from './scorers/mathVerify.js';
 import { retrievalCalculateScore } from './scorers/retrievalCalculate.js';
 import { didYouMean } from './suggest.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
+import { VERL_ROW_EXAMPLES, type VerlRowExample } from './verlExamples.js';
 import { VERL_DATA_SOURCES } from './verlRouting.js';
 
 export const SEMANTICS = 'golongrl-reference';
@@ -162,7 +163,18 @@ export interface TasksDescription {
   semantics: string;
   scorers: Array<{ name: string; reward_type: string; description: string; reference: string; options: OptionDocs }>;
   longbench_pro_subtasks: Array<{ name: string; reward_type: string; scorer: string }>;
-  data_sources: Array<{ data_source: string; match: 'exact' | 'contains'; scorer: string; reward_type: string; response: string; ground_truth: string; extra_info: string }>;
+  data_sources: Array<{
+    data_source: string;
+    match: 'exact' | 'contains';
+    scorer: string;
+    reward_type: string;
+    response: string;
+    /** The ground_truth this data source expects, and the extra_info it reads. */
+    ground_truth: string;
+    extra_info: string;
+    /** A row of this data source that scores 1. */
+    example: VerlRowExample | undefined;
+  }>;
 }
 
 export function describeTasks(): TasksDescription {
@@ -180,6 +192,6 @@ export function describeTasks(): TasksDescription {
       reward_type: metric,
       scorer: LBP_METRIC_SCORER[metric],
     })),
-    data_sources: VERL_DATA_SOURCES.map((d) => ({ ...d })),
+    data_sources: VERL_DATA_SOURCES.map((d) => ({ ...d, example: VERL_ROW_EXAMPLES[d.data_source] })),
   };
 }

@@ -229,7 +229,9 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
         version: '0.1.0',
         description:
           `Verifiable rewards for long-context RL (GoLongRL's scorers and TMN-Reweight advantages), semantics "${SEMANTICS}". ` +
-          'When the service runs with GOLONG_REWARD_TOKEN set, every route except /healthz and /readyz needs `Authorization: Bearer <token>`.',
+          'When the service runs with GOLONG_REWARD_TOKEN set, every data route needs `Authorization: Bearer <token>` (press Authorize and paste the token); ' +
+          '/healthz, /readyz and this documentation (/docs, /openapi.json) stay open unless GOLONG_REWARD_PROTECT_DOCS is set. ' +
+          'Each operation\'s examples run as they stand ("Try it out" starts from the first one). GET /tasks lists every task and data source, with the ground truth each expects.',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearerAuth: [] }],
@@ -240,7 +242,7 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
       ],
     },
   });
-  app.register(swaggerUi, { routePrefix: '/docs' });
+  app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true, displayRequestDuration: true } });
   app.register(async (scope) => {
     scope.get('/openapi.json', { schema: { hide: true } }, async () => scope.swagger());
   });

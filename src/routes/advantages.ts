@@ -13,6 +13,7 @@ import {
   describeIssues,
   type AdvantagesBody,
 } from '../schemas/advantages.js';
+import { errorResponses, POST_ERRORS } from '../schemas/openapiDocs.js';
 import { rejectQueryParameters } from './noQuery.js';
 
 /** A 400 the server's error handler passes through with this message. */
@@ -44,7 +45,7 @@ export async function advantagesRoutes(app: FastifyInstance): Promise<void> {
           'group must have the same reward_type.',
         tags: ['advantages'],
         body: advantagesBodyJsonSchema,
-        response: { 200: advantagesResponseJsonSchema },
+        response: { 200: advantagesResponseJsonSchema, ...errorResponses(...POST_ERRORS) },
       },
       onRequest: rejectQueryParameters(Object.keys(advantagesBodySchema.shape)),
       // Validation runs through zod so that a 400 names the field in a plain sentence.

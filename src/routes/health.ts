@@ -1,6 +1,7 @@
 // Liveness and readiness. Both stay open when auth is on (probes carry no token).
 import type { FastifyInstance } from 'fastify';
 import type { ScoringPool } from '../pool.js';
+import { documented, errorResponses } from '../schemas/openapiDocs.js';
 
 export interface HealthState {
   /** Set on SIGTERM/SIGINT: readiness fails so that load balancers stop sending work. */
@@ -9,9 +10,9 @@ export interface HealthState {
 
 const statusSchema = {
   type: 'object',
-  properties: { status: { type: 'string' }, workers: { type: 'integer' } },
+  properties: { status: { type: 'string', example: 'ready' }, workers: { type: 'integer', description: 'Scoring worker threads.', example: 2 } },
   required: ['status'],
-} as const;
+};
 
 export async function healthRoutes(app: FastifyInstance, { pool, state }: { pool: ScoringPool; state: HealthState }): Promise<void> {
   app.get(
@@ -22,7 +23,7 @@ export async function healthRoutes(app: FastifyInstance, { pool, state }: { pool
         description: 'Answers as long as the event loop runs (scoring happens on worker threads). Open without a token.',
         tags: ['operations'],
         security: [],
-        response: { 200: statusSchema },
+        response: { 200: documented(statusSchema, 'The process is alive.', { ok: { summary: 'Alive', value: { status: 'ok' } } }), ...errorResponses(503) },
       },
     },
     async () => ({ status: 'ok' }),
@@ -36,7 +37,13 @@ export async function healthRoutes(app: FastifyInstance, { pool, state }: { pool
           '200 once every scoring worker has loaded its dictionaries (jieba) and math code; 503 while starting and while draining on shutdown. Open without a token.',
         tags: ['operations'],
         security: [],
-        response: { 200: statusSchema, 503: statusSchema },
+        response: {
+          200: documented(statusSchema, 'Every scoring worker is warm: send work.', { ready: { summary: 'Ready', value: { status: 'ready', workers: 2 } } }),
+          503: documented(statusSchema, 'Starting (workers still loading) or draining (shutting down): send no work.', {
+            starting: { summary: 'Starting', value: { status: 'starting', workers: 2 } },
+            draining: { summary: 'Draining', value: { status: 'draining', workers: 2 } },
+          }),
+        },
       },
     },
     async (_request, reply) => {

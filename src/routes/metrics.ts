@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { ItemResult } from '../../rewards/index.js';
 import type { Admission } from '../admission.js';
 import type { ScoringPool } from '../pool.js';
+import { errorResponses } from '../schemas/openapiDocs.js';
 
 const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 /** Score buckets: exact zeros (the think gate, wrong answers), tenths, and near-perfect. */
@@ -211,7 +212,7 @@ export async function metricsRoutes(app: FastifyInstance, { metrics }: { metrics
           'timeouts, replaced workers, queued and active batches, pool threads and utilisation, event-loop delay, and Node process metrics.',
         tags: ['operations'],
         produces: ['text/plain'],
-        response: { 200: { description: 'Prometheus exposition format.', type: 'string' } },
+        response: { 200: { description: 'Prometheus text exposition format (also on GOLONG_REWARD_METRICS_PORT without the token, when set).', type: 'string' }, ...errorResponses(401, 503) },
       },
     },
     async (_request, reply) => {

@@ -23,7 +23,7 @@ import {
   type OpenrlhfQuery,
   type OpenrlhfResponse,
 } from '../schemas/openrlhf.js';
-import { errorResponseJsonSchema } from '../schemas/score.js';
+import { errorResponses, POST_ERRORS } from '../schemas/openapiDocs.js';
 
 export interface ScoreItemsOptions {
   details: boolean;
@@ -182,7 +182,7 @@ export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItem
         tags: ['scoring'],
         querystring: openrlhfQueryJsonSchema,
         body: openrlhfBodyJsonSchema(maxItems),
-        response: { 200: openrlhfResponseJsonSchema, 400: errorResponseJsonSchema, 401: errorResponseJsonSchema, 413: errorResponseJsonSchema, 422: errorResponseJsonSchema },
+        response: { 200: openrlhfResponseJsonSchema, ...errorResponses(...POST_ERRORS, 422) },
       },
       ...(admission && { onRequest: admissionHook(admission.admission, admission.retryAfterSeconds) }),
       // Validation runs through zod so that a 400 names the field in a plain sentence.

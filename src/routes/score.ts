@@ -10,7 +10,8 @@ import { readBodyBlocks } from '../bodyBlocks.js';
 import type { Config } from '../config.js';
 import type { ScoringPool } from '../pool.js';
 import { emptyJsonResults, type JsonResults } from '../workerProtocol.js';
-import { errorResponseJsonSchema, SCORE_BODY_FIELDS, scoreBodyJsonSchema, scoreResponseJsonSchema, type AdvantagesOption } from '../schemas/score.js';
+import { errorResponses, POST_ERRORS } from '../schemas/openapiDocs.js';
+import { SCORE_BODY_FIELDS, scoreBodyJsonSchema, scoreResponseJsonSchema, type AdvantagesOption } from '../schemas/score.js';
 import type { ServiceMetrics } from './metrics.js';
 import { rejectQueryParameters } from './noQuery.js';
 
@@ -95,14 +96,7 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
           'Accepts Content-Encoding: gzip.',
         tags: ['scoring'],
         body: scoreBodyJsonSchema(config),
-        response: {
-          200: scoreResponseJsonSchema,
-          400: errorResponseJsonSchema,
-          401: errorResponseJsonSchema,
-          413: errorResponseJsonSchema,
-          415: errorResponseJsonSchema,
-          503: errorResponseJsonSchema,
-        },
+        response: { 200: scoreResponseJsonSchema, ...errorResponses(...POST_ERRORS) },
       },
       onRequest: [rejectQueryParameters(SCORE_BODY_FIELDS), admissionHook(admission, config.retryAfterSeconds)],
       // Already validated with zod by the parser (src/batchParse.ts); the JSON Schema above documents it.

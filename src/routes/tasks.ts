@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { describeTasks } from '../../rewards/registry.js';
+import { documented, errorResponses } from '../schemas/openapiDocs.js';
 
 const tasksResponse = z.object({
   semantics: z.string(),
@@ -11,12 +12,26 @@ const tasksResponse = z.object({
       reward_type: z.string(),
       description: z.string(),
       reference: z.string().describe('What a native item\'s `reference` holds.'),
-      options: z.record(z.string(), z.string()).describe('Options a native item may set, with their meaning.'),
+      options: z
+        .record(z.string(), z.string())
+        .describe('Options a native item may set, with their meaning.')
+        .meta({ example: { language: '"en"/"English" (default) or "zh"/"Chinese"', think: '"none" (default), "strip" or "gate"' } }),
     }),
   ),
   longbench_pro_subtasks: z.array(z.object({ name: z.string(), reward_type: z.string(), scorer: z.string() })),
   data_sources: z.array(
-    z.object({ data_source: z.string(), match: z.enum(['exact', 'contains']), scorer: z.string(), reward_type: z.string(), response: z.string() }),
+    z.object({
+      data_source: z.string().describe('The data_source, or (match "contains") a text every data_source of this route contains.'),
+      match: z.enum(['exact', 'contains']),
+      scorer: z.string(),
+      reward_type: z.string(),
+      response: z.string().describe('Which part of solution_str is scored.'),
+      ground_truth: z.string().describe('The ground_truth this data source expects.'),
+      extra_info: z.string().describe("The extra_info it reads ('not read' when none)."),
+      example: z
+        .object({ data_source: z.string(), solution_str: z.string(), ground_truth: z.unknown(), extra_info: z.unknown() })
+        .describe('A verl row of this data source that scores 1.'),
+    }),
   ),
 });
 
@@ -27,9 +42,16 @@ export async function tasksRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         summary: 'Scorers, LongBench-Pro sub-tasks and verl data sources',
-        description: 'Every scorer with its options, every LongBench-Pro sub-task with its reward type, every routed verl data_source, and the semantics version.',
+        description:
+          'Every scorer with its options, every LongBench-Pro sub-task with its reward type, every routed verl data_source with the ground_truth shape it expects and an example row, and the semantics version.',
         tags: ['scoring'],
-        response: { 200: z.toJSONSchema(tasksResponse, { target: 'openapi-3.0' }) },
+        response: {
+          200: documented(
+            z.toJSONSchema(tasksResponse, { target: 'openapi-3.0' }) as Record<string, unknown>,
+            'Every scorer (native task) with the reference and options it takes, every LongBench-Pro sub-task, and every verl data_source with the ground truth it expects and an example row.',
+          ),
+          ...errorResponses(401, 503),
+        },
       },
       serializerCompiler: () => (data) => JSON.stringify(data),
     },

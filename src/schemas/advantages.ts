@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ESTIMATORS, MAX_ABS_GAMMA, MAX_ABS_SCORE, PARAM_DEFAULTS } from '../../rewards/advantages/index.js';
 import { didYouMean, quotedAlternatives, suggestNames } from '../../rewards/suggest.js';
+import { ADVANTAGES_EXAMPLES, ADVANTAGES_RESPONSE_EXAMPLES, documented, withoutUnsafeIntegerBounds } from './openapiDocs.js';
 
 /** Message for a value of the wrong type, or "is required" when it is absent. */
 const expected = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
@@ -95,17 +96,23 @@ export const advantagesResponseSchema = z.object({
   advantages: z.array(z.number()).describe('One advantage per sample, in input order.'),
   metrics: z
     .record(z.string(), z.number())
-    .describe('Per-reward-type batch metrics `reward_mode/<type>/<name>`, plus `difficulty/mean_pass_rate` for tmn_grpo with reweighting.'),
+    .describe('Per-reward-type batch metrics `reward_mode/<type>/<name>`, plus `difficulty/mean_pass_rate` for tmn_grpo with reweighting.')
+    .meta({ example: { 'reward_mode/F1_Score/mean_reward': 0.5 } }),
 });
 
-const toJsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as Record<string, unknown>;
+const toJsonSchema = (schema: z.ZodType) => withoutUnsafeIntegerBounds(z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as Record<string, unknown>);
 
 /** For the route's OpenAPI documentation (validation itself runs through zod). */
 export const advantagesBodyJsonSchema = {
   ...toJsonSchema(advantagesBodySchema),
   description: `Scores already known; only the estimator runs. Give ${ITEM_FORM}.`,
+  'x-examples': ADVANTAGES_EXAMPLES,
 };
-export const advantagesResponseJsonSchema = toJsonSchema(advantagesResponseSchema);
+export const advantagesResponseJsonSchema = documented(
+  toJsonSchema(advantagesResponseSchema),
+  'One advantage per sample in input order, and the batch metrics the reference trainer logs.',
+  ADVANTAGES_RESPONSE_EXAMPLES,
+);
 
 /** `items[3].score` from a zod path. */
 export function fieldName(path: readonly PropertyKey[]): string {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { knownTaskNames, resolveTask } from '../../rewards/registry.js';
 import { didYouMean } from '../../rewards/suggest.js';
 import { describeIssues } from './advantages.js';
+import { anyJson, documented, OPENRLHF_EXAMPLES, OPENRLHF_RESPONSE_EXAMPLES, withoutUnsafeIntegerBounds } from './openapiDocs.js';
 
 const expected = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
 
@@ -122,8 +123,20 @@ export const openrlhfResponseSchema = z.object({
 export type OpenrlhfResponse = z.infer<typeof openrlhfResponseSchema>;
 
 const toJsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') =>
-  z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  withoutUnsafeIntegerBounds(z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>);
 
-export const openrlhfBodyJsonSchema = (maxItems: number) => toJsonSchema(openrlhfBodySchema(maxItems));
+export const openrlhfBodyJsonSchema = (maxItems: number) => {
+  const schema = toJsonSchema(openrlhfBodySchema(maxItems));
+  const properties = schema.properties as Record<string, Record<string, unknown>>;
+  // A label is any JSON (a JSON string as OpenRLHF sends it, or the object itself).
+  properties.labels = { ...properties.labels, items: anyJson('A JSON string (or object) of a verl row or a native item; a plain string with ?task=NAME.', '{"data_source": "EM", "ground_truth": {"golden_label": "Porto"}, "extra_info": {}}') };
+  // Other fields OpenRLHF may add are ignored; the document shows only the three that are read.
+  delete schema.additionalProperties;
+  return { ...schema, 'x-examples': OPENRLHF_EXAMPLES };
+};
 export const openrlhfQueryJsonSchema = toJsonSchema(openrlhfQuerySchema);
-export const openrlhfResponseJsonSchema = toJsonSchema(openrlhfResponseSchema, 'output');
+export const openrlhfResponseJsonSchema = documented(
+  toJsonSchema(openrlhfResponseSchema, 'output'),
+  'One reward per sample in order (the on_error value for a sample that could not be scored), the per-sample extra_logs OpenRLHF logs, and each sample\'s result.',
+  OPENRLHF_RESPONSE_EXAMPLES,
+);

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { AdvantageInputError, advantagesForScored, ESTIMATORS, MAX_ABS_GAMMA } from '../../rewards/advantages/index.js';
 import { describeIssues, oneOf } from './advantages.js';
+import { anyJson, documented, SCORE_EXAMPLES, SCORE_RESPONSE_EXAMPLES, withoutUnsafeIntegerBounds } from './openapiDocs.js';
 
 /** Message for a value of the wrong type, or "is required" when it is absent. */
 const expected = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
@@ -88,33 +89,45 @@ export function describeScoreIssues(issues: readonly z.core.$ZodIssue[]): string
 
 // ---- documentation-only shapes (validation of items happens in the library) ----
 
-const verlRowDoc = z
-  .looseObject({
-    id: z.union([z.string(), z.number()]).optional().describe('Echoed in the result; the item index when absent.'),
-    data_source: z.string().describe('verl data_source, e.g. "longbench_pro", "selection", "math_longcot_math_verify" (GET /tasks lists them).'),
-    solution_str: z.string().describe('The rollout text, including any <think> section.'),
-    ground_truth: z.unknown().describe('As in the verl parquet row.'),
-    extra_info: z.unknown().optional().describe('As in the verl parquet row (e.g. {"reward_mode": "T5.1 ..."} for LongBench-Pro).'),
-    uid: z.union([z.string(), z.number()]).optional().describe('Prompt (group) id, for the `advantages` option.'),
-  })
-  .describe('verl row');
+const idDoc = { description: "Echoed in the result; the item's index when absent.", anyOf: [{ type: 'string' }, { type: 'number' }], example: 'r-0' };
+const uidDoc = { description: 'Prompt (group) id, for the `advantages` option.', anyOf: [{ type: 'string' }, { type: 'number' }], example: 'prompt-17' };
 
-const nativeItemDoc = z
-  .strictObject({
-    id: z.union([z.string(), z.number()]).optional().describe('Echoed in the result; the item index when absent.'),
-    task: z.string().describe('Scorer name, reward type or LongBench-Pro sub-task (GET /tasks).'),
-    response: z.string().describe('The text to score.'),
-    reference: z.unknown().describe("The reference; its shape depends on the task (GET /tasks)."),
-    options: z.record(z.string(), z.unknown()).optional().describe('Task options, e.g. {"language": "zh", "think": "strip"}.'),
-    uid: z.union([z.string(), z.number()]).optional().describe('Prompt (group) id, for the `advantages` option.'),
-  })
-  .describe('native item');
+const verlRowDoc = {
+  title: 'verl row',
+  type: 'object',
+  description: 'A verl row, routed by data_source as GoLongRL\'s dispatcher does. GET /tasks lists the data sources with the ground_truth each expects and an example row.',
+  properties: {
+    id: idDoc,
+    data_source: { type: 'string', description: 'verl data_source (GET /tasks lists them).', example: 'longbench_pro' },
+    solution_str: { type: 'string', description: 'The rollout text, including any <think> section.', example: '<think>…</think>[Answer]\nfoo\nbar' },
+    ground_truth: anyJson('Any JSON, as in the verl parquet row; its shape depends on the data_source (GET /tasks: data_sources[].ground_truth).', { doc_ids: ['foo', 'bar'], summary: 'English' }),
+    extra_info: anyJson('Any JSON, as in the verl parquet row; LongBench-Pro and the judge routes read reward_mode from it.', { reward_mode: 'T5.1 Full-Sentence Citation Alignment' }),
+    uid: uidDoc,
+  },
+  required: ['data_source', 'solution_str', 'ground_truth'],
+};
+
+const nativeItemDoc = {
+  title: 'native item',
+  type: 'object',
+  description: 'A native item: a scorer named directly (GET /tasks lists the tasks, what reference each takes and their options).',
+  properties: {
+    id: idDoc,
+    task: { type: 'string', description: 'Scorer name, reward type or LongBench-Pro sub-task.', example: 'rouge_l' },
+    response: { type: 'string', description: 'The text to score.', example: 'the cat sat on the mat' },
+    reference: anyJson('Any JSON; its shape depends on the task (GET /tasks: scorers[].reference), e.g. a list of answers.', ['a cat was sitting on the mat']),
+    options: { type: 'object', description: 'Task options (GET /tasks: scorers[].options).', properties: { language: { type: 'string', enum: ['en', 'English', 'zh', 'Chinese'] }, think: { type: 'string', enum: ['none', 'strip', 'gate'] } }, example: { language: 'en' } },
+    uid: uidDoc,
+  },
+  required: ['task', 'response', 'reference'],
+  additionalProperties: false,
+};
 
 const itemError = z.object({
   code: z
     .enum(['unknown_data_source', 'unknown_task', 'bad_ground_truth', 'bad_item', 'judge_required', 'timeout', 'worker_crashed', 'input_too_large', 'internal_error'])
     .describe('Stable machine code.'),
-  message: z.string().describe('What is wrong, for a person.'),
+  message: z.string().describe('What is wrong and how to fix it, for a person.'),
 });
 
 const itemResult = z.object({
@@ -122,9 +135,9 @@ const itemResult = z.object({
   score: z.number().nullable().describe('The reward in [0, 1]; null when the item has an error.'),
   reward_type: z.string().optional().describe('Reward type (TMN-Reweight group), e.g. "F1_Score".'),
   scorer: z.string().optional().describe('Which scorer decided, e.g. "f1".'),
-  details: z.record(z.string(), z.unknown()).optional().describe('With `details: true`: what was extracted and which rule decided.'),
-  warnings: z.array(z.string()).optional(),
-  error: itemError.optional(),
+  details: z.record(z.string(), z.unknown()).optional().describe('With `details: true`: what was extracted and which rule decided.').meta({ example: { metric: 'F1_Score', answers: ['paris'], predictions: ['paris'], precision: 1, recall: 1 } }),
+  warnings: z.array(z.string()).optional().describe('Non-fatal problems, e.g. a ground truth the reference reads oddly.'),
+  error: itemError.optional().describe('Why the item has no score.'),
   advantage: z.number().nullable().optional().describe('With the `advantages` option: this item\'s advantage (null when left out).'),
 });
 
@@ -134,10 +147,17 @@ export const scoreResponseSchema = z.object({
     items: z.number().int(),
     scored: z.number().int(),
     errors: z.number().int(),
-    by_reward_type: z.record(z.string(), z.object({ n: z.number().int(), mean: z.number() })),
+    by_reward_type: z
+      .record(z.string(), z.object({ n: z.number().int(), mean: z.number() }))
+      .describe('Count and mean score per reward type.')
+      .meta({ example: { F1_Score: { n: 1, mean: 1 } } }),
   }),
   semantics: z.string().describe('Which reference semantics the scores follow.'),
-  metrics: z.record(z.string(), z.number()).optional().describe('With the `advantages` option: batch metrics `reward_mode/<type>/<name>`.'),
+  metrics: z
+    .record(z.string(), z.number())
+    .optional()
+    .describe('With the `advantages` option: batch metrics `reward_mode/<type>/<name>`.')
+    .meta({ example: { 'reward_mode/F1_Score/mean_reward': 0.5 } }),
   advantages_excluded: z
     .array(z.object({ index: z.number().int(), reason: z.string() }))
     .optional()
@@ -148,24 +168,19 @@ export const scoreResponseSchema = z.object({
     .describe('With the `advantages` option: why advantages could not be computed (scores are still returned).'),
 });
 
-export const errorResponseSchema = z
-  .object({
-    statusCode: z.number().int(),
-    error: z.string().describe('HTTP reason phrase.'),
-    message: z.string().describe('What was wrong with the request, naming the field.'),
-  })
-  .describe('Envelope error: the whole request was rejected.');
-
 const toJsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') =>
-  z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  withoutUnsafeIntegerBounds(z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>);
 
-/** The /score body as documented: the envelope, with items described as either form. */
+/** The /score body as documented: the envelope, with items described as either form, and examples. */
 export function scoreBodyJsonSchema(limits: ScoreLimits): Record<string, unknown> {
   const schema = toJsonSchema(scoreBodySchema(limits));
   const properties = schema.properties as Record<string, Record<string, unknown>>;
-  properties.items = { ...properties.items, items: { anyOf: [toJsonSchema(verlRowDoc), toJsonSchema(nativeItemDoc)] } };
-  return schema;
+  properties.items = { ...properties.items, items: { anyOf: [verlRowDoc, nativeItemDoc] } };
+  return { ...schema, 'x-examples': SCORE_EXAMPLES };
 }
 
-export const scoreResponseJsonSchema = toJsonSchema(scoreResponseSchema, 'output');
-export const errorResponseJsonSchema = toJsonSchema(errorResponseSchema, 'output');
+export const scoreResponseJsonSchema = documented(
+  toJsonSchema(scoreResponseSchema, 'output'),
+  'One result per item in request order (a score, or an item error: one bad item never fails the batch), a summary by reward type, and the semantics version.',
+  SCORE_RESPONSE_EXAMPLES,
+);

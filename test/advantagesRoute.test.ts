@@ -115,7 +115,7 @@ describe('POST /advantages: 400 with a sentence naming the field', () => {
     ['item score missing', { estimator: 'grpo', items: [{ uid: 'a', reward_type: 'T' }] }, 'items[0].score is required'],
     ['item score null', { estimator: 'grpo', items: [{ uid: 'a', reward_type: 'T', score: null }] }, 'items[0].score must be a finite number'],
     ['item uid missing', { estimator: 'grpo', items: [{ reward_type: 'T', score: 1 }] }, 'items[0].uid is required'],
-    ['unknown item field', { estimator: 'grpo', items: [{ uid: 'a', reward_type: 'T', score: 1, reward_mode: 'T' }] }, 'items[0] has unknown field "reward_mode" (fields: uid, reward_type, score)'],
+    ['unknown item field', { estimator: 'grpo', items: [{ uid: 'a', reward_type: 'T', score: 1, reward_mode: 'T' }] }, 'items[0] has unknown field "reward_mode" (did you mean "reward_type"? fields: uid, reward_type, score)'],
     ['unknown top-level field', { estimator: 'grpo', ...arrays, alpha: 0.5 }, /^body has unknown field "alpha" \(fields: estimator, /],
     [
       'group mixing reward types',

@@ -1,10 +1,12 @@
 // The OpenAPI document (what Swagger UI at /docs shows) is real: every request example runs against
 // the real built service and answers what the document says; every response has a description and
 // every route its error responses; ground truths are any JSON; no generated placeholders.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreItem } from '../rewards/index.js';
 import { VERL_ROW_EXAMPLES } from '../rewards/verlExamples.js';
 import { VERL_DATA_SOURCES, verlBranch, verlRouteOf } from '../rewards/verlRouting.js';
+import { defaultConfig, SETTINGS } from '../src/config.js';
 import { openapiText } from '../src/openapi.js';
 import { post, startService, type Service } from './helpers/service.js';
 
@@ -135,5 +137,30 @@ describe('GET /tasks: the ground truth each data source expects', () => {
     }
     const res = await post(`${svc.url}/score`, { items: tasks.data_sources.map((d) => d.example) }, { token: TOKEN });
     expect(res.json.results.map((r: { score: number }) => r.score)).toEqual(tasks.data_sources.map(() => 1));
+  });
+});
+
+describe('README', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+  it('its ground-truth table is the routing table', () => {
+    const section = readme.slice(readme.indexOf('### The ground truth each data source expects'));
+    for (const row of VERL_DATA_SOURCES) {
+      const shape = row.ground_truth.replace(/ \(a list: its last element is used\)$/, '').replace(/\|/g, '\\|');
+      expect(section, row.data_source).toContain(`| ${row.match === 'exact' ? `\`${row.data_source}\`` : `containing \`${row.data_source}\``} | \`${shape}\``);
+    }
+  });
+
+  it('its configuration table lists every setting with its flag and meaning', () => {
+    for (const s of SETTINGS) {
+      expect(readme, s.key).toContain(`| ${s.env ? `\`${s.env}\`` : '—'} | ${s.flag ? `\`--${s.flag}\`` : '—'} | `);
+      expect(readme, s.key).toContain(`| ${s.doc} |`);
+    }
+  });
+
+  it('gives the Secret the manifests need and a stop timeout longer than the drain', () => {
+    expect(readme).toContain('kubectl create secret generic golong-reward --from-literal=token=');
+    expect(readme).toMatch(/docker stop --time 45\b/);
+    expect(45_000).toBeGreaterThan(defaultConfig().drainTimeoutMs);
   });
 });

@@ -4,7 +4,7 @@ import { compactName, didYouMean } from './suggest.js';
 import { afterLast } from './text.js';
 import { ScoreFailure, type ItemResult, type ScoreContext, type ScorerOutput } from './types.js';
 import { checkVerlRowFields, withExpectedShape } from './verlRowFields.js';
-import { scoreVerlRow, thinkGateFailure, VERL_DATA_SOURCES, verlRouteOf } from './verlRouting.js';
+import { scoreVerlRow, thinkGateFailure, typeName, VERL_DATA_SOURCES, verlRouteOf } from './verlRouting.js';
 
 export * from './types.js';
 export { describeTasks, SEMANTICS, type TasksDescription } from './registry.js';
@@ -41,11 +41,6 @@ function applyThinkOption(response: string, think: unknown): { text: string; gat
 
 const NATIVE_FORM = 'a native item is {task, response, reference, options}';
 
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
 
 /** An unknown native task: the likely name, or that it is a verl data_source, then the known names. */
 export function unknownTaskMessage(task: string): string {

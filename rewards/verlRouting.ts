@@ -116,7 +116,8 @@ export function thinkGateFailure(solution: string): string | undefined {
   return undefined;
 }
 
-function typeName(v: unknown): string {
+/** `null`, `an array`, `an object`, `a string`…: a JSON value's kind, for messages. */
+export function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;

@@ -4,15 +4,10 @@
 import { knownTaskNames, resolveTask } from './registry.js';
 import { unknownDataSourceMessage } from './suggest.js';
 import { ScoreFailure } from './types.js';
-import { VERL_DATA_SOURCES, verlBranch, verlRouteOf, type VerlRoute } from './verlRouting.js';
+import { typeName, VERL_DATA_SOURCES, verlBranch, verlRouteOf, type VerlRoute } from './verlRouting.js';
 
 const ROW_FORM = 'a verl row is {data_source, solution_str, ground_truth, extra_info}';
 
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
 
 /** Throws bad_item / bad_ground_truth for a row whose fields are missing or in the native form's names. */
 export function checkVerlRowFields(row: Record<string, unknown>): void {

@@ -98,8 +98,8 @@ export function itemIdOf(packed: PackedItems, i: number): ItemId | undefined {
   }
 }
 
-function rejectedJson(err: unknown, body: Uint8Array): RejectedBody {
-  return { ok: false, code: 'FST_ERR_CTP_INVALID_JSON_BODY', message: notJsonMessage(body.subarray(0, 8), (err as Error).message) };
+function rejectedJson(err: unknown, body: Uint8Array, text: string): RejectedBody {
+  return { ok: false, code: 'FST_ERR_CTP_INVALID_JSON_BODY', message: notJsonMessage(body.subarray(0, 8), (err as Error).message, text) };
 }
 
 function envelope(data: unknown, limits: BodyLimits, packed: () => PackedItems): ParsedBatch | RejectedBody {
@@ -134,7 +134,7 @@ export function parseScoreBody({ body, limits }: ParseTask): ParsedBatch | Rejec
   try {
     data = JSON.parse(text);
   } catch (err) {
-    return rejectedJson(err, body);
+    return rejectedJson(err, body, text);
   }
   // Only reached when the scanner did not recognise the shape: the items are re-serialised.
   return envelope(data, limits, () => pack((record(data)?.items as unknown[]).map((item) => JSON.stringify(item))));

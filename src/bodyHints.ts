@@ -19,13 +19,19 @@ export function encodingHint(head: Uint8Array): string | undefined {
   return undefined;
 }
 
-/** The 400 message for a body JSON.parse rejected: a hint first when there is one, then the parser's words. */
-export function notJsonMessage(head: Uint8Array, parseError: string): string {
+/**
+ * The 400 message for a body JSON.parse rejected: a hint first when there is one, then the
+ * parser's words. `text` is the body as decoded, for recognising JSON Lines.
+ */
+export function notJsonMessage(head: Uint8Array, parseError: string, text?: string): string {
   const hint = encodingHint(head);
   if (hint) return `body is not valid JSON: ${hint}`;
   let message = `body is not valid JSON: ${parseError.slice(0, 200)}`;
-  // JSON Lines (a .jsonl file sent as the body): one value, then more after it.
-  if (/after JSON at position/.test(parseError) && (head[0] === 0x7b || head[0] === 0x5b)) {
+  // JSON Lines (a .jsonl file sent as the body): a value, a line break, another object or array.
+  const at = /after JSON at position (\d+)/.exec(parseError);
+  const next = at ? Number(at[1]) : -1;
+  const gap = text === undefined || next < 0 ? '' : /\s*$/.exec(text.slice(0, next))![0];
+  if (gap.includes('\n') && (text![next] === '{' || text![next] === '[')) {
     message += '; the body holds several JSON values (JSON Lines?): send one object, with the items in its array';
   }
   return message;

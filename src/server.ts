@@ -157,10 +157,11 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     const bytes = body as Buffer;
     if (bytes.length === 0) return done(httpError(400, 'body is empty; send a JSON object', 'FST_ERR_CTP_EMPTY_JSON_BODY'));
+    const text = bytes.toString('utf8');
     try {
-      done(null, JSON.parse(bytes.toString('utf8')));
+      done(null, JSON.parse(text));
     } catch (err) {
-      done(httpError(400, notJsonMessage(bytes.subarray(0, 8), (err as Error).message), 'FST_ERR_CTP_INVALID_JSON_BODY'));
+      done(httpError(400, notJsonMessage(bytes.subarray(0, 8), (err as Error).message, text), 'FST_ERR_CTP_INVALID_JSON_BODY'));
     }
   });
 

@@ -10,7 +10,7 @@ import { retrievalCalculateScore } from './scorers/retrievalCalculate.js';
 import { didYouMean } from './suggest.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
 import { VERL_ROW_EXAMPLES, type VerlRowExample } from './verlExamples.js';
-import { VERL_DATA_SOURCES } from './verlRouting.js';
+import { VERL_DATA_SOURCES, type VerlRoute } from './verlRouting.js';
 
 export const SEMANTICS = 'golongrl-reference';
 
@@ -163,18 +163,8 @@ export interface TasksDescription {
   semantics: string;
   scorers: Array<{ name: string; reward_type: string; description: string; reference: string; options: OptionDocs }>;
   longbench_pro_subtasks: Array<{ name: string; reward_type: string; scorer: string }>;
-  data_sources: Array<{
-    data_source: string;
-    match: 'exact' | 'contains';
-    scorer: string;
-    reward_type: string;
-    response: string;
-    /** The ground_truth this data source expects, and the extra_info it reads. */
-    ground_truth: string;
-    extra_info: string;
-    /** A row of this data source that scores 1. */
-    example: VerlRowExample | undefined;
-  }>;
+  /** Each routing-table row (with the ground_truth and extra_info it reads) and a row that scores 1. */
+  data_sources: Array<VerlRoute & { example: VerlRowExample | undefined }>;
 }
 
 export function describeTasks(): TasksDescription {

@@ -1,21 +1,19 @@
 // Configuration: the default worker count follows the container's CPU limit (cgroup v2 cpu.max,
 // v1 cfs quota; fake cgroup directories here), auth modes, strict booleans, the docs and metrics
 // settings.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { cgroupCpuLimit, defaultWorkerCount } from '../src/cpuLimit.js';
 import { effectiveConfig } from '../src/main.js';
+import { tempDirs } from './helpers/tempDir.js';
 
-const roots: string[] = [];
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+const tempDir = tempDirs('golong-cgroup-');
 
 /** A fake /sys/fs/cgroup: `files` maps paths under it to contents. */
 function fakeCgroup(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'golong-cgroup-'));
-  roots.push(root);
+  const root = tempDir();
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), text);

@@ -6,6 +6,8 @@ import { choiceScore } from './scorers/choice.js';
 import { emScore } from './scorers/em.js';
 import { iouScore } from './scorers/iou.js';
 import { mathVerifyScore } from './scorers/mathVerify.js';
+import { mathVerifyMetricScore } from './scorers/mathVerifyMetric.js';
+import { minervaScore } from './scorers/minerva.js';
 import { retrievalCalculateScore } from './scorers/retrievalCalculate.js';
 import { didYouMean } from './suggest.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
@@ -122,6 +124,27 @@ export const SCORERS: readonly ScorerEntry[] = [
     options: { ...THINK_OPTION },
     scoreNative: (response, reference, _options, ctx) =>
       mathVerifyScore(response, goldString(reference, 'the gold answer'), ctx),
+  },
+  {
+    name: 'minerva',
+    rewardType: 'math_dapo',
+    description:
+      'math_dapo.compute_score defaults (data sources math_dapo, math, math_dapo_reasoning, math_longcot): the last ' +
+      '"Answer: ..." line of the last 500 characters, normalised by normalize_final_answer (units, \\text{}, ' +
+      '\\boxed{}, $...$, shorthand \\frac/\\sqrt, thousands commas), equals the normalised gold as a string.',
+    reference: 'the gold answer string (normalised the same way)',
+    options: { ...THINK_OPTION },
+    scoreNative: (response, reference, _options, ctx) => minervaScore(response, goldString(reference, 'the gold answer'), ctx),
+  },
+  {
+    name: 'math_verify_metric',
+    rewardType: 'math_verify_metric',
+    description:
+      "math_verify.compute_score (data sources MATH##*, aime*): Math-Verify's math_metric over the whole response, " +
+      'plain expressions extracted before LaTeX, the gold parsed as LaTeX from \\boxed{gold}; no quick string match.',
+    reference: 'the gold answer (LaTeX), without \\boxed{}',
+    options: { ...THINK_OPTION },
+    scoreNative: (response, reference, _options, ctx) => mathVerifyMetricScore(response, goldString(reference, 'the gold answer'), ctx),
   },
   {
     name: 'retrieval_calculate',

@@ -92,15 +92,17 @@ export function didYouMean(input: unknown, known: readonly string[]): string {
 /** What an unknown-data_source message needs to know of a routing-table row. */
 export interface DataSourceRoute {
   data_source: string;
-  match: 'exact' | 'contains';
+  match: 'exact' | 'prefix' | 'contains';
 }
 
-/** The known data sources as a list, `*x*` standing for every data_source that contains x. */
+/** The known data sources as a list, `x*` standing for every data_source that starts with x, `*x*` for every one that contains x. */
 export function knownDataSourcesText(routes: readonly DataSourceRoute[]): string {
-  const names = routes.map((r) => (r.match === 'exact' ? r.data_source : `*${r.data_source}*`));
+  const names = routes.map((r) => (r.match === 'exact' ? r.data_source : r.match === 'prefix' ? `${r.data_source}*` : `*${r.data_source}*`));
+  const prefix = routes.filter((r) => r.match === 'prefix').at(-1);
   const pattern = routes.find((r) => r.match === 'contains');
-  const legend = pattern ? ` (*x* stands for any data_source containing x, e.g. "dapo_${pattern.data_source}")` : '';
-  return names.join(', ') + legend;
+  const prefixLegend = prefix ? ` (x* stands for any data_source starting with x, e.g. "${prefix.data_source}2024")` : '';
+  const patternLegend = pattern ? ` (*x* stands for any data_source containing x, e.g. "dapo_${pattern.data_source}")` : '';
+  return names.join(', ') + prefixLegend + patternLegend;
 }
 
 /**
@@ -116,10 +118,13 @@ export function unknownDataSourceMessage(dataSource: string, table: readonly Dat
   if (repaired !== undefined) hint = ` (did you mean ${JSON.stringify(repaired)}?)`;
   else {
     const exact = table.filter((r) => r.match === 'exact').map((r) => r.data_source);
+    const prefixes = table.filter((r) => r.match === 'prefix').map((r) => r.data_source);
     const patterns = table.filter((r) => r.match === 'contains').map((r) => r.data_source);
-    const names = suggestNames(dataSource, [...exact, ...patterns]);
+    const names = suggestNames(dataSource, [...exact, ...prefixes, ...patterns]);
     if (names.length > 0) {
-      const phrased = names.map((n) => (patterns.includes(n) && !exact.includes(n) ? `a data_source containing ${JSON.stringify(n)}` : JSON.stringify(n)));
+      const phrased = names.map((n) =>
+        exact.includes(n) ? JSON.stringify(n) : prefixes.includes(n) ? `a data_source starting with ${JSON.stringify(n)}` : `a data_source containing ${JSON.stringify(n)}`,
+      );
       hint = ` (did you mean ${phrased.length === 1 ? phrased[0] : `${phrased.slice(0, -1).join(', ')} or ${phrased.at(-1)}`}?)`;
     } else if (nativeTasks.some((n) => compactName(n) === compactName(dataSource))) {
       hint = ` (${JSON.stringify(dataSource)} is a native task: send a native item {task, response, reference} instead of a verl row)`;

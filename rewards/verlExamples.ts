@@ -13,6 +13,48 @@ const THINK = '<think>Reading the documents again before answering.</think>';
 
 /** By the routing table's data_source (a substring route's example names a data_source containing it). */
 export const VERL_ROW_EXAMPLES: Readonly<Record<string, VerlRowExample>> = {
+  'MATH##': {
+    data_source: 'MATH##algebra',
+    solution_str: `${THINK}Final Answer: The final answer is $\\pi \\cdot 10^2$. I hope it is correct.`,
+    ground_truth: '100\\pi',
+    extra_info: {},
+  },
+  aime: {
+    data_source: 'aime2024',
+    solution_str: `${THINK}Therefore, the answer is $\\boxed{204}$.`,
+    ground_truth: '204',
+    extra_info: {},
+  },
+  math_dapo: {
+    data_source: 'math_dapo',
+    solution_str: `${THINK}Answer: 1,000 dollars`,
+    ground_truth: '1000',
+    extra_info: {},
+  },
+  math: {
+    data_source: 'math',
+    solution_str: `${THINK}Answer: \\text{Tuesday}`,
+    ground_truth: 'Tuesday',
+    extra_info: {},
+  },
+  math_dapo_reasoning: {
+    data_source: 'math_dapo_reasoning',
+    solution_str: `${THINK}Answer: x = \\frac12`,
+    ground_truth: '\\frac{1}{2}',
+    extra_info: {},
+  },
+  math_dapo_math_verify: {
+    data_source: 'math_dapo_math_verify',
+    solution_str: `${THINK}So the probability is \\boxed{0.5}.`,
+    ground_truth: ['\\frac{1}{2}'],
+    extra_info: {},
+  },
+  math_longcot: {
+    data_source: 'math_longcot',
+    solution_str: `${THINK}Answer: 45^\\circ`,
+    ground_truth: '45',
+    extra_info: {},
+  },
   longbench_pro: {
     data_source: 'longbench_pro',
     solution_str: `${THINK}[Answer]\n[2]\n[5]`,

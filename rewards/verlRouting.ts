@@ -7,6 +7,8 @@ import { choiceScore } from './scorers/choice.js';
 import { emScore } from './scorers/em.js';
 import { iouScore } from './scorers/iou.js';
 import { mathVerifyScore } from './scorers/mathVerify.js';
+import { mathVerifyMetricScore } from './scorers/mathVerifyMetric.js';
+import { minervaScore } from './scorers/minerva.js';
 import { retrievalCalculateScore } from './scorers/retrievalCalculate.js';
 import { pyGetItem } from './pyjson.js';
 import { didYouMean, unknownDataSourceMessage } from './suggest.js';
@@ -15,7 +17,7 @@ import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
 
 export interface VerlRoute {
   data_source: string;
-  match: 'exact' | 'contains';
+  match: 'exact' | 'prefix' | 'contains';
   scorer: string;
   reward_type: string;
   response: string;
@@ -28,8 +30,38 @@ export interface VerlRoute {
 /** Routes that take `ground_truth[-1]` when the ground truth is a list. */
 const LAST_OF_LIST = ' (a list: its last element is used)';
 
-/** The routing table, in the dispatcher's order (exact names are checked before substrings). */
+const MINERVA_ROUTE = {
+  match: 'exact',
+  scorer: 'minerva',
+  reward_type: 'the data_source',
+  response: 'last 500 code points of the whole solution_str',
+  ground_truth: '"<answer string>" (normalised like the Answer: line; not a list)',
+  extra_info: 'not read',
+} as const;
+const METRIC_ROUTE = {
+  match: 'prefix',
+  scorer: 'math_verify_metric',
+  reward_type: 'the data_source',
+  response: 'whole solution_str',
+  ground_truth: '"<answer, LaTeX, without \\boxed{}>" (a string only)',
+  extra_info: 'not read',
+} as const;
+
+/**
+ * The routing table, in the dispatcher's order: the first rule that matches decides, so a
+ * data_source starting with "aime" goes to math_verify_metric whatever else it contains, and
+ * substrings are checked after every exact name.
+ */
 export const VERL_DATA_SOURCES: readonly VerlRoute[] = [
+  { data_source: 'MATH##', ...METRIC_ROUTE },
+  { data_source: 'aime', ...METRIC_ROUTE },
+  ...['math_dapo', 'math', 'math_dapo_reasoning'].map((name): VerlRoute => ({ data_source: name, ...MINERVA_ROUTE })),
+  {
+    data_source: 'math_dapo_math_verify', match: 'exact', scorer: 'math_verify', reward_type: 'the data_source', response: 'whole solution_str',
+    ground_truth: '"<answer, LaTeX or plain, without \\boxed{}>" or ["<answer>", ...] (any of them)',
+    extra_info: 'not read',
+  },
+  { data_source: 'math_longcot', ...MINERVA_ROUTE },
   {
     data_source: 'longbench_pro', match: 'exact', scorer: 'by extra_info.reward_mode', reward_type: 'the sub-task metric', response: 'whole solution_str',
     ground_truth: '{"doc_ids": ["<answer line>", ...], "summary": "English" or "Chinese"}' + LAST_OF_LIST,
@@ -76,6 +108,23 @@ export const VERL_DATA_SOURCES: readonly VerlRoute[] = [
 const JUDGE_SOURCES = ['model_verify', 'retrieval_summary_calculate', 'model_judge', 'retrieval_model_judge'];
 const JUDGE_MODES = new Set(['model_judge', 'model_judge_with_question', 'model_compare']);
 
+/**
+ * verl's own reward routes, which the dispatcher keeps but GoLongRL's training never uses: the
+ * module each calls, by exact data_source. Not implemented here; they get a message saying so.
+ */
+const VERL_BUILTINS: ReadonlyMap<string, string> = new Map([
+  ['openai/gsm8k', 'gsm8k'],
+  ...['lighteval/MATH', 'DigitalLearningGmbH/MATH-lighteval', 'HuggingFaceH4/MATH-500'].map((n): [string, string] => [n, 'math_reward']),
+  ['math_stem', 'math_stem'],
+  ['math_stem_longcot', 'math_stem'],
+  ...['numina_aops_forum', 'numina_synthetic_math', 'numina_amc_aime', 'numina_synthetic_amc', 'numina_cn_k12', 'numina_olympiads'].map(
+    (n): [string, string] => [n, 'prime_math'],
+  ),
+  ...['codecontests', 'apps', 'codeforces', 'taco'].map((n): [string, string] => [n, 'prime_code / sandbox_fusion']),
+  ['hiyouga/geometry3k', 'geo3k'],
+  ...['nq', 'triviaqa', 'popqa', 'hotpotqa', '2wikimultihopqa', 'musique', 'bamboogle'].map((n): [string, string] => [`searchR1_${n}`, 'search_r1_like_qa_em']),
+]);
+
 export interface VerlRow {
   data_source: unknown;
   solution_str: unknown;
@@ -89,10 +138,34 @@ export interface VerlOutcome extends ScorerOutput {
   reward_type: string;
 }
 
-type Branch = 'longbench_pro' | 'iou' | 'retrieval_calculate' | 'selection' | 'EM' | 'math' | 'judge';
+type Branch =
+  | 'longbench_pro'
+  | 'iou'
+  | 'retrieval_calculate'
+  | 'selection'
+  | 'EM'
+  | 'math'
+  | 'judge'
+  | 'minerva'
+  | 'math_dapo_math_verify'
+  | 'math_verify_metric';
 
-/** Which dispatcher branch a data_source takes, or undefined when the reference has none. */
+/** Which dispatcher branch a data_source takes, or undefined when the reference has none here. */
 export function verlBranch(dataSource: string): Branch | undefined {
+  // default_compute_score's order. verl's built-ins are exact names no other rule matches, so
+  // setting them all aside first changes nothing (gsm8k and lighteval MATH do come first there).
+  if (VERL_BUILTINS.has(dataSource)) return undefined;
+  if (dataSource.startsWith('MATH##') || dataSource.startsWith('aime')) return 'math_verify_metric';
+  switch (dataSource) {
+    case 'math_dapo':
+    case 'math':
+    case 'math_dapo_reasoning':
+    case 'math_longcot':
+      return 'minerva';
+    case 'math_dapo_math_verify':
+      return 'math_dapo_math_verify';
+  }
+  if (dataSource.includes('math_longcot_math_verify')) return 'math';
   switch (dataSource) {
     case 'longbench_pro':
       return 'longbench_pro';
@@ -103,9 +176,21 @@ export function verlBranch(dataSource: string): Branch | undefined {
     case 'EM':
       return dataSource;
   }
-  if (dataSource.includes('math_longcot_math_verify')) return 'math';
   if (JUDGE_SOURCES.some((s) => dataSource.includes(s))) return 'judge';
   return undefined;
+}
+
+/** Why a data_source is not served: a verl built-in we do not implement, or a name no rule matches. */
+function unknownDataSource(dataSource: string): ScoreFailure {
+  const module = VERL_BUILTINS.get(dataSource);
+  if (module !== undefined) {
+    return new ScoreFailure(
+      'unknown_data_source',
+      `data_source ${JSON.stringify(dataSource)} is one of verl's built-in reward routes (${module}), which GoLongRL's reward code ` +
+        'keeps but its training does not use; this service does not implement verl built-ins',
+    );
+  }
+  return new ScoreFailure('unknown_data_source', unknownDataSourceMessage(dataSource, VERL_DATA_SOURCES, (name) => verlBranch(name) !== undefined));
 }
 
 /** The think gate: exactly one `</think>` and at most one `<think>`, else the reference scores 0. */
@@ -152,9 +237,7 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
   if (typeof solution !== 'string') throw new ScoreFailure('bad_item', `solution_str must be a string, got ${typeName(solution)}`);
   const branch = verlBranch(dataSource);
   // Reported before the think gate: a typo in data_source must never become silent zeros.
-  if (!branch) {
-    throw new ScoreFailure('unknown_data_source', unknownDataSourceMessage(dataSource, VERL_DATA_SOURCES, (name) => verlBranch(name) !== undefined));
-  }
+  if (!branch) throw unknownDataSource(dataSource);
   const groundTruth = row.ground_truth;
   const extraInfo = row.extra_info;
   const gate = thinkGateFailure(solution);
@@ -180,7 +263,7 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
   }
 
   const rewardType = dataSource;
-  const scorer = branch === 'iou' ? 'iou' : branch === 'selection' ? 'choice' : branch === 'EM' ? 'em' : branch === 'math' || branch === 'judge' ? 'math_verify' : 'retrieval_calculate';
+  const scorer = BRANCH_SCORER[branch];
   if (gate) return gated(gate, scorer, rewardType, ctx);
   // The text after the last </think>, for the branches that read only that (not iou or math).
   const afterThink = (): string => afterLast(solution, '</think>');
@@ -202,8 +285,28 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
     }
     case 'judge':
       return scoreJudgeRow(afterThink(), groundTruth, extraInfo, ctx, rewardType);
+    case 'minerva':
+      return done(minervaScore(solution, groundTruth, ctx));
+    case 'math_dapo_math_verify':
+      // math_dapo.compute_score(solution_str, ground_truth, is_use_math_verify=True): the raw ground truth.
+      return done(mathVerifyScore(solution, groundTruth, ctx));
+    case 'math_verify_metric':
+      return done(mathVerifyMetricScore(solution, groundTruth, ctx));
   }
 }
+
+/** The scorer each branch reports (the judge branch reports the one it actually used). */
+const BRANCH_SCORER: Record<Exclude<Branch, 'longbench_pro'>, string> = {
+  iou: 'iou',
+  retrieval_calculate: 'retrieval_calculate',
+  selection: 'choice',
+  EM: 'em',
+  math: 'math_verify',
+  judge: 'math_verify',
+  minerva: 'minerva',
+  math_dapo_math_verify: 'math_verify',
+  math_verify_metric: 'math_verify_metric',
+};
 
 /** model_verify / model_judge rows: exact match, math_verify, or the LLM judge we do not have. */
 function scoreJudgeRow(response: string, groundTruth: unknown, extraInfo: unknown, ctx: ScoreContext, rewardType: string): VerlOutcome {
@@ -237,9 +340,11 @@ function gated(reason: string, scorer: string, rewardType: string, ctx: ScoreCon
   return outcome;
 }
 
-/** The routing-table row a data_source takes (exact names first, then substrings in table order). */
+/** The routing-table row a data_source takes (prefixes first, then exact names, then substrings in table order). */
 export function verlRouteOf(dataSource: string): VerlRoute | undefined {
+  if (VERL_BUILTINS.has(dataSource)) return undefined;
   return (
+    VERL_DATA_SOURCES.find((r) => r.match === 'prefix' && dataSource.startsWith(r.data_source)) ??
     VERL_DATA_SOURCES.find((r) => r.match === 'exact' && r.data_source === dataSource) ??
     VERL_DATA_SOURCES.find((r) => r.match === 'contains' && dataSource.includes(r.data_source))
   );

@@ -18,7 +18,7 @@ const openrlhf = { query: ['Q: 1+1? A: 2', 'Q: 2+2? A: 5'], prompts: ['Q: 1+1? A
 describe('a request-wide parameter that names nothing is a 400, not rewards of 0', () => {
   it.each([
     ['bogus', /^task must name a scorer, a reward type or a LongBench-Pro sub-task, not "bogus"; known: em, choice, .*math_verify/],
-    ['math', /^task must name .* not "math" \(did you mean "math_verify"\?\); known: em, /],
+    ['math', /^task must name .* not "math" \(did you mean "math_verify", "math_verify_metric" or "math_dapo"\?\); known: em, /],
     ['longbench-pro', /not "longbench-pro"; known: /],
     ['t7.1 global conflict & inconsistency localization', /\(did you mean "T7\.1 Global Conflict & Inconsistency Localization"\?\)/],
   ])('POST /openrlhf/reward?task=%s', async (task, message) => {
@@ -83,7 +83,7 @@ describe('item messages through HTTP', () => {
     const errors = res.json.results.map((r: { score: number | null; error?: { code: string; message: string } }) => [r.score, r.error?.code, r.error?.message]);
     expect(errors[0]).toEqual([null, 'unknown_data_source', expect.stringContaining('"longbench-pro" (did you mean "longbench_pro"?)')]);
     expect(errors[1]).toEqual([null, 'unknown_data_source', expect.stringContaining('"em" (did you mean "EM"?)')]);
-    expect(errors[2]).toEqual([null, 'unknown_task', expect.stringContaining('"math" (did you mean "math_verify"?)')]);
+    expect(errors[2]).toEqual([null, 'unknown_task', expect.stringContaining('"math" (did you mean "math_verify", "math_verify_metric" or "math_dapo"?)')]);
     expect(errors[3]).toEqual([null, 'unknown_task', expect.stringContaining('(did you mean "T7.1 Global Conflict & Inconsistency Localization"?)')]);
     expect(errors[4]).toEqual([null, 'bad_item', expect.stringMatching(/^solution_str is missing: verl rows \(with data_source\) carry the rollout text in solution_str; "response" is the native items' field/)]);
     expect(errors[5]).toEqual([null, 'bad_ground_truth', 'ground_truth is missing. "EM" rows need ground_truth {"golden_label": "<answer>"} (a list: its last element is used)']);

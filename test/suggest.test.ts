@@ -23,7 +23,7 @@ describe('suggestNames', () => {
     ['T10', ['T10.1 Large-Scale In-Context Rule Induction', 'T10.2 Targeted Example-Based Rule Induction'], SUBTASKS],
     ['Global Conflict and Inconsistency Localization', ['T7.1 Global Conflict & Inconsistency Localization'], SUBTASKS],
     ['T5.1 Full Sentence Citation Alignment', ['T5.1 Full-Sentence Citation Alignment'], SUBTASKS],
-    ['math', ['math_verify'], TASKS],
+    ['math', ['math_verify', 'math_verify_metric', 'math_dapo'], TASKS],
     ['rougel', ['rouge_l'], TASKS],
     ['ROUGE-L', ['rouge_l'], TASKS],
     ['f1-score', ['F1_Score'], TASKS],
@@ -65,19 +65,23 @@ describe('unknown names in items are errors that name the likely one', () => {
       ['longbench-pro', '(did you mean "longbench_pro"?)'],
       ['em', '(did you mean "EM"?)'],
       ['Math-LongCoT-Math-Verify', '(did you mean "math_longcot_math_verify"?)'],
-      ['math_verify', '(did you mean a data_source containing "math_longcot_math_verify"?)'],
+      ['math_verify', '(did you mean "math_dapo_math_verify" or a data_source containing "math_longcot_math_verify"?)'],
+      ['AIME2024', '(did you mean "aime2024"?)'],
+      ['math##algebra', '(did you mean a data_source starting with "MATH##" or "math"?)'],
       ['rouge_l', '("rouge_l" is a native task: send a native item {task, response, reference} instead of a verl row)'],
     ]) {
       const error = errorOf({ data_source: dataSource, solution_str: '</think>x', ground_truth: { golden_label: 'x' }, extra_info: {} });
       expect(error?.code, dataSource).toBe('unknown_data_source');
-      expect(error?.message).toContain(`unknown data_source ${JSON.stringify(dataSource)} ${hint}; known: longbench_pro, `);
+      expect(error?.message).toContain(`unknown data_source ${JSON.stringify(dataSource)} ${hint}; known: MATH##*, aime*, math_dapo, `);
     }
   });
 
-  it('the known list explains its *…* (substring) entries', () => {
+  it('the known list explains its x* (prefix) and *…* (substring) entries', () => {
     const message = errorOf({ data_source: 'gsm8k', solution_str: 'x', ground_truth: 'x' })!.message;
     expect(message).not.toMatch(/did you mean/);
     expect(message).toMatch(/\*math_longcot_math_verify\*/);
+    expect(message).toMatch(/ \(x\* stands for any data_source starting with x, e\.g\. "aime2024"\) /);
+    expect(scoreItem({ data_source: 'aime2024', solution_str: '<think>a</think>\\boxed{1}', ground_truth: '1' }).score).toBe(1);
     expect(message).toMatch(/\(\*x\* stands for any data_source containing x, e\.g\. "dapo_math_longcot_math_verify"\)$/);
     // The example in the legend is itself routed.
     expect(scoreItem({ data_source: 'dapo_math_longcot_math_verify', solution_str: '<think>a</think>\\boxed{1}', ground_truth: '1' }).score).toBe(1);
@@ -92,7 +96,10 @@ describe('unknown names in items are errors that name the likely one', () => {
   });
 
   it('native task', () => {
-    expect(errorOf({ task: 'math', response: 'x', reference: 'x' })).toMatchObject({ code: 'unknown_task', message: expect.stringContaining('unknown task "math" (did you mean "math_verify"?); known: em, ') });
+    expect(errorOf({ task: 'math', response: 'x', reference: 'x' })).toMatchObject({
+      code: 'unknown_task',
+      message: expect.stringContaining('unknown task "math" (did you mean "math_verify", "math_verify_metric" or "math_dapo"?); known: em, '),
+    });
     expect(errorOf({ task: 'ROUGE-L', response: 'x', reference: ['x'] })!.message).toContain('(did you mean "rouge_l"?)');
     expect(errorOf({ task: 'longbench_pro', response: 'x', reference: ['x'] })!.message).toContain(
       '("longbench_pro" is a verl data_source: send a verl row {data_source, solution_str, ground_truth, extra_info} instead, or name a LongBench-Pro sub-task as the task)',
@@ -117,12 +124,12 @@ describe('item messages say how to fix the item', () => {
 
   it('a missing ground_truth or extra_info names the shape the data_source expects, never a Python exception', () => {
     for (const route of VERL_DATA_SOURCES) {
-      const dataSource = route.match === 'exact' ? route.data_source : `dapo_${route.data_source}`;
+      const dataSource = route.match === 'exact' ? route.data_source : route.match === 'prefix' ? `${route.data_source}_x` : `dapo_${route.data_source}`;
       const error = errorOf({ data_source: dataSource, solution_str: '<think>a</think>b', extra_info: { reward_mode: 'math_verify' } });
       expect(error, dataSource).toEqual({ code: 'bad_ground_truth', message: `ground_truth is missing. ${JSON.stringify(dataSource)} rows need ground_truth ${route.ground_truth}` });
       expect(error!.message).not.toMatch(/TypeError|NoneType/);
     }
-    expect(errorOf({ data_source: 'longbench_pro', solution_str: 'x', ground_truth: gt })!.message).toBe(`extra_info is missing. "longbench_pro" rows need extra_info ${VERL_DATA_SOURCES[0]!.extra_info}`);
+    expect(errorOf({ data_source: 'longbench_pro', solution_str: 'x', ground_truth: gt })!.message).toBe(`extra_info is missing. "longbench_pro" rows need extra_info ${VERL_DATA_SOURCES.find((r) => r.data_source === 'longbench_pro')!.extra_info}`);
   });
 
   it('a ground truth the reference fails on: what to send first, the reference\'s exception after', () => {

@@ -184,10 +184,26 @@ function exprPatterns(): Pattern[] {
   ];
 }
 
-// Latex patterns come first within a priority (the reference lists the LaTeX target first).
-const ALL: Pattern[] = [...latexPatterns(), ...exprPatterns()];
-const PRIORITIES = [...new Set(ALL.map((p) => p.priority))].sort((a, b) => a - b);
-const BY_PRIORITY = PRIORITIES.map((pr) => ALL.filter((p) => p.priority === pr));
+const LATEX_PATTERNS = latexPatterns();
+const EXPR_PATTERNS = exprPatterns();
+// parse()'s default extraction_config [LatexExtractionConfig(), ExprExtractionConfig()]: LaTeX
+// patterns come first within a priority.
+const ALL: Pattern[] = [...LATEX_PATTERNS, ...EXPR_PATTERNS];
+
+/**
+ * Math-Verify's extraction targets, in the order given to parse(): within a priority, the
+ * patterns of an earlier target come first (a stable sort by priority), which decides ties.
+ */
+export type ExtractionTarget = 'latex' | 'expr';
+export const DEFAULT_TARGETS: readonly ExtractionTarget[] = ['latex', 'expr'];
+
+/** The patterns of `targets` grouped by priority, lowest (tried first) to highest. */
+function priorityGroups(targets: readonly ExtractionTarget[]): Pattern[][] {
+  const all = targets.flatMap((t) => (t === 'latex' ? LATEX_PATTERNS : EXPR_PATTERNS));
+  const priorities = [...new Set(all.map((p) => p.priority))].sort((a, b) => a - b);
+  return priorities.map((pr) => all.filter((p) => p.priority === pr));
+}
+const GROUPS_BY_TARGETS = new Map<string, Pattern[][]>([[DEFAULT_TARGETS.join(), priorityGroups(DEFAULT_TARGETS)]]);
 
 /** For profiling. */
 export const PATTERNS_FOR_TESTS: readonly Pattern[] = ALL;
@@ -211,13 +227,17 @@ interface Candidate {
 }
 
 /**
- * Math-Verify `parse(text)`: returns [value, fallback] as {value, str}. `value` is null when no
+ * Math-Verify `parse(text, extraction_config)` (`targets`, default LaTeX then expressions):
+ * returns [value, fallback] as {value, str}. `value` is null when no
  * candidate converted (the reference then returns at most the fallback string alone).
  */
-export function parseAnswer(text: string, ctx: ScoreContext): Extraction {
+export function parseAnswer(text: string, ctx: ScoreContext, targets: readonly ExtractionTarget[] = DEFAULT_TARGETS): Extraction {
+  const key = targets.join();
+  let groups = GROUPS_BY_TARGETS.get(key);
+  if (!groups) GROUPS_BY_TARGETS.set(key, (groups = priorityGroups(targets)));
   const fallbacks: string[] = [];
   const view: TextView = { text, lower: text.toLowerCase(), exoticFolds: EXOTIC_FOLDS.test(text) };
-  for (const group of BY_PRIORITY) {
+  for (const group of groups) {
     checkDeadline(ctx);
     const cands: Candidate[] = [];
     let order = 0;
@@ -229,7 +249,14 @@ export function parseAnswer(text: string, ctx: ScoreContext): Extraction {
     cands.sort((a, b) => b.end - a.end || a.start - b.start || a.order - b.order);
     for (const c of cands) {
       checkDeadline(ctx);
-      const [value, str] = c.kind === 'latex' ? extractLatex(c.m, c.p) : extractExpr(c.m, c.p);
+      let extracted: [Node | null, string | null];
+      try {
+        extracted = c.kind === 'latex' ? extractLatex(c.m, c.p) : extractExpr(c.m, c.p);
+      } catch (e) {
+        if (e instanceof NonAsciiNumber) return { value: null, str: null };
+        throw e;
+      }
+      const [value, str] = extracted;
       if (str) fallbacks.push(str);
       if (value !== null) return { value, str: fallbacks[0] ?? null, via: c.kind };
     }
@@ -350,9 +377,15 @@ function extractExpr(m: RegExpExecArray, p: Pattern): [Node | null, string | nul
   return [null, expr ?? null];
 }
 
+/**
+ * sympy.Number(s) raises SympifyError on a digit outside ASCII ("٣", "１２"), and extract_expr does
+ * not catch it: the exception ends the whole parse(), which returns [] (no value, no fallback).
+ */
+class NonAsciiNumber {}
+
 /** sympy.Number(s) for the strings extract_expr builds ("-12", "0.5", "-05.25"). */
 function numberFromString(s: string): Node {
-  const ascii = asciiDigits(s);
-  if (/^-?[0-9]+$/.test(ascii)) return { k: 'int', v: BigInt(ascii) };
-  return { k: 'float', v: Number(ascii) };
+  if (asciiDigits(s) !== s) throw new NonAsciiNumber();
+  if (/^-?[0-9]+$/.test(s)) return { k: 'int', v: BigInt(s) };
+  return { k: 'float', v: Number(s) };
 }

@@ -11,7 +11,7 @@ import { show } from '../math/nodes.js';
 import { LruCache } from '../lruCache.js';
 
 /** Gold strings longer than this cannot be parsed within an item budget (the regexes are superlinear). */
-const MAX_GOLD_CODE_POINTS = 10_000;
+export const MAX_GOLD_CODE_POINTS = 10_000;
 
 // Parsed gold answers per worker: a batch scores many rollouts against the same gold.
 const GOLD_CACHE = new LruCache<Extraction>(2000);
@@ -22,8 +22,8 @@ function parseGold(gold: string, ctx: ScoreContext): Extraction {
 
 export type MathVerifyRule = 'no_extraction' | 'string_match' | 'verify_equal' | 'verify_unequal';
 
-function answers(e: Extraction): Answer[] {
-  // parse() returns [value, first fallback string] (each only when present).
+/** parse()'s result list: [value, first fallback string], each only when present. */
+export function answers(e: Extraction): Answer[] {
   const out: Answer[] = [];
   if (e.value !== null) out.push(e.value);
   if (e.str) out.push(e.str);

@@ -21,8 +21,8 @@ const tasksResponse = z.object({
   longbench_pro_subtasks: z.array(z.object({ name: z.string(), reward_type: z.string(), scorer: z.string() })),
   data_sources: z.array(
     z.object({
-      data_source: z.string().describe('The data_source, or (match "contains") a text every data_source of this route contains.'),
-      match: z.enum(['exact', 'contains']),
+      data_source: z.string().describe('The data_source, or (match "prefix") how every data_source of this route starts, or (match "contains") a text every data_source of this route contains.'),
+      match: z.enum(['exact', 'prefix', 'contains']),
       scorer: z.string(),
       reward_type: z.string(),
       response: z.string().describe('Which part of solution_str is scored.'),

@@ -492,10 +492,319 @@ export function pyJsonLoads(s: string): PyValue {
   return r.value;
 }
 
+// ---- Python's number types in values decoded from JSON -------------------------------------
+//
+// verl rows reach the service through json.dumps of Python objects, so the number text carries a
+// Python type that JSON.parse drops: `100.0` is a float (str "100.0") but JavaScript's 100, `-0.0`
+// a float whose str is "-0.0", an integer beyond 2**53 loses digits. The items keep their
+// JavaScript values (every scorer reads those); the exact Python value of each such member is
+// recorded beside them, keyed by the container it sits in (object or array) and its key, and
+// pyFromJs / pyMember read it back. Only those members are recorded: any other JSON number means
+// the same in both languages (an integral one is an int, a fractional one a float whose repr is
+// JavaScript's shortest round-trip digits, an overflowing one a float infinity).
+
+const PY_MEMBERS = new WeakMap<object, Map<string, PyValue>>();
+
+/** Records the exact Python value of `holder[key]` (for readers of typed data, e.g. parquet). */
+export function setPyMember(holder: object, key: string, value: PyValue): void {
+  let members = PY_MEMBERS.get(holder);
+  if (!members) PY_MEMBERS.set(holder, (members = new Map()));
+  members.set(key, value);
+}
+
+/** The Python value of `holder[key]`: the recorded one, else what its JavaScript value means. */
+export function pyMember(holder: object, key: string): PyValue {
+  return PY_MEMBERS.get(holder)?.get(key) ?? pyFromJs((holder as Record<string, unknown>)[key]);
+}
+
+/** Carries the record of `from[fromKey]`, if any, over to `to[toKey]` (an item built from another object's fields). */
+export function copyPyMember(from: object, fromKey: string, to: object, toKey: string): void {
+  const exact = PY_MEMBERS.get(from)?.get(fromKey);
+  if (exact) setPyMember(to, toKey, exact);
+}
+
 /**
- * A JavaScript value (already parsed by JSON.parse) as Python would hold it. Lossy where
- * JSON.parse already lost information: an integral number becomes an int (`1.0` and `1` are the
- * same number in JavaScript), and object keys follow JavaScript's order (integer-like keys first).
+ * The Python value a JSON number token stands for, when its JavaScript value loses it: a float
+ * token with an integral value (`100.0`, `1e2`, `-0.0`, `1e-400`), or an integer token beyond
+ * 2**53. Undefined for every other token.
+ */
+function lossyNumber(token: string, value: number): PyValue | undefined {
+  let isFloat = false;
+  for (let k = 0; k < token.length; k++) {
+    const c = token.charCodeAt(k);
+    if (c === 0x2e || c === 0x65 || c === 0x45) {
+      isFloat = true;
+      break;
+    }
+  }
+  if (isFloat) return Number.isInteger(value) ? { t: 'float', v: value } : undefined;
+  return Number.isSafeInteger(value) ? undefined : { t: 'int', v: pyIntText(token) };
+}
+
+/** End (exclusive) of the JSON string whose opening quote is at `i`, or -1. */
+function jsonStringEnd(text: string, i: number): number {
+  for (;;) {
+    const q = text.indexOf('"', i + 1);
+    if (q < 0) return -1;
+    let k = q - 1;
+    while (text.charCodeAt(k) === BACKSLASH) k--;
+    if ((q - 1 - k) % 2 === 0) return q + 1;
+    i = q;
+  }
+}
+
+/**
+ * Whether valid JSON text holds a number token whose JavaScript value loses its Python meaning.
+ * Only the text between strings is read character by character (keys and values of an item are
+ * mostly strings, skipped with indexOf), so this costs little next to JSON.parse itself.
+ */
+export function hasLossyNumber(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const q = text.indexOf('"', i);
+    const end = q < 0 ? n : q;
+    for (let j = i; j < end; j++) {
+      const c = text.charCodeAt(j);
+      if (c !== 0x2d && (c < 0x30 || c > 0x39)) continue;
+      let k = j + 1;
+      let plain = true; // sign and digits only so far
+      while (k < end) {
+        const d = text.charCodeAt(k);
+        if (d >= 0x30 && d <= 0x39) k++;
+        else if (d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d) {
+          plain = false;
+          k++;
+        } else break;
+      }
+      // A short plain integer is exact; anything else is checked on its value.
+      if (!(plain && k - j <= 15)) {
+        const token = text.slice(j, k);
+        if (lossyNumber(token, Number(token)) !== undefined) return true;
+      }
+      j = k - 1;
+    }
+    if (q < 0) return false;
+    const close = jsonStringEnd(text, q);
+    if (close < 0) return false;
+    i = close;
+  }
+  return false;
+}
+
+/** JSON.parse's reviver that records the lossy number members it meets (see hasLossyNumber). */
+function recordLossyNumbers(this: object, key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value === 'number' && context?.source !== undefined) {
+    const exact = lossyNumber(context.source, value);
+    if (exact) setPyMember(this, key, exact);
+  }
+  return value;
+}
+
+/** The JavaScript value JSON.parse would give for a PyValue, recording what it loses. */
+function jsFromPy(v: PyValue, holder: object, key: string): unknown {
+  switch (v.t) {
+    case 'int': {
+      const n = Number(v.v);
+      if (!Number.isSafeInteger(n)) setPyMember(holder, key, v);
+      return n;
+    }
+    case 'float':
+      if (Number.isInteger(v.v)) setPyMember(holder, key, v);
+      return v.v;
+    case 'str':
+    case 'bool':
+    case 'none':
+      return v.v;
+    case 'list': {
+      const out: unknown[] = new Array(v.v.length);
+      v.v.forEach((x, i) => (out[i] = jsFromPy(x, out, String(i))));
+      return out;
+    }
+    case 'dict': {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of v.v) {
+        // An own "__proto__" property, as JSON.parse makes (assignment would set the prototype).
+        Object.defineProperty(out, k, { value: jsFromPy(x, out, k), enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+  }
+}
+
+/** JSON.parse, or for json.dumps' NaN/Infinity/-Infinity (which JSON.parse refuses) Python's json.loads. */
+function parseLenient(text: string): { value: unknown; recorded: boolean } {
+  try {
+    return { value: JSON.parse(text), recorded: false };
+  } catch (err) {
+    // JSON.parse accepts all json.loads does but these three names (and integers over 4,300 digits).
+    if (!/NaN|Infinity/.test(text)) throw err;
+    const py = tryPyJsonLoads(text);
+    if (!py.ok) throw err;
+    return { value: jsFromPy(py.value, { '': undefined }, ''), recorded: true };
+  }
+}
+
+/** Whether a decoded value holds an integral number anywhere (the only kind that can have lost its type). */
+function holdsIntegralNumber(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'number') {
+      if (Number.isInteger(v)) return true;
+    } else if (Array.isArray(v)) {
+      for (const x of v) if (typeof x !== 'string') stack.push(x);
+    } else if (v !== null && typeof v === 'object') {
+      for (const x of Object.values(v)) if (typeof x !== 'string') stack.push(x);
+    }
+  }
+  return false;
+}
+
+const reparseRecording = (text: string): unknown => JSON.parse(text, recordLossyNumbers as (key: string, value: unknown) => unknown);
+
+/**
+ * JSON text as Python's json.loads reads it, for the values a scorer compares or prints: the
+ * JavaScript value JSON.parse gives, with the exact Python value of every number JSON.parse loses
+ * recorded beside it (see setPyMember). Also accepts json.dumps' `NaN`, `Infinity` and
+ * `-Infinity`. Throws JSON.parse's SyntaxError for text neither accepts. Text is only read again
+ * when the value holds an integral number (the common case costs one JSON.parse and a walk).
+ */
+export function parseJsonPy(text: string): unknown {
+  const { value, recorded } = parseLenient(text);
+  if (recorded || !holdsIntegralNumber(value) || !hasLossyNumber(text)) return value;
+  return reparseRecording(text);
+}
+
+/** The fields of an item (or OpenRLHF label) whose values scorers compare or print with Python semantics. */
+const PY_VALUE_FIELDS = ['ground_truth', 'extra_info', 'reward_model', 'reference', 'options'] as const;
+
+/**
+ * parseJsonPy for one item's text, cheaper on the hot path: only the fields scorers read with
+ * Python semantics (ground_truth, extra_info, reward_model, reference, options) are looked at,
+ * and only their own text is scanned, so a numeric `id` or a long solution_str costs nothing.
+ */
+export function parseItemJsonPy(text: string): unknown {
+  const { value, recorded } = parseLenient(text);
+  if (recorded || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const item = value as Record<string, unknown>;
+  for (const field of PY_VALUE_FIELDS) {
+    if (Object.hasOwn(item, field) && holdsIntegralNumber(item[field]) && fieldHasLossyNumber(text, field)) return reparseRecording(text);
+  }
+  return value;
+}
+
+/**
+ * Whether the value text of any `"field":` key in valid JSON text holds a lossy number. A key is
+ * an unescaped `"field"` followed by `:` (inside a JSON string every quote is escaped). Falls
+ * back to the whole text when the key is not written plainly (e.g. with \u escapes).
+ */
+function fieldHasLossyNumber(text: string, field: string): boolean {
+  const key = `"${field}"`;
+  let found = false;
+  for (let at = text.indexOf(key); at >= 0; at = text.indexOf(key, at + 1)) {
+    let b = at - 1;
+    while (text.charCodeAt(b) === BACKSLASH) b--;
+    if ((at - 1 - b) % 2 === 1) continue; // an escaped quote: inside a string
+    let i = skipJsonSpace(text, at + key.length);
+    if (text.charCodeAt(i) !== 0x3a) continue; // a string value, not a key
+    i = skipJsonSpace(text, i + 1);
+    found = true;
+    if (hasLossyNumber(text.slice(i, jsonValueEnd(text, i)))) return true;
+  }
+  return found ? false : hasLossyNumber(text);
+}
+
+function skipJsonSpace(text: string, i: number): number {
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
+    i++;
+  }
+}
+
+/** End (exclusive) of the JSON value starting at `i` in valid JSON text. */
+function jsonValueEnd(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === QUOTE) return Math.max(jsonStringEnd(text, i), i);
+  if (c === 0x7b || c === 0x5b) {
+    let depth = 0;
+    for (let j = i; j < text.length; j++) {
+      const d = text.charCodeAt(j);
+      if (d === QUOTE) {
+        const end = jsonStringEnd(text, j);
+        if (end < 0) return text.length;
+        j = end - 1;
+      } else if (d === 0x7b || d === 0x5b) depth++;
+      else if ((d === 0x7d || d === 0x5d) && --depth === 0) return j + 1;
+    }
+    return text.length;
+  }
+  let j = i;
+  while (j < text.length) {
+    const d = text.charCodeAt(j);
+    if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+    j++;
+  }
+  return j;
+}
+
+/**
+ * JSON text that parseJsonPy reads back to the same values and Python types: recorded members
+ * are written in Python's form (`100.0`, `-0.0`, every digit of a big integer), a NaN as
+ * json.dumps writes it (`NaN`), an infinity as `1e400` (still JSON). Like JSON.stringify for
+ * plain data otherwise (undefined members dropped, undefined list entries null).
+ */
+export function stringifyJsonPy(value: unknown): string {
+  return writeJsonPy(value, undefined);
+}
+
+function writeJsonPy(v: unknown, exact: PyValue | undefined): string {
+  if (exact) return pyNumberJson(exact);
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return pyNumberJson(pyFromJs(v));
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return v.toString();
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return 'null';
+  }
+  if (v === null) return 'null';
+  const members = PY_MEMBERS.get(v as object);
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i === 0 ? '' : ',') + writeJsonPy(v[i], members?.get(String(i)));
+    return out + ']';
+  }
+  let out = '{';
+  let first = true;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+    out += (first ? '' : ',') + JSON.stringify(k) + ':' + writeJsonPy(x, members?.get(k));
+    first = false;
+  }
+  return out + '}';
+}
+
+/** A Python int or float as JSON text parseJsonPy reads back to the same Python value. */
+function pyNumberJson(v: PyValue): string {
+  if (v.t === 'int') return v.v;
+  if (v.t !== 'float') return pyRepr(v);
+  if (Number.isNaN(v.v)) return 'NaN';
+  if (!Number.isFinite(v.v)) return v.v > 0 ? '1e400' : '-1e400';
+  return pyFloatRepr(v.v); // "100.0", "-0.0", "1e+16", "1e-05": valid JSON, read back as floats
+}
+
+/**
+ * A JavaScript value as Python would hold it: the recorded Python value of its members where
+ * there is one (see parseJsonPy), else an integral number is an int and any other a float. Object
+ * keys follow JavaScript's order (integer-like keys first).
  */
 export function pyFromJs(v: unknown): PyValue {
   if (v === null || v === undefined) return PY_NONE;
@@ -509,10 +818,11 @@ export function pyFromJs(v: unknown): PyValue {
     case 'bigint':
       return { t: 'int', v: v.toString() };
   }
-  if (Array.isArray(v)) return { t: 'list', v: v.map(pyFromJs) };
+  const members = PY_MEMBERS.get(v as object);
+  if (Array.isArray(v)) return { t: 'list', v: v.map((x, i) => members?.get(String(i)) ?? pyFromJs(x)) };
   if (typeof v === 'object') {
     const map = new Map<string, PyValue>();
-    for (const [k, val] of Object.entries(v)) map.set(k, pyFromJs(val));
+    for (const [k, val] of Object.entries(v)) map.set(k, members?.get(k) ?? pyFromJs(val));
     return { t: 'dict', v: map };
   }
   return PY_NONE;

@@ -6,6 +6,7 @@
 // whole-body parse took ~150 ms of an 8,192-item batch before any scoring could start).
 import { itemId, type ItemResult } from '../rewards/index.js';
 import { notJsonMessage } from './bodyHints.js';
+import { parseItemJsonPy, parseJsonPy, stringifyJsonPy } from '../rewards/pyjson.js';
 import { describeScoreIssues, scoreBodySchema, type AdvantagesOption, type ScoreLimits } from './schemas/score.js';
 
 export interface BodyLimits extends ScoreLimits {
@@ -71,14 +72,15 @@ function tooLarge(item: Record<string, unknown>, maxChars: number): ItemResult |
 }
 
 /**
- * An item's JSON text as the scoring worker reads it: the value, or the result it gets without
+ * An item's JSON text as the scoring worker reads it: the value (numbers in its ground truth and
+ * extra_info keep their Python types, see parseItemJsonPy), or the result it gets without
  * scoring (not valid JSON: bad_item; a response over `maxResponseChars`: input_too_large, with
  * the item's id).
  */
 export function checkedItem(text: string, maxResponseChars: number | undefined): { item: unknown } | { result: ItemResult } {
   let item: unknown;
   try {
-    item = JSON.parse(text);
+    item = parseItemJsonPy(text);
   } catch (err) {
     return { result: { score: null, error: { code: 'bad_item', message: `the item is not valid JSON: ${(err as Error).message.slice(0, 200)}` } } };
   }
@@ -92,7 +94,7 @@ export function checkedItem(text: string, maxResponseChars: number | undefined):
 /** Item i's id when its text parses to an object with a valid one (for results made without the item). */
 export function itemIdOf(packed: PackedItems, i: number): ItemId | undefined {
   try {
-    return itemId(JSON.parse(itemText(packed, i)));
+    return itemId(parseItemJsonPy(itemText(packed, i)));
   } catch {
     return undefined;
   }
@@ -132,12 +134,12 @@ export function parseScoreBody({ body, limits }: ParseTask): ParsedBatch | Rejec
   if (text.trim() === '') return { ok: false, code: 'FST_ERR_CTP_EMPTY_JSON_BODY', message: 'body is empty; send a JSON object' };
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJsonPy(text);
   } catch (err) {
     return rejectedJson(err, body, text);
   }
-  // Only reached when the scanner did not recognise the shape: the items are re-serialised.
-  return envelope(data, limits, () => pack((record(data)?.items as unknown[]).map((item) => JSON.stringify(item))));
+  // Only reached when the scanner did not recognise the shape: the items are re-serialised, Python number types included.
+  return envelope(data, limits, () => pack((record(data)?.items as unknown[]).map((item) => stringifyJsonPy(item))));
 }
 
 const QUOTE = 0x22;

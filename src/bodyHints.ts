@@ -45,3 +45,24 @@ export function notGzipHint(head: Uint8Array): string | undefined {
     ? 'the body is not gzip-compressed (it looks like plain JSON) although the request says Content-Encoding: gzip; drop that header or compress the body'
     : "the body is not gzip data (it does not start with gzip's magic bytes 1f 8b); compress it with gzip or drop the Content-Encoding header";
 }
+
+/** A 400 for a body that is empty or not JSON, as fastify's error handler passes it on. */
+const badBody = (message: string, code: string) => Object.assign(new Error(message), { statusCode: 400, code });
+
+/**
+ * fastify's application/json parser over `parse` (JSON.parse, or a parser with Python's number
+ * types for the routes that take verl ground truths): an empty body and a body that is not JSON
+ * are 400s whose message says how to fix the request.
+ */
+export function jsonBodyParser(parse: (text: string) => unknown) {
+  return (_request: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void): void => {
+    const bytes = body as Buffer;
+    if (bytes.length === 0) return done(badBody('body is empty; send a JSON object', 'FST_ERR_CTP_EMPTY_JSON_BODY'));
+    const text = bytes.toString('utf8');
+    try {
+      done(null, parse(text));
+    } catch (err) {
+      done(badBody(notJsonMessage(bytes.subarray(0, 8), (err as Error).message, text), 'FST_ERR_CTP_INVALID_JSON_BODY'));
+    }
+  };
+}

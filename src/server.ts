@@ -10,7 +10,7 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance, type F
 import { SEMANTICS } from '../rewards/index.js';
 import { didYouMean } from '../rewards/suggest.js';
 import { Admission } from './admission.js';
-import { notGzipHint, notJsonMessage } from './bodyHints.js';
+import { jsonBodyParser, notGzipHint } from './bodyHints.js';
 import { formatBytes, type Config } from './config.js';
 import { ScoringPool } from './pool.js';
 import { advantagesRoutes } from './routes/advantages.js';
@@ -154,16 +154,7 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
   // JSON only (fastify would also accept text/plain). Plain JSON.parse: its SyntaxError says what is
   // wrong, and "__proto__" keys stay inert own properties (the envelope schema is strict; items are only read).
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
-    const bytes = body as Buffer;
-    if (bytes.length === 0) return done(httpError(400, 'body is empty; send a JSON object', 'FST_ERR_CTP_EMPTY_JSON_BODY'));
-    const text = bytes.toString('utf8');
-    try {
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(httpError(400, notJsonMessage(bytes.subarray(0, 8), (err as Error).message, text), 'FST_ERR_CTP_INVALID_JSON_BODY'));
-    }
-  });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonBodyParser(JSON.parse));
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -38,7 +38,9 @@ export function answers(e: Extraction): Answer[] {
 function goldCandidates(gold: unknown, extracted: string): { members: boolean; items: string[] } {
   if (typeof gold === 'string') return { members: gold === extracted, items: [gold] };
   if (Array.isArray(gold)) {
-    return { members: gold.some((g) => typeof g === 'string' && g === extracted), items: gold.map((g) => pyStr(pyFromJs(g))) };
+    // f"\\boxed{{{gt}}}" formats each element with str(): Python's (a float 100.0 prints "100.0").
+    const list = pyFromJs(gold);
+    return { members: gold.some((g) => typeof g === 'string' && g === extracted), items: list.t === 'list' ? list.v.map(pyStr) : [] };
   }
   if (gold !== null && typeof gold === 'object') {
     const keys = Object.keys(gold);

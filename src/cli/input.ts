@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { DEFAULT_ITEM_TIMEOUT_MS, scoreItem, type ItemResult, type ScoreItemOptions } from '../../rewards/index.js';
 import { pack } from '../batchParse.js';
+import { parseItemJsonPy, stringifyJsonPy } from '../../rewards/pyjson.js';
 import { InputError, requireReadableFile } from './common.js';
 import { openVerlParquet, type VerlParquetOptions } from './parquet.js';
 import type { ScoringPool } from '../pool.js';
@@ -19,12 +20,12 @@ function jsonTypeName(value: unknown): string {
   return typeof value === 'string' ? 'a string' : typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'a boolean' : typeof value;
 }
 
-/** Parses one JSONL line into an item, or an error result that names the line and says what a line must be. */
+/** Parses one JSONL line into an item (Python number types kept, see parseItemJsonPy), or an error result that names the line and says what a line must be. */
 export function parseLine(line: string, index: number, lineNumber = index + 1): { item: unknown } | { error: ItemResult } {
   const bad = (message: string) => ({ error: { id: index, score: null, error: { code: 'bad_item' as const, message } } });
   let item: unknown;
   try {
-    item = JSON.parse(line);
+    item = parseItemJsonPy(line);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     return bad(`line ${lineNumber} is not valid JSON: ${reason}`);
@@ -166,7 +167,7 @@ export async function* scoreOnPool(records: AsyncIterable<InputRecord>, pool: Sc
     const texts = batch.map((r, k) => {
       if (r.early) return '';
       indices.push(k);
-      return r.text ?? JSON.stringify(r.item);
+      return r.text ?? stringifyJsonPy(r.item);
     });
     const scored = indices.length > 0 ? await pool.scoreBatch(pack(texts), indices, { details: options.details, timeoutMs }) : [];
     const results: ItemResult[] = batch.map((r) => r.early!);

@@ -6,7 +6,8 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import * as zlib from 'node:zlib';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
-import type { AsyncBuffer, Compressors, FileMetaData } from 'hyparquet';
+import type { AsyncBuffer, Compressors, FileMetaData, SchemaTree } from 'hyparquet';
+import { copyPyMember, setPyMember } from '../../rewards/pyjson.js';
 import { InputError, requireReadableFile } from './common.js';
 
 // Snappy is built into hyparquet; node's zlib covers the other codecs pandas/pyarrow can write.
@@ -31,6 +32,60 @@ export function jsonValue(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
+
+/** hyparquet's list layout: a LIST group over one repeated group (whose single child, if any, is the element). */
+function listElement(node: SchemaTree): SchemaTree | undefined {
+  if (node.element.converted_type !== 'LIST' || node.children.length !== 1) return undefined;
+  const repeated = node.children[0]!;
+  if (repeated.element.repetition_type !== 'REPEATED' || repeated.children.length > 1) return undefined;
+  return repeated.children.length === 1 ? repeated.children[0] : repeated;
+}
+
+/** hyparquet's map layout: a MAP group over one repeated key_value group; the value node. */
+function mapValue(node: SchemaTree): SchemaTree | undefined {
+  if (node.element.converted_type !== 'MAP' || node.children.length !== 1) return undefined;
+  const kv = node.children[0]!;
+  return kv.element.repetition_type === 'REPEATED' && kv.children.length === 2 ? kv.children.find((c) => c.element.name === 'value') : undefined;
+}
+
+/**
+ * A parquet value as a JSON value with Python's number types, guided by its schema node: what
+ * pandas/pyarrow hand verl is a float for a DOUBLE or FLOAT leaf (an integral one is recorded as
+ * such, see setPyMember: JavaScript's 100 would print as the int "100") and an int for an INT32 or
+ * INT64 leaf (digits beyond 2**53 recorded). `holder[key]` is where the value will be stored.
+ * Where value and schema do not line up, jsonValue's plain conversion.
+ */
+export function pythonValue(value: unknown, node: SchemaTree | undefined, holder: object, key: string): unknown {
+  if (node === undefined || value === null || value === undefined) return jsonValue(value);
+  const element = node.children.length === 0 ? undefined : listElement(node);
+  if (Array.isArray(value) && element) {
+    const out: unknown[] = new Array(value.length);
+    value.forEach((x, i) => (out[i] = pythonValue(x, element, out, String(i))));
+    return out;
+  }
+  if (isPlainObject(value) && node.children.length > 0) {
+    const valueNode = mapValue(node);
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(value)) {
+      out[k] = pythonValue(x, valueNode ?? node.children.find((c) => c.element.name === k), out, k);
+    }
+    return out;
+  }
+  const type = node.children.length === 0 ? node.element.type : undefined;
+  if (typeof value === 'number' && (type === 'DOUBLE' || type === 'FLOAT')) {
+    if (Number.isInteger(value)) setPyMember(holder, key, { t: 'float', v: value });
+    return value;
+  }
+  if (typeof value === 'bigint' && node.element.converted_type !== 'DECIMAL') {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n)) setPyMember(holder, key, { t: 'int', v: value.toString() });
+    return n;
+  }
+  return jsonValue(value);
 }
 
 export interface VerlParquetOptions {
@@ -108,6 +163,7 @@ export async function openVerlParquet(path: string, options: VerlParquetOptions 
     }
   }
   const read = ['data_source', 'reward_model', 'ground_truth', 'extra_info', 'id', responseColumn].filter((c): c is string => c !== undefined && has(c));
+  const columnNodes = new Map(parquetSchema(metadata).children.map((c) => [c.element.name, c]));
   const rows = Number(metadata.num_rows);
 
   async function* items(): AsyncGenerator<{ item: Record<string, unknown>; row: number }> {
@@ -122,7 +178,8 @@ export async function openVerlParquet(path: string, options: VerlParquetOptions 
         throw new InputError(`${path}: ${(err as Error).message}`);
       }
       for (const raw of objects) {
-        const r = jsonValue(raw) as Record<string, unknown>;
+        const r: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(raw)) r[name] = pythonValue(value, columnNodes.get(name), r, name);
         let responses: string[];
         if (fromFile) {
           const next = await fromFile.next();
@@ -132,11 +189,13 @@ export async function openVerlParquet(path: string, options: VerlParquetOptions 
           responses = responsesOf(r[responseColumn!], `${path} row ${row} column ${responseColumn}`, true);
         }
         const rewardModel = r.reward_model;
-        const groundTruth = 'ground_truth' in r ? r.ground_truth : rewardModel !== null && typeof rewardModel === 'object' ? (rewardModel as Record<string, unknown>).ground_truth : undefined;
+        const from = 'ground_truth' in r ? r : rewardModel !== null && typeof rewardModel === 'object' ? (rewardModel as Record<string, unknown>) : undefined;
+        const groundTruth = from?.ground_truth;
         const baseId = typeof r.id === 'string' || typeof r.id === 'number' ? r.id : row;
         const many = responses.length !== 1 || Array.isArray(r[responseColumn ?? '']);
         for (let k = 0; k < responses.length; k++) {
           const item = { id: many ? `${baseId}-${k}` : baseId, data_source: r.data_source, solution_str: responses[k], ground_truth: groundTruth, extra_info: r.extra_info ?? null };
+          if (from) copyPyMember(from, 'ground_truth', item, 'ground_truth');
           yield { item, row };
         }
         row++;

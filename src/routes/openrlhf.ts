@@ -7,6 +7,8 @@ import type {} from '@fastify/swagger'; // adds summary/tags to route schemas
 import type { FastifyInstance } from 'fastify';
 import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
 import { admissionHook, type Admission } from '../admission.js';
+import { copyPyMember, parseItemJsonPy, parseJsonPy } from '../../rewards/pyjson.js';
+import { jsonBodyParser } from '../bodyHints.js';
 import { pack } from '../batchParse.js';
 import { serializeItem } from '../itemText.js';
 import type { ScoringPool } from '../pool.js';
@@ -114,14 +116,14 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 const badItem = (message: string): ItemResult => ({ score: null, error: { code: 'bad_item', message } });
 
-/** The label as an object, parsing a JSON string; undefined when it is not one. */
+/** The label as an object, parsing a JSON string (Python number types kept); undefined when it is not one. */
 function labelObject(label: unknown): Record<string, unknown> | undefined {
   if (isRecord(label)) return label;
   if (typeof label !== 'string') return undefined;
   const text = label.trimStart();
   if (!text.startsWith('{')) return undefined;
   try {
-    const parsed: unknown = JSON.parse(text);
+    const parsed: unknown = parseItemJsonPy(text);
     return isRecord(parsed) ? parsed : undefined;
   } catch {
     return undefined;
@@ -134,12 +136,18 @@ export function itemForSample(index: number, response: string, label: unknown, d
   if (fields && 'data_source' in fields) {
     // A whole verl row works too: its ground truth sits in reward_model.ground_truth.
     const rewardModel = fields.reward_model;
-    const groundTruth = 'ground_truth' in fields ? fields.ground_truth : isRecord(rewardModel) ? rewardModel.ground_truth : undefined;
-    return { item: { id: index, data_source: fields.data_source, solution_str: response, ground_truth: groundTruth, extra_info: fields.extra_info ?? null } };
+    const from = 'ground_truth' in fields ? fields : isRecord(rewardModel) ? rewardModel : undefined;
+    const item = { id: index, data_source: fields.data_source, solution_str: response, ground_truth: from?.ground_truth, extra_info: fields.extra_info ?? null };
+    // A bare number keeps its Python type (containers keep theirs: they are the same objects).
+    if (from) copyPyMember(from, 'ground_truth', item, 'ground_truth');
+    copyPyMember(fields, 'extra_info', item, 'extra_info');
+    return { item };
   }
   if (fields && ('task' in fields || (defaultTask !== undefined && 'reference' in fields))) {
     const { data_source: _ignored, ...rest } = fields;
-    return { item: { task: defaultTask, ...rest, id: index, response } };
+    const item = { task: defaultTask, ...rest, id: index, response };
+    for (const key of Object.keys(rest)) copyPyMember(fields, key, item, key);
+    return { item };
   }
   if (fields) {
     return { error: badItem(`labels[${index}] has neither data_source (verl row) nor task (native item); its fields: ${Object.keys(fields).join(', ') || 'none'}`) };
@@ -167,6 +175,10 @@ const SHOWN_ERRORS = 5;
 
 export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItems = 100_000, maxResponseChars, onResults, admission }: OpenrlhfRouteDeps): Promise<void> {
   const bodySchema = openrlhfBodySchema(maxItems);
+  // Labels may be objects holding a verl ground truth as json.dumps wrote it: this route's body is
+  // read with parseJsonPy, so `100.0` stays a Python float (and NaN/Infinity are accepted).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonBodyParser(parseJsonPy));
   app.post<{ Body: OpenrlhfBody; Querystring: OpenrlhfQuery; Reply: OpenrlhfResponse }>(
     '/openrlhf/reward',
     {

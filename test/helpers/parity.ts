@@ -24,7 +24,11 @@ export function readJsonl<T>(name: string): T[] {
     .map((l) => JSON.parse(l) as T);
 }
 
-export const loadScoreCases = (): ScoreCase[] => readJsonl<ScoreCase>('scores.public.jsonl');
+/** Reference cases of one parity file (default: the main one). */
+export const loadScoreCases = (file = 'scores.public.jsonl'): ScoreCase[] => readJsonl<ScoreCase>(file);
+
+/** GoLongRL's other math routes (math_dapo, math_verify.compute_score), scored by the reference. */
+export const EXTRA_ROUTES_FILE = 'scores.extra-routes.public.jsonl';
 
 /** The row as a verl item (what a trainer posts). */
 export function verlItem(c: ScoreCase): Record<string, unknown> {
@@ -34,11 +38,23 @@ export function verlItem(c: ScoreCase): Record<string, unknown> {
 /** Parity families: all math data sources count as one, as the acceptance bar does. */
 export const familyOf = (c: ScoreCase): string => (/math/.test(c.data_source) ? 'math' : c.data_source);
 
-const ROUTED_EXACT = new Set(['longbench_pro', 'multitableqa_pretraining', 'retrieval_calculate', 'selection', 'EM']);
+const ROUTED_EXACT = new Set([
+  'longbench_pro',
+  'multitableqa_pretraining',
+  'retrieval_calculate',
+  'selection',
+  'EM',
+  'math_dapo',
+  'math',
+  'math_dapo_reasoning',
+  'math_dapo_math_verify',
+  'math_longcot',
+]);
+const ROUTED_PREFIX = /^(?:MATH##|aime)/;
 const ROUTED_CONTAINS = /math_longcot_math_verify|model_verify|retrieval_summary_calculate|model_judge/;
 
 /** Data sources the GoLongRL dispatcher routes (scorers.md section 2), written out independently of our router. */
-export const isRoutedDataSource = (ds: string): boolean => ROUTED_EXACT.has(ds) || ROUTED_CONTAINS.test(ds);
+export const isRoutedDataSource = (ds: string): boolean => ROUTED_EXACT.has(ds) || ROUTED_PREFIX.test(ds) || ROUTED_CONTAINS.test(ds);
 
 /**
  * Whether a result agrees with the reference for this case (to 1e-9; errors where it raised).

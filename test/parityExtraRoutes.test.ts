@@ -1,0 +1,56 @@
+// GoLongRL's other math routes against the reference (../shared/parity/scores.extra-routes.public.jsonl):
+// math_dapo / math / math_dapo_reasoning / math_longcot (Minerva matching), math_dapo_math_verify,
+// MATH##* and aime* (math_verify.compute_score). Every case must agree, through the library, the
+// built CLI (`npm run score`) and POST /score.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scoreItem, type ItemResult } from '../rewards/index.js';
+import { agrees, describeMismatch, EXTRA_ROUTES_FILE, loadScoreCases, PARITY_DIR, verlItem, type ScoreCase } from './helpers/parity.js';
+import { post, startService, type Service } from './helpers/service.js';
+
+const cases = loadScoreCases(EXTRA_ROUTES_FILE);
+const routeOf = (c: ScoreCase) => c.data_source.replace(/^MATH##.*/, 'MATH##*').replace(/^aime.*/, 'aime*');
+
+function mismatches(results: ReadonlyArray<Pick<ItemResult, 'id' | 'score' | 'error'>>): string[] {
+  return cases.flatMap((c, i) => {
+    const r = results[i];
+    if (!r) return [`${c.id}: no result`];
+    if (r.id !== c.id) return [`${c.id}: result ${i} has id ${String(r.id)}`];
+    return agrees(c, r) ? [] : [describeMismatch(c, r)];
+  });
+}
+
+describe(`parity with ${EXTRA_ROUTES_FILE}`, () => {
+  it('covers every route and both outcomes', () => {
+    expect(new Set(cases.map(routeOf))).toEqual(new Set(['math_dapo', 'math', 'math_dapo_reasoning', 'math_longcot', 'math_dapo_math_verify', 'MATH##*', 'aime*']));
+    expect(cases.some((c) => c.expected === 1) && cases.some((c) => c.expected === 0)).toBe(true);
+  });
+
+  it('every case agrees through the library, with the data_source as reward type', () => {
+    const results = cases.map((c) => scoreItem(verlItem(c)));
+    expect(mismatches(results)).toEqual([]);
+    expect(results.every((r, i) => r.reward_type === cases[i]!.data_source)).toBe(true);
+  });
+
+  it('every case agrees through `npm run score` (the built CLI)', () => {
+    const cli = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+    const out = execFileSync(process.execPath, [cli, 'score', fileURLToPath(new URL(EXTRA_ROUTES_FILE, PARITY_DIR)), '--quiet'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    expect(mismatches(out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ItemResult))).toEqual([]);
+  });
+
+  describe('through POST /score', () => {
+    let svc: Service;
+    beforeAll(async () => {
+      svc = await startService();
+      await svc.waitReady();
+    });
+    afterAll(() => svc?.stop());
+
+    it('every case agrees', async () => {
+      const res = await post(`${svc.url}/score`, { items: cases.map(verlItem) });
+      expect(res.status).toBe(200);
+      expect(mismatches(res.json.results)).toEqual([]);
+    });
+  });
+});

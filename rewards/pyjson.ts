@@ -559,17 +559,31 @@ function jsonStringEnd(text: string, i: number): number {
  * mostly strings, skipped with indexOf), so this costs little next to JSON.parse itself.
  */
 export function hasLossyNumber(text: string): boolean {
+  return lossyNumberFrom(text, 0, false);
+}
+
+/**
+ * hasLossyNumber from `i` to the end of the text, or (`oneValue`) to the end of the single JSON
+ * value starting at `i`.
+ */
+function lossyNumberFrom(text: string, i: number, oneValue: boolean): boolean {
   const n = text.length;
-  let i = 0;
+  let depth = 0;
   while (i < n) {
-    const q = text.indexOf('"', i);
-    const end = q < 0 ? n : q;
-    for (let j = i; j < end; j++) {
-      const c = text.charCodeAt(j);
-      if (c !== 0x2d && (c < 0x30 || c > 0x39)) continue;
-      let k = j + 1;
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = jsonStringEnd(text, i);
+      if (i < 0 || (oneValue && depth === 0)) return false;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      i++;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (oneValue && --depth <= 0) return false;
+      i++;
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let k = i + 1;
       let plain = true; // sign and digits only so far
-      while (k < end) {
+      while (k < n) {
         const d = text.charCodeAt(k);
         if (d >= 0x30 && d <= 0x39) k++;
         else if (d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d) {
@@ -578,16 +592,16 @@ export function hasLossyNumber(text: string): boolean {
         } else break;
       }
       // A short plain integer is exact; anything else is checked on its value.
-      if (!(plain && k - j <= 15)) {
-        const token = text.slice(j, k);
+      if (!(plain && k - i <= 15)) {
+        const token = text.slice(i, k);
         if (lossyNumber(token, Number(token)) !== undefined) return true;
       }
-      j = k - 1;
+      if (oneValue && depth === 0) return false;
+      i = k;
+    } else {
+      if (oneValue && depth === 0 && c === 0x2c) return false; // after a literal at the top
+      i++;
     }
-    if (q < 0) return false;
-    const close = jsonStringEnd(text, q);
-    if (close < 0) return false;
-    i = close;
   }
   return false;
 }
@@ -646,17 +660,25 @@ function parseLenient(text: string): { value: unknown; recorded: boolean } {
 }
 
 /** Whether a decoded value holds an integral number anywhere (the only kind that can have lost its type). */
-function holdsIntegralNumber(root: unknown): boolean {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === 'number') {
-      if (Number.isInteger(v)) return true;
-    } else if (Array.isArray(v)) {
-      for (const x of v) if (typeof x !== 'string') stack.push(x);
-    } else if (v !== null && typeof v === 'object') {
-      for (const x of Object.values(v)) if (typeof x !== 'string') stack.push(x);
+function holdsIntegralNumber(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isInteger(v);
+  if (v === null || typeof v !== 'object') return false;
+  return containerHoldsIntegralNumber(v, 0);
+}
+
+function containerHoldsIntegralNumber(v: object, depth: number): boolean {
+  // Past this depth (pathological input) assume it may: the exact path is always correct.
+  if (depth > 64) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'number' ? Number.isInteger(x) : x !== null && typeof x === 'object' && containerHoldsIntegralNumber(x, depth + 1)) return true;
     }
+    return false;
+  }
+  for (const key in v) {
+    const x: unknown = (v as Record<string, unknown>)[key];
+    if (typeof x === 'number' ? Number.isInteger(x) : x !== null && typeof x === 'object' && containerHoldsIntegralNumber(x, depth + 1)) return true;
   }
   return false;
 }
@@ -708,9 +730,8 @@ function fieldHasLossyNumber(text: string, field: string): boolean {
     if ((at - 1 - b) % 2 === 1) continue; // an escaped quote: inside a string
     let i = skipJsonSpace(text, at + key.length);
     if (text.charCodeAt(i) !== 0x3a) continue; // a string value, not a key
-    i = skipJsonSpace(text, i + 1);
     found = true;
-    if (hasLossyNumber(text.slice(i, jsonValueEnd(text, i)))) return true;
+    if (lossyNumberFrom(text, skipJsonSpace(text, i + 1), true)) return true;
   }
   return found ? false : hasLossyNumber(text);
 }
@@ -721,32 +742,6 @@ function skipJsonSpace(text: string, i: number): number {
     if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
     i++;
   }
-}
-
-/** End (exclusive) of the JSON value starting at `i` in valid JSON text. */
-function jsonValueEnd(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c === QUOTE) return Math.max(jsonStringEnd(text, i), i);
-  if (c === 0x7b || c === 0x5b) {
-    let depth = 0;
-    for (let j = i; j < text.length; j++) {
-      const d = text.charCodeAt(j);
-      if (d === QUOTE) {
-        const end = jsonStringEnd(text, j);
-        if (end < 0) return text.length;
-        j = end - 1;
-      } else if (d === 0x7b || d === 0x5b) depth++;
-      else if ((d === 0x7d || d === 0x5d) && --depth === 0) return j + 1;
-    }
-    return text.length;
-  }
-  let j = i;
-  while (j < text.length) {
-    const d = text.charCodeAt(j);
-    if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
-    j++;
-  }
-  return j;
 }
 
 /**

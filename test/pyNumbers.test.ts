@@ -8,11 +8,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreItem } from '../rewards/index.js';
-import { hasLossyNumber, parseItemJsonPy, parseJsonPy, pyFromJs, pyMember, pyRepr, stringifyJsonPy } from '../rewards/pyjson.js';
+import { hasLossyNumber, parseItemJsonPy, parseJsonPy, pyFloatRepr, pyFromJs, pyMember, pyRepr, stringifyJsonPy } from '../rewards/pyjson.js';
 import { openrlhfRoutes, type ScoreItems } from '../src/routes/openrlhf.js';
 import { post, startService, type Service } from './helpers/service.js';
 
@@ -97,6 +98,34 @@ describe('reading JSON with Python number types', () => {
     const again = parseJsonPy(stringifyJsonPy(v));
     expect(pyRepr(pyFromJs(again))).toBe(pyRepr(pyFromJs(v)));
     expect(pyRepr(pyFromJs(again))).toBe("{'gt': {'data': [[100.0, -0.0, inf, -inf, 123456789012345678901234567890, nan, 5, 's']]}, 'x': 1e-05}");
+  });
+});
+
+describe('properties of the Python-number reader', () => {
+  it('gives exactly the JavaScript values JSON.parse gives, for any JSON text', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const text = JSON.stringify(v);
+        expect(parseJsonPy(text)).toStrictEqual(JSON.parse(text));
+        expect(parseItemJsonPy(text)).toStrictEqual(JSON.parse(text));
+      }),
+    );
+  });
+  it("reads every float and int of a list written as json.dumps writes them back to Python's repr, through stringifyJsonPy too", () => {
+    const pyNumber = fc.oneof(
+      fc.double().map((x) => ({ text: Number.isNaN(x) ? 'NaN' : x === Infinity ? 'Infinity' : x === -Infinity ? '-Infinity' : pyFloatRepr(x), repr: pyFloatRepr(x) })),
+      fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }).map((n) => ({ text: n.toString(), repr: n.toString() })),
+    );
+    fc.assert(
+      fc.property(fc.array(pyNumber, { maxLength: 8 }), (numbers) => {
+        const text = `{"ground_truth": {"data": [${numbers.map((n) => n.text).join(', ')}]}}`;
+        const want = `[${numbers.map((n) => n.repr).join(', ')}]`;
+        const item = parseItemJsonPy(text) as { ground_truth: { data: unknown[] } };
+        expect(pyRepr(pyFromJs(item.ground_truth.data))).toBe(want);
+        const again = parseItemJsonPy(stringifyJsonPy(item)) as typeof item;
+        expect(pyRepr(pyFromJs(again.ground_truth.data))).toBe(want);
+      }),
+    );
   });
 });
 

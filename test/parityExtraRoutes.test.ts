@@ -4,10 +4,10 @@
 // built CLI (`npm run score`) and POST /score.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scoreItem, type ItemResult } from '../rewards/index.js';
 import { agrees, describeMismatch, EXTRA_ROUTES_FILE, loadScoreCases, PARITY_DIR, verlItem, type ScoreCase } from './helpers/parity.js';
-import { post, startService, type Service } from './helpers/service.js';
+import { post, serviceForTests } from './helpers/service.js';
 
 const cases = loadScoreCases(EXTRA_ROUTES_FILE);
 const routeOf = (c: ScoreCase) => c.data_source.replace(/^MATH##.*/, 'MATH##*').replace(/^aime.*/, 'aime*');
@@ -40,15 +40,9 @@ describe(`parity with ${EXTRA_ROUTES_FILE}`, () => {
   });
 
   describe('through POST /score', () => {
-    let svc: Service;
-    beforeAll(async () => {
-      svc = await startService();
-      await svc.waitReady();
-    });
-    afterAll(() => svc?.stop());
-
+    const service = serviceForTests();
     it('every case agrees', async () => {
-      const res = await post(`${svc.url}/score`, { items: cases.map(verlItem) });
+      const res = await post(`${service().url}/score`, { items: cases.map(verlItem) });
       expect(res.status).toBe(200);
       expect(mismatches(res.json.results)).toEqual([]);
     });

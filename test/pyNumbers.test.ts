@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreItem } from '../rewards/index.js';
 import { hasLossyNumber, parseItemJsonPy, parseJsonPy, pyFloatRepr, pyFromJs, pyMember, pyRepr, stringifyJsonPy } from '../rewards/pyjson.js';
 import { openrlhfRoutes, type ScoreItems } from '../src/routes/openrlhf.js';
-import { post, startService, type Service } from './helpers/service.js';
+import { post, serviceForTests } from './helpers/service.js';
 
 const answer = (json: string) => `<think>ok</think><answer>${json}</answer>`;
 
@@ -140,21 +140,16 @@ describe('scores that depend on Python number types', () => {
 });
 
 describe('through POST /score', () => {
-  let svc: Service;
-  beforeAll(async () => {
-    svc = await startService();
-    await svc.waitReady();
-  });
-  afterAll(() => svc?.stop());
+  const service = serviceForTests();
 
   it('reads each item from the request bytes', async () => {
-    const res = await post(`${svc.url}/score`, `{"items": [${ROWS.map((r) => r.text).join(', ')}]}`);
+    const res = await post(`${service().url}/score`, `{"items": [${ROWS.map((r) => r.text).join(', ')}]}`);
     expect(res.status).toBe(200);
     expectReferenceScores(res.json.results);
   });
   it('accepts NaN and Infinity inside an item, as Python clients send them', async () => {
     const text = `{"items": [{"id": "nan", "data_source": "multitableqa_pretraining", "solution_str": ${JSON.stringify(answer('{"data": [["nan", "inf"]]}'))}, "ground_truth": {"data": [[NaN, Infinity]]}}]}`;
-    const res = await post(`${svc.url}/score`, text);
+    const res = await post(`${service().url}/score`, text);
     expect(res.status).toBe(200);
     expect(res.json.results[0]).toMatchObject({ id: 'nan', score: 1 });
   });

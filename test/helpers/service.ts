@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll } from 'vitest';
 
 export const MAIN_JS = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
 
@@ -95,6 +96,17 @@ export async function startService({ env = {}, args = [] }: StartOptions = {}): 
       await exited;
     },
   };
+}
+
+/** A service started (and readied) before the tests of the enclosing describe and stopped after them. */
+export function serviceForTests(options?: StartOptions): () => Service {
+  let svc: Service | undefined;
+  beforeAll(async () => {
+    svc = await startService(options);
+    await svc.waitReady();
+  });
+  afterAll(() => svc?.stop());
+  return () => svc!;
 }
 
 export interface PostOptions {

@@ -4,6 +4,7 @@
 import { Piscina } from 'piscina';
 import type { ItemResult } from '../rewards/index.js';
 import type { Config } from './config.js';
+import { enableGc, releaseMainMemory } from './memory.js';
 import { itemByteLength, itemIdOf, select, type BodyLimits, type PackedItems, type ParsedBatch, type RejectedBody } from './batchParse.js';
 import { putJsonResult, WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask, type JsonResults } from './workerProtocol.js';
 
@@ -39,6 +40,13 @@ export interface PoolStats {
 
 const WATCHDOG_INTERVAL_MS = 20;
 
+/**
+ * How long the pool must have been idle (no body being parsed, no batch being scored) before its
+ * threads give memory back (memory.ts): long enough that the requests of one step, which a client
+ * sends together, count as one.
+ */
+const RELEASE_AFTER_IDLE_MS = 100;
+
 /** One chunk on a worker, as the watchdog sees it. */
 interface RunningChunk {
   progress: Float64Array;
@@ -63,6 +71,9 @@ export class ScoringPool {
   private readonly running = new Set<RunningChunk>();
   private watchdog: NodeJS.Timeout | undefined;
   private readyWaiters: (() => void)[] = [];
+  /** Body parses and batches in progress; at 0 the pool is idle. */
+  private busy = 0;
+  private releaseTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: PoolConfig,
@@ -72,6 +83,7 @@ export class ScoringPool {
   /** Starts the threads; each warms up (jieba, math) before taking work. */
   start(): void {
     if (this.piscina) return;
+    enableGc(); // before the threads start, so that they have gc() too
     this.piscina = new Piscina({
       filename: new URL('./worker.js', import.meta.url).href,
       minThreads: this.config.workers,
@@ -111,7 +123,12 @@ export class ScoringPool {
     // Shared-memory blocks (bodyBlocks.ts) are read in place; others move without a copy.
     const task: BodyBlocksTask = { blocks, limits };
     const transferList = [...new Set(blocks.map((b) => b.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
-    return this.piscina.run(task, { name: 'parseBody', transferList });
+    this.enter();
+    try {
+      return (await this.piscina.run(task, { name: 'parseBody', transferList })) as ParsedBatch | RejectedBody;
+    } finally {
+      this.leave();
+    }
   }
 
   /** Scores the items at `indices`; results in that order, one per item, never a rejection. */
@@ -122,6 +139,7 @@ export class ScoringPool {
     const pending = this.chunk(items, indices);
     const window = this.config.workers * 2;
     let inFlight = 0;
+    this.enter();
     return new Promise((resolve) => {
       const pump = (): void => {
         const stopped = options.signal?.aborted === true;
@@ -133,7 +151,10 @@ export class ScoringPool {
             pump();
           });
         }
-        if (inFlight === 0 && (stopped || pending.length === 0)) resolve(results);
+        if (inFlight === 0 && (stopped || pending.length === 0)) {
+          this.leave();
+          resolve(results);
+        }
       };
       pump();
     });
@@ -142,9 +163,30 @@ export class ScoringPool {
   /** Stops the watchdog and terminates the threads. */
   async close(): Promise<void> {
     if (this.watchdog) clearInterval(this.watchdog);
+    clearTimeout(this.releaseTimer);
     const p = this.piscina;
     this.piscina = undefined;
     await p?.destroy();
+  }
+
+  private enter(): void {
+    this.busy++;
+    clearTimeout(this.releaseTimer);
+  }
+
+  private leave(): void {
+    if (--this.busy === 0) this.releaseTimer = setTimeout(() => this.releaseMemory(), RELEASE_AFTER_IDLE_MS).unref();
+  }
+
+  /**
+   * Idle: each thread collects its garbage, which frees the request bodies they all held (see
+   * memory.ts). One task per thread: piscina hands queued tasks to idle threads one each.
+   */
+  private releaseMemory(): void {
+    const piscina = this.piscina;
+    if (this.busy > 0 || !piscina) return;
+    for (let i = 0; i < this.config.workers; i++) piscina.run(null, { name: 'releaseMemory' }).catch(() => {});
+    releaseMainMemory();
   }
 
   /** Chunks of consecutive items (positions in `indices`), small enough to spread a batch over every thread. */

@@ -7,6 +7,7 @@ import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { itemId, scoreItem, type ItemResult } from '../rewards/index.js';
 import { checkedItem, itemCount, itemText, parseScoreBody } from './batchParse.js';
+import { releaseWorkerMemory } from './memory.js';
 import { emptyJsonResults, putJsonResult, WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask } from './workerProtocol.js';
 
 const testHooks = (workerData as { testHooks?: boolean } | undefined)?.testHooks === true;
@@ -111,6 +112,11 @@ export function parseBody({ blocks, limits }: BodyBlocksTask) {
   if (!parsed.ok) return parsed;
   // The bytes are shared memory; only the spans move.
   return move({ [transferableSymbol]: [parsed.packed.spans.buffer], [valueSymbol]: parsed });
+}
+
+/** Between batches (the pool is idle): frees the bodies this thread held, shrinks its heap. */
+export function releaseMemory(): void {
+  releaseWorkerMemory();
 }
 
 export default function scoreChunk(task: ChunkTask): ChunkOutput | Promise<never> {

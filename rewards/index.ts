@@ -8,7 +8,7 @@ import { scoreVerlRow, thinkGateFailure, typeName, VERL_DATA_SOURCES, verlRouteO
 
 export * from './types.js';
 export { describeTasks, SEMANTICS, type TasksDescription } from './registry.js';
-export { clearScorerCaches } from './lruCache.js';
+export { clearResponseCaches, clearScorerCaches } from './lruCache.js';
 
 export const DEFAULT_ITEM_TIMEOUT_MS = 2000;
 

@@ -7,9 +7,9 @@ import { normalizeAnswers, normalizePrediction, normalizeSummary, summaryForRoug
 import { ndcgScore } from './scorers/ndcg.js';
 import { LruCache } from './lruCache.js';
 import { pairwiseScore } from './scorers/pairwise.js';
-import { rougeLMax } from './scorers/rougeL.js';
+import { rougeLMax, type SpacedTokens } from './scorers/rougeL.js';
 import { subemScore } from './scorers/subem.js';
-import { pyJiebaCut } from './jiebaPy.js';
+import { joinSegmented, loadJiebaDictionaries, pyJiebaJoin, pyJiebaSegment } from './jiebaPy.js';
 import { pyStrip } from './text.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
 
@@ -118,22 +118,26 @@ const NO_DETAILS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** Segmented reference summaries: the 16 rollouts of a prompt share one. */
 const referenceSegmentations = new LruCache<string>(256, 20_000);
-const segmentedReference = (text: string): string => referenceSegmentations.get(text, (t) => pyJiebaCut(t).join(' '));
+const segmentedReference = (text: string): string => referenceSegmentations.get(text, pyJiebaJoin);
 
 function summaryMetric(answers: string[], response: string, chinese: boolean, ctx: ScoreContext): Outcome {
   // English: ROUGE-L folds each sentence itself (summaryForRouge); the folded text is only shown.
-  let prediction = chinese || ctx.details ? normalizeSummary(response) : summaryForRouge(response);
-  if (prediction === '') return { score: 0, details: { prediction, rule: 'empty prediction' } };
+  const normalized = chinese || ctx.details ? normalizeSummary(response) : summaryForRouge(response);
+  if (normalized === '') return { score: 0, details: { prediction: normalized, rule: 'empty prediction' } };
   let references = answers;
+  let hypothesis: string | SpacedTokens = normalized;
   if (chinese) {
-    // The reference re-joins jieba's tokens with spaces.
-    prediction = pyJiebaCut(prediction).join(' ');
+    ctx.deadline += loadJiebaDictionaries();
+    // The reference re-joins jieba's tokens with spaces; ROUGE-L reads the tokens without the
+    // joined string being built. The references first: segmenting reuses the token buffers.
     references = answers.map(segmentedReference);
+    hypothesis = pyJiebaSegment(normalized);
   }
-  const r = rougeLMax(prediction, references, ctx);
+  const r = rougeLMax(hypothesis, references, ctx);
+  if (!ctx.details) return { score: r.score, details: NO_DETAILS };
   const details: Record<string, unknown> = {
     answers: references,
-    prediction,
+    prediction: typeof hypothesis === 'string' ? hypothesis : joinSegmented(hypothesis),
     references: r.references,
     best_reference: r.best,
   };

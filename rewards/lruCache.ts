@@ -3,6 +3,10 @@
 // reusing the result removes most of that work. Cached values are never mutated by their users.
 
 const ALL_CACHES = new Set<LruCache<unknown>>();
+const RESPONSE_CACHES = new Set<LruCache<unknown>>();
+
+/** What a cache's keys come from: ground truths (reused by a prompt's rollouts) or responses. */
+export type CacheKind = 'gold' | 'response';
 
 /** A bounded map from a text to what was computed from it, least recently used evicted first. */
 export class LruCache<V> {
@@ -13,12 +17,15 @@ export class LruCache<V> {
   /**
    * @param maxEntries entries kept
    * @param maxKeyLength longer keys are computed every time, so one cache holds a few MB at most
+   * @param kind what the keys come from (benchmarks clear response caches separately)
    */
   constructor(
     private readonly maxEntries: number,
     private readonly maxKeyLength = Number.POSITIVE_INFINITY,
+    kind: CacheKind = 'gold',
   ) {
     ALL_CACHES.add(this as LruCache<unknown>);
+    if (kind === 'response') RESPONSE_CACHES.add(this as LruCache<unknown>);
   }
 
   /**
@@ -47,6 +54,26 @@ export class LruCache<V> {
     return value;
   }
 
+  /** The cached value for `key` (marked most recent), or undefined. */
+  peek(key: string): V | undefined {
+    const hit = this.entries.get(key);
+    if (hit !== undefined && key !== this.newest) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      this.newest = key;
+    }
+    return hit;
+  }
+
+  /** Keeps `value` for `key` (unless the key is too long), evicting the least recently used. */
+  set(key: string, value: V): void {
+    if (key.length > this.maxKeyLength) return;
+    const entries = this.entries;
+    if (!entries.delete(key) && entries.size >= this.maxEntries) entries.delete(entries.keys().next().value!);
+    entries.set(key, value);
+    this.newest = key;
+  }
+
   get size(): number {
     return this.entries.size;
   }
@@ -63,4 +90,12 @@ export class LruCache<V> {
  */
 export function clearScorerCaches(): void {
   for (const cache of ALL_CACHES) cache.clear();
+}
+
+/**
+ * Empties the caches keyed by pieces of responses, as if the next response shared nothing with
+ * those scored before: the worst case, for benchmarks.
+ */
+export function clearResponseCaches(): void {
+  for (const cache of RESPONSE_CACHES) cache.clear();
 }

@@ -2,7 +2,7 @@
 // jieba's __init__.py (re_han_default, __cut_DAG) and finalseg (re_skip `[a-zA-Z0-9]+(?:\.\d+)?%?`).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pyJiebaCut } from '../rewards/jiebaPy.js';
+import { pyJiebaCut, pyJiebaJoin, pyJiebaSegment } from '../rewards/jiebaPy.js';
 
 describe('pyJiebaCut', () => {
   it('segments Chinese as jieba does', () => {
@@ -44,5 +44,72 @@ describe('pyJiebaCut', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+// The fast path (jiebaDag.ts: route and buffers in JavaScript, only HMM runs through jieba-rs)
+// against the plain one above, on texts mixing dictionary words, single characters the HMM
+// groups, exact route ties, non-Han runs and everything Python yields one by one.
+describe('pyJiebaSegment / pyJiebaJoin (fast path)', () => {
+  const pieces = [
+    // dictionary words and common single characters (HMM runs such as 好的, 我对)
+    '北京', '天安门', '我们', '模型', '数据', '分析', '结果', '问题', '答案', '公司', '年度报告', '供应商', '董事会', '计划',
+    '的', '了', '是', '我', '对', '好', '在', '有', '和', '就', '不', '也', '很', '到', '说', '要', '去', '你', '会', '着',
+    // route ties: 一一+一 vs 一+一一 and the like (the fast path hands such blocks to jieba-rs)
+    '一一一', '丁税政', '上上上', '万万万',
+    // characters that start no dictionary word, names the HMM has to guess
+    '徐明', '明辉', '锦程纺织', '蓝海', '鑫', '犇', '龘',
+    // non-Han runs inside blocks and around them
+    'gme', '-', '71', '3.5', '%', 'c++', 'AT&T', 'a', 'B', '7', '#', '_', '.', '+', '&',
+    // outside Python's Han class: punctuation, spaces, CJK extension A, compatibility, astral, fullwidth
+    '，', '。', '！', '“', ' ', '  ', '\n', '\r\n', '\r', '\t', '\u3000', '㐀', '豈', '𠀀', 'Ａ', '①',
+  ];
+  const text = fc.array(fc.constantFrom(...pieces), { maxLength: 80 }).map((a) => a.join(''));
+
+  it('joins to what the plain path joins, token for token', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(pyJiebaJoin(t)).toBe(pyJiebaCut(t).join(' '));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('gives token ends that cut the text into the plain path\'s tokens', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const { ends, count } = pyJiebaSegment(t);
+        const tokens: string[] = [];
+        let prev = 0;
+        for (let k = 0; k < count; k++) {
+          tokens.push(t.slice(prev, ends[k]));
+          prev = ends[k]!;
+        }
+        expect(prev).toBe(t.length);
+        expect(tokens).toEqual(pyJiebaCut(t));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('agrees on long texts, where HMM runs repeat and come from the cache', () => {
+    const long = fc.array(fc.constantFrom(...pieces), { minLength: 400, maxLength: 1500 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(long, (t) => {
+        expect(pyJiebaJoin(t)).toBe(pyJiebaCut(t).join(' '));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('resolves exact ties as Python does (the longer word first)', () => {
+    // route[0] = max((ln f(一) - ln T + route[1], 0), (ln f(一一) - ln T + route[2], 1)): equal sums, larger x wins
+    expect(pyJiebaJoin('一一一')).toBe('一一 一');
+    expect(pyJiebaJoin('一一一')).toBe(pyJiebaCut('一一一').join(' '));
+  });
+
+  it('keeps a lone surrogate as one token, as Python does', () => {
+    // Python: re_han.split gives 'a', '\ud800', 'b'; the middle one is yielded as it is.
+    expect(pyJiebaJoin('a\ud800b')).toBe('a \ud800 b');
   });
 });

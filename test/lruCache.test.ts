@@ -1,6 +1,6 @@
 // The per-worker gold caches: bounded, least recently used evicted first, long keys not kept.
 import { describe, expect, it } from 'vitest';
-import { clearScorerCaches, LruCache } from '../rewards/lruCache.js';
+import { clearResponseCaches, clearScorerCaches, LruCache } from '../rewards/lruCache.js';
 
 describe('LruCache', () => {
   it('computes a key once and returns the same value while it is kept', () => {
@@ -55,5 +55,27 @@ describe('LruCache', () => {
     two.get('b', () => 2);
     clearScorerCaches();
     expect([one.size, two.size]).toEqual([0, 0]);
+  });
+  it('peek and set work as get does: a peek is a use, set evicts the least recently used, long keys are not kept', () => {
+    const cache = new LruCache<number>(2, 3);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    expect(cache.peek('a')).toBe(1); // a is now the most recent
+    cache.set('c', 3); // evicts b
+    expect([cache.peek('b'), cache.peek('a'), cache.peek('c')]).toEqual([undefined, 1, 3]);
+    cache.set('a', 4); // replaces, evicts nothing
+    expect([cache.size, cache.peek('a')]).toEqual([2, 4]);
+    cache.set('long', 5);
+    expect(cache.peek('long')).toBeUndefined();
+  });
+  it('clearResponseCaches empties only the caches keyed by responses', () => {
+    const gold = new LruCache<number>(4);
+    const response = new LruCache<number>(4, Infinity, 'response');
+    gold.set('a', 1);
+    response.set('b', 2);
+    clearResponseCaches();
+    expect([gold.size, response.size]).toEqual([1, 0]);
+    clearScorerCaches();
+    expect(gold.size).toBe(0);
   });
 });

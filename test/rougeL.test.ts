@@ -139,6 +139,25 @@ describe('py-rouge ROUGE-L', () => {
     );
   });
 
+  it('scores tokens as the text of those tokens joined by spaces (the Chinese fast path)', () => {
+    // Tokens as jieba yields them: words, single spaces and newlines, ".", tokens with "." inside.
+    const token = fc.constantFrom('a', 'b', 'cd', '北京', '的', '.', ' ', '\n', '3.5', 'x.', '.y', '\u3000', '\t', 'ab.', '..');
+    const spaced = (tokens: string[]) => {
+      const ends = new Int32Array(tokens.length);
+      let at = 0;
+      tokens.forEach((t, k) => (ends[k] = at += t.length));
+      return { text: tokens.join(''), ends, count: tokens.length };
+    };
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 60 }), fc.array(fc.array(token, { maxLength: 40 }).map((t) => t.join(' ')), { minLength: 1, maxLength: 3 }), (tokens, refs) => {
+        expect(rougeLMax(spaced(tokens), refs)).toEqual(rougeLMax(tokens.join(' '), refs));
+      }),
+      { numRuns: 1000 },
+    );
+    // The joining spaces make "a" "." "." "b" three sentences, the middle one the word "".
+    expect(rougeLMax(spaced(['a', '.', '.', 'b']), ['a b']).references[0]).toMatchObject({ n: 3 });
+  });
+
   it('shows the reason in the item details', () => {
     const long = words(1200, 'w');
     const out = scoreLongBenchPro(long, [long], 'Summary', false, { details: true, deadline: Infinity });

@@ -1,0 +1,242 @@
+// Python jieba 0.42.1's precise mode (`jieba.cut(text, cut_all=False)`, HMM on), computed here
+// for everything but the HMM: a trie over jieba's default dictionary gives each position's words,
+// the route is the same maximum-probability path, and only the runs the HMM must split go to
+// @node-rs/jieba (jiebaPy.ts). Calling @node-rs/jieba on a whole long response cost about 400 ns
+// per token, mostly in turning every token into a JavaScript string; a 32k-character Chinese
+// response (20k tokens) took 10-13 ms. Here tokens are only boundaries.
+//
+// The route compares sums of logarithms. Python and jieba-rs take them from the C library's log;
+// JavaScript's Math.log may differ in the last bit, which could only matter where two paths tie
+// within rounding. A block where the best and second-best candidates of any position are that
+// close is segmented by jieba-rs instead, so the result is always the plain path's.
+import { dict } from '@node-rs/jieba/dict.js';
+
+/** Candidates closer than this (in natural-log probability) count as a tie; see above. */
+const TIE = 1e-7;
+
+/** Python jieba's re_han_default: `[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]`. */
+export function isHanDefault(c: number): boolean {
+  return (c >= 0x4e00 && c <= 0x9fd5) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x23 || c === 0x26 || c === 0x2e || c === 0x5f || c === 0x25 || c === 0x2d;
+}
+
+/**
+ * jieba's dictionary as a trie over UTF-16 code units (every dictionary word is in the BMP). The
+ * root's children are in direct tables; deeper edges in one open-addressing hash table whose slot
+ * holds [parent, code unit, child, frequency index] side by side, so that a step of the walk
+ * reads one cache line: the walk is memory-bound (half a million nodes), and separate arrays for
+ * edges and frequencies cost a cache miss each.
+ */
+class DictTrie {
+  private readonly rootChild = new Int32Array(0x10000).fill(-1);
+  /** Frequency index of each root child's word, -1 when the character alone is no word. */
+  private readonly rootWord = new Int32Array(0x10000).fill(-1);
+  /** 4 ints per slot: parent node (-1 when free), code unit, child node, frequency index or -1. */
+  private edges: Int32Array;
+  private readonly mask: number;
+  private edgeCount = 0;
+  nodes = 1;
+  /** ln(freq) by frequency index (the dictionary has a few thousand distinct frequencies). */
+  readonly logFreqs: Float64Array;
+  /** ln(total frequency), as jieba-rs computes logtotal. */
+  readonly logTotal: number;
+  /** The frequency index of the word ending at the node last returned by child(), or -1. */
+  word = -1;
+
+  constructor(text: string) {
+    const slots = 1 << 20;
+    this.edges = new Int32Array(4 * slots).fill(-1);
+    this.mask = slots - 1;
+    const freqIndex = new Map<number, number>();
+    const freqs: number[] = [];
+    let nodeFreq = new Float64Array(1 << 19); // each word node's frequency (0: not a word), for the total
+    const n = text.length;
+    let pos = 0;
+    while (pos < n) {
+      // A line is "word freq [tag]" (one space-separated word, then its frequency).
+      let node = 0;
+      let at = -1; // where the word's frequency index goes (root child: -1 - code unit)
+      let i = pos;
+      for (; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 0x20 || c === 0x0a || c === 0x0d) break;
+        if (node === 0) {
+          let child = this.rootChild[c]!;
+          if (child < 0) child = this.rootChild[c] = this.nodes++;
+          node = child;
+          at = -1 - c;
+        } else {
+          at = this.slotOrAdd(node, c);
+          node = this.edges[at + 2]!;
+        }
+      }
+      let freq = 0;
+      if (text.charCodeAt(i) === 0x20) for (i++; i < n; i++) {
+        const d = text.charCodeAt(i) - 0x30;
+        if (d < 0 || d > 9) break;
+        freq = freq * 10 + d;
+      }
+      if (node !== 0) {
+        let fi = freqIndex.get(freq);
+        if (fi === undefined) {
+          fi = freqs.length;
+          freqs.push(freq);
+          freqIndex.set(freq, fi);
+        }
+        if (at < 0) this.rootWord[-1 - at] = fi;
+        else this.edges[at + 3] = fi;
+        if (node >= nodeFreq.length) {
+          const grown = new Float64Array(nodeFreq.length * 2);
+          grown.set(nodeFreq);
+          nodeFreq = grown;
+        }
+        nodeFreq[node] = freq; // a repeated word keeps its last frequency, counted once (jieba-rs)
+      }
+      const eol = text.indexOf('\n', i);
+      pos = eol < 0 ? n : eol + 1;
+    }
+    let total = 0;
+    for (let k = 0; k < this.nodes; k++) total += nodeFreq[k]!;
+    this.logFreqs = Float64Array.from(freqs, (f) => Math.log(f));
+    this.logTotal = Math.log(total);
+  }
+
+  private slot(node: number, c: number): number {
+    let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(c + 1, 0x85ebca6b);
+    h ^= h >>> 15;
+    return h & this.mask;
+  }
+
+  /** The slot offset of the edge (node, c), added (with no word) when missing. */
+  private slotOrAdd(node: number, c: number): number {
+    const e = this.edges;
+    for (let s = this.slot(node, c); ; s = (s + 1) & this.mask) {
+      const at = 4 * s;
+      const parent = e[at]!;
+      if (parent === node && e[at + 1] === c) return at;
+      if (parent < 0) {
+        if (++this.edgeCount * 2 > this.mask) throw new Error('jieba dictionary trie: edge table full');
+        e[at] = node;
+        e[at + 1] = c;
+        e[at + 2] = this.nodes++;
+        return at; // e[at + 3] stays -1 (no word) until a word ends here
+      }
+    }
+  }
+
+  /** The node reached from `node` by code unit `c`, or -1; sets `word` for it. */
+  child(node: number, c: number): number {
+    if (node === 0) {
+      this.word = this.rootWord[c]!;
+      return this.rootChild[c]!;
+    }
+    const e = this.edges;
+    const mask = this.mask;
+    for (let s = this.slot(node, c); ; s = (s + 1) & mask) {
+      const at = 4 * s;
+      const parent = e[at]!;
+      if (parent === node && e[at + 1] === c) {
+        this.word = e[at + 3]!;
+        return e[at + 2]!;
+      }
+      if (parent < 0) return -1;
+    }
+  }
+
+  /** Whether text[start, end) is a dictionary word. */
+  isWord(text: string, start: number, end: number): boolean {
+    let node = 0;
+    for (let i = start; i < end; i++) {
+      node = this.child(node, text.charCodeAt(i));
+      if (node < 0) return false;
+    }
+    return this.word >= 0;
+  }
+}
+
+let trie: DictTrie | undefined;
+
+/** One trie per thread, built on first use (about 0.1-0.3 s). */
+export function dictTrie(): DictTrie {
+  trie ??= new DictTrie(Buffer.from(dict.buffer, dict.byteOffset, dict.byteLength).toString('utf8'));
+  return trie;
+}
+
+/** Receives a segmentation: token ends, and the pieces that need jieba-rs. */
+export interface BlockSink {
+  /** A token ends at this offset of the text. */
+  end(at: number): void;
+  /** text[start, end) must be segmented by jieba-rs (HMM run, or a block with a near-tie). */
+  rust(start: number, end: number): void;
+}
+
+// Route buffers, reused across calls (they only grow).
+let routeValue = new Float64Array(1 << 12);
+let routeEnd = new Int32Array(1 << 12);
+
+/**
+ * jieba's __cut_DAG (HMM on) over the Han block text[start, end): dictionary words go to
+ * `sink.end`, runs of single characters that are not a word go to `sink.rust` (Python hands them
+ * to finalseg, the HMM), and so does the whole block when its route has a near-tie.
+ */
+export function cutHanBlock(text: string, start: number, end: number, sink: BlockSink): void {
+  const t = dictTrie();
+  const n = end - start;
+  if (routeValue.length < n + 1) {
+    routeValue = new Float64Array(Math.max(n + 1, routeValue.length * 2));
+    routeEnd = new Int32Array(routeValue.length);
+  }
+  const value = routeValue;
+  const to = routeEnd;
+  const logFreqs = t.logFreqs;
+  const logTotal = t.logTotal;
+  const single = 0 - logTotal; // ln(1) - logtotal: a character that starts no word
+  value[n] = 0;
+  for (let k = n - 1; k >= 0; k--) {
+    let best = Number.NEGATIVE_INFINITY;
+    let second = Number.NEGATIVE_INFINITY;
+    let bestX = -1;
+    let node = 0;
+    for (let x = k; x < n; x++) {
+      node = t.child(node, text.charCodeAt(start + x));
+      if (node < 0) break;
+      const word = t.word;
+      if (word >= 0) {
+        const v = logFreqs[word]! - logTotal + value[x + 1]!;
+        // Python's max over (value, x): equal values go to the longer word.
+        if (v >= best) {
+          second = best;
+          best = v;
+          bestX = x;
+        } else if (v > second) second = v;
+      }
+    }
+    if (bestX < 0) {
+      best = single + value[k + 1]!;
+      bestX = k;
+    } else if (best - second < TIE) {
+      sink.rust(start, end);
+      return;
+    }
+    value[k] = best;
+    to[k] = bestX + 1;
+  }
+  let run = -1; // start of the current run of single characters
+  const flush = (stop: number): void => {
+    if (run < 0) return;
+    if (stop - run === 1) sink.end(start + stop);
+    else if (!t.isWord(text, start + run, start + stop)) sink.rust(start + run, start + stop);
+    else for (let i = run + 1; i <= stop; i++) sink.end(start + i);
+    run = -1;
+  };
+  for (let x = 0; x < n; ) {
+    const y = to[x]!;
+    if (y - x === 1) {
+      if (run < 0) run = x;
+    } else {
+      flush(x);
+      sink.end(start + y);
+    }
+    x = y;
+  }
+  flush(n);
+}

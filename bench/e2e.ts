@@ -37,6 +37,10 @@ export interface ServiceOptions {
   workers: number;
   /** Extra node flags for the server, e.g. --cpu-prof (from BENCH_SERVER_NODE_ARGS). */
   nodeArgs?: string[];
+  /** Extra environment for the server. */
+  env?: Record<string, string>;
+  /** How much of the server's output logTail() keeps (default 4,000 characters). */
+  keepLogChars?: number;
   readyTimeoutMs?: number;
 }
 
@@ -45,12 +49,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const port = await freePort();
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), 'dist/src/main.js'], {
     cwd: opts.repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', GOLONG_REWARD_WORKERS: String(opts.workers), LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', GOLONG_REWARD_WORKERS: String(opts.workers), LOG_LEVEL: 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
   const keep = (chunk: Buffer) => {
-    log = (log + chunk.toString('utf8')).slice(-4000);
+    log = (log + chunk.toString('utf8')).slice(-(opts.keepLogChars ?? 4000));
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -121,7 +125,29 @@ async function scrapeLoopDelayMs(client: Client): Promise<number | undefined> {
  * the last one answered, at most one in flight).
  */
 export async function postBatch(service: Service, body: Buffer, pollEveryMs = 10): Promise<BatchRun> {
-  const scoreClient = new Client(service.origin, { headersTimeout: 600_000, bodyTimeout: 600_000 });
+  const run = await postConcurrent(service, [{ body }], pollEveryMs);
+  return { ...run, status: run.statuses[0]!, responseText: run.responseTexts[0]! };
+}
+
+export interface ConcurrentRun extends Omit<BatchRun, 'status' | 'responseText'> {
+  statuses: number[];
+  responseTexts: string[];
+  /** Each request's own wall time (ms), from the common start. */
+  requestMs: number[];
+}
+
+/** One /score request: its body and extra headers (e.g. content-encoding). */
+export interface ScoreRequest {
+  body: Buffer;
+  headers?: Record<string, string>;
+}
+
+/**
+ * POSTs every request at once, each on its own connection (as a client's thread pool does), and
+ * measures the wall time until the last response byte, with /healthz polled as in postBatch.
+ */
+export async function postConcurrent(service: Service, requests: readonly ScoreRequest[], pollEveryMs = 10): Promise<ConcurrentRun> {
+  const clients = requests.map(() => new Client(service.origin, { headersTimeout: 600_000, bodyTimeout: 600_000 }));
   const metricsClient = new Client(service.origin);
   await scrapeLoopDelayMs(metricsClient); // resets the server's since-last-scrape window
   const poller = new Worker(new URL('./healthzPoller.js', import.meta.url), {
@@ -132,16 +158,29 @@ export async function postBatch(service: Service, body: Buffer, pollEveryMs = 10
   await once(poller, 'online');
   try {
     const t0 = performance.now();
-    const res = await scoreClient.request({ path: '/score', method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    const responseText = await res.body.text();
+    const answers = await Promise.all(
+      requests.map(async (req, i) => {
+        const res = await clients[i]!.request({ path: '/score', method: 'POST', headers: { 'content-type': 'application/json', ...req.headers }, body: req.body });
+        const text = await res.body.text();
+        return { status: res.statusCode, text, ms: performance.now() - t0 };
+      }),
+    );
     const wallMs = performance.now() - t0;
     poller.postMessage('stop');
     const [{ latenciesMs, sampledRssKiB }] = await polled;
     const serverLoopDelayMs = await scrapeLoopDelayMs(metricsClient);
-    return { status: res.statusCode, wallMs, responseText, healthzMs: latenciesMs, sampledRssKiB, ...(serverLoopDelayMs !== undefined && { serverLoopDelayMs }) };
+    return {
+      statuses: answers.map((a) => a.status),
+      responseTexts: answers.map((a) => a.text),
+      requestMs: answers.map((a) => a.ms),
+      wallMs,
+      healthzMs: latenciesMs,
+      sampledRssKiB,
+      ...(serverLoopDelayMs !== undefined && { serverLoopDelayMs }),
+    };
   } finally {
     poller.postMessage('stop');
-    await Promise.all([scoreClient.close(), metricsClient.close(), exited]);
+    await Promise.all([...clients.map((c) => c.close()), metricsClient.close(), exited]);
   }
 }
 

@@ -34,14 +34,86 @@ export interface BenchItem {
 // ---------------------------------------------------------------------------------------------
 // Think sections and the verl response around an answer
 
+/** Writes a rollout's think section; `answerChars` is the length of what follows it. */
+export type ThinkWriter = (r: Rng, lang: Lang, answerChars: number) => string;
+
 /** "A few hundred words": 150–400 English words or 250–700 Chinese characters. */
-function think(r: Rng, lang: Lang): string {
-  return thinkSection(r, lang, lang === 'en' ? r.int(150, 400) : r.int(250, 700));
+export const shortThink: ThinkWriter = (r, lang) => thinkSection(r, lang, lang === 'en' ? r.int(150, 400) : r.int(250, 700));
+
+/**
+ * Long-CoT lengths of a GoLongRL step (what a reasoning policy writes before its answer): the
+ * think section's length in characters is log-normal with median `medianChars` and shape
+ * `sigma`, and the whole response is capped by GoLongRL's response limit
+ * (`max_response_length=$((1024 * 16))` tokens in Train/verl/examples/GoLongRL/*.sh) at
+ * `charsPerToken` characters per token (Qwen3's tokenizer: about 4 for English prose, 1.4 for
+ * Chinese). With these numbers English never reaches the cap (65k characters is 4.7 sigma out)
+ * and about a fifth of the Chinese think sections stop at it (22.9k characters).
+ */
+export const LONG_COT = {
+  medianChars: 15_000,
+  sigma: 0.5,
+  maxResponseTokens: 16_384,
+  charsPerToken: { en: 4, zh: 1.4 },
+} as const;
+
+/** Longest response (characters) under GoLongRL's 16K-token cap. */
+export const longCotCapChars = (lang: Lang): number => Math.floor(LONG_COT.maxResponseTokens * LONG_COT.charsPerToken[lang]);
+
+/** A standard normal draw (Box–Muller). */
+function gaussian(r: Rng): number {
+  return Math.sqrt(-2 * Math.log(1 - r.next())) * Math.cos(2 * Math.PI * r.next());
+}
+
+/**
+ * Think-section text per language: 256k characters of the short generator's sentences, built
+ * once. A long think section is a window of it at a random offset (a flat string, cheap to
+ * cut and to serialise; 8,192 sections built sentence by sentence took 15 s).
+ */
+const THINK_CORPUS_CHARS = 1 << 18;
+const thinkCorpora = new Map<Lang, string>();
+function thinkCorpus(lang: Lang): string {
+  let corpus = thinkCorpora.get(lang);
+  if (corpus === undefined) {
+    const r = new Rng(lang === 'en' ? 0x7e1c07 : 0x2c07e1);
+    const parts: string[] = [];
+    let n = 0;
+    while (n < THINK_CORPUS_CHARS) {
+      const section = thinkSection(r, lang, 400);
+      parts.push(section);
+      n += section.length + 2;
+    }
+    corpus = parts.join('\n\n');
+    corpus = JSON.parse(JSON.stringify(corpus + '\n\n' + corpus)) as string; // flat; windows may wrap
+    thinkCorpora.set(lang, corpus);
+  }
+  return corpus;
+}
+
+export const longCotThink: ThinkWriter = (r, lang, answerChars) => {
+  const drawn = Math.round(LONG_COT.medianChars * Math.exp(LONG_COT.sigma * gaussian(r)));
+  const chars = Math.max(200, Math.min(drawn, longCotCapChars(lang) - answerChars - 20));
+  const corpus = thinkCorpus(lang);
+  const start = r.int(0, corpus.length / 2 - 1);
+  return corpus.slice(start, start + chars);
+};
+
+/**
+ * A think section in `lang` (whatever the answer's language) sized so that the whole response
+ * is about `totalChars` characters: for showing how each scorer's cost grows with length.
+ */
+export function thinkToLength(lang: Lang, totalChars: number): ThinkWriter {
+  return (r, _answerLang, answerChars) => {
+    const chars = Math.max(0, totalChars - answerChars - '<think>\n\n</think>'.length);
+    const corpus = thinkCorpus(lang);
+    const start = r.int(0, corpus.length / 2 - 1);
+    return corpus.slice(start, start + chars);
+  };
 }
 
 /** `<think>…</think>` then the answer; a chat template often puts the opening tag in the prompt. */
-function withThink(r: Rng, lang: Lang, answer: string, sep = '\n\n'): string {
-  return `${r.chance(0.7) ? '<think>\n' : ''}${think(r, lang)}\n</think>${sep}${answer}`;
+function withThink(r: Rng, lang: Lang, answer: string, sep = '\n\n', writer: ThinkWriter = shortThink): string {
+  const open = r.chance(0.7) ? '<think>\n' : '';
+  return `${open}${writer(r, lang, answer.length + sep.length)}\n</think>${sep}${answer}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -88,12 +160,12 @@ function answerMarker(r: Rng, lang: Lang): string {
   return lang === 'zh' && r.chance(0.6) ? '[答案]' : '[Answer]';
 }
 
-function summaryItem(r: Rng, lang: Lang, pair: { hypothesis: string; references: string[] }, subTask: string): BenchItem {
+function summaryItem(r: Rng, lang: Lang, pair: { hypothesis: string; references: string[] }, subTask: string, writer: ThinkWriter = shortThink): BenchItem {
   const answer = `${answerMarker(r, lang)}\n${pair.hypothesis}`;
   return {
     verl: {
       data_source: 'longbench_pro',
-      solution_str: withThink(r, lang, answer),
+      solution_str: withThink(r, lang, answer, '\n\n', writer),
       ground_truth: { doc_ids: pair.references, summary: lang === 'zh' ? 'Chinese' : 'English' },
       extra_info: { reward_mode: subTask },
     },
@@ -104,11 +176,11 @@ function summaryItem(r: Rng, lang: Lang, pair: { hypothesis: string; references:
 /** Chinese sizes for an English word count: 1.5 characters per word, a usual translation ratio. */
 export const ZH_CHARS_PER_WORD = 1.5;
 
-export function summaryItems(seed: number, lang: Lang, size: number, count: number): BenchItem[] {
+export function summaryItems(seed: number, lang: Lang, size: number, count: number, writer: ThinkWriter = shortThink): BenchItem[] {
   const r = new Rng(seed);
   return Array.from({ length: count }, () => {
     const pair = summaryPair(r, lang, size, 0.2 + 0.75 * r.next());
-    return summaryItem(r, lang, pair, r.pick(SUMMARY_TASKS));
+    return summaryItem(r, lang, pair, r.pick(SUMMARY_TASKS), writer);
   });
 }
 
@@ -235,22 +307,22 @@ function mathGroundTruth(r: Rng, gold: string): unknown {
   return ['\\frac{1}{2}', gold];
 }
 
-function mathRollout(r: Rng, lang: Lang, p: MathProblem, groundTruth: unknown, dataSource: string): BenchItem {
+function mathRollout(r: Rng, lang: Lang, p: MathProblem, groundTruth: unknown, dataSource: string, writer: ThinkWriter = shortThink): BenchItem {
   const x = r.next();
   const answer = x < 0.5 ? p.gold : x < 0.75 ? r.pick(p.equivalent) : p.wrong;
   const tail = `${p.work}\n\n${mathAnswerText(r, lang, answer)}`;
   return {
-    verl: { data_source: dataSource, solution_str: withThink(r, lang, tail), ground_truth: groundTruth },
+    verl: { data_source: dataSource, solution_str: withThink(r, lang, tail, '\n\n', writer), ground_truth: groundTruth },
     native: { task: 'math_verify', response: tail, reference: p.gold },
   };
 }
 
-export function mathItems(seed: number, kind: MathKind, count: number): BenchItem[] {
+export function mathItems(seed: number, kind: MathKind, count: number, writer: ThinkWriter = shortThink): BenchItem[] {
   const r = new Rng(seed);
   return Array.from({ length: count }, () => {
     const p = mathProblem(r, kind);
     const lang: Lang = r.chance(0.7) ? 'en' : 'zh';
-    return mathRollout(r, lang, p, mathGroundTruth(r, p.gold), r.pick(MATH_SOURCES));
+    return mathRollout(r, lang, p, mathGroundTruth(r, p.gold), r.pick(MATH_SOURCES), writer);
   });
 }
 
@@ -330,14 +402,14 @@ function predictLines(r: Rng, metric: LineMetric, gold: readonly string[], pool:
   return lines;
 }
 
-function lineRollout(r: Rng, lang: Lang, subTask: string, metric: LineMetric, gold: string[], pool: string[]): BenchItem {
+function lineRollout(r: Rng, lang: Lang, subTask: string, metric: LineMetric, gold: string[], pool: string[], writer: ThinkWriter = shortThink): BenchItem {
   const lines = predictLines(r, metric, gold, pool);
   const lead = r.pick(['', '', 'Final answer:\n', 'I have verified each item against the context.\n']);
   const answer = `${lead}${answerMarker(r, lang)}\n${lines.join(r.chance(0.05) ? '\r\n' : '\n')}`;
   return {
     verl: {
       data_source: 'longbench_pro',
-      solution_str: withThink(r, lang, answer),
+      solution_str: withThink(r, lang, answer, '\n\n', writer),
       ground_truth: { doc_ids: gold, summary: lang === 'zh' ? 'Chinese' : 'English' },
       extra_info: { reward_mode: subTask },
     },
@@ -351,12 +423,12 @@ function lineGold(r: Rng, metric: LineMetric, pool: readonly string[]): string[]
   return r.sample(pool, k);
 }
 
-export function lineItems(seed: number, metric: LineMetric, count: number): BenchItem[] {
+export function lineItems(seed: number, metric: LineMetric, count: number, writer: ThinkWriter = shortThink): BenchItem[] {
   const r = new Rng(seed);
   return Array.from({ length: count }, () => {
     const lang: Lang = r.chance(0.65) ? 'en' : 'zh';
     const pool = answerPool(r, lang, metric);
-    return lineRollout(r, lang, r.pick(LINE_SUBTASKS[metric]), metric, lineGold(r, metric, pool), pool);
+    return lineRollout(r, lang, r.pick(LINE_SUBTASKS[metric]), metric, lineGold(r, metric, pool), pool, writer);
   });
 }
 
@@ -395,7 +467,7 @@ function tableJson(r: Rng, rows: Cell[][], size: TableSize = 'typical'): string 
   return JSON.stringify({ data: rows }, null, size === 'big' || r.chance(0.25) ? 2 : undefined);
 }
 
-function tableRollout(r: Rng, gold: Cell[][], goldText: string, size: TableSize = 'typical'): BenchItem {
+function tableRollout(r: Rng, gold: Cell[][], goldText: string, size: TableSize = 'typical', writer: ThinkWriter = shortThink): BenchItem {
   let rows = gold.map((row) => row.slice());
   switch (r.int(0, 4)) {
     case 0:
@@ -416,16 +488,16 @@ function tableRollout(r: Rng, gold: Cell[][], goldText: string, size: TableSize 
   const answer = `${lead}<answer>${tableJson(r, rows, size)}</answer>`;
   const lang: Lang = r.chance(0.7) ? 'en' : 'zh';
   return {
-    verl: { data_source: 'multitableqa_pretraining', solution_str: withThink(r, lang, answer), ground_truth: { golden_label: goldText } },
+    verl: { data_source: 'multitableqa_pretraining', solution_str: withThink(r, lang, answer, '\n\n', writer), ground_truth: { golden_label: goldText } },
     native: { task: 'iou', response: answer, reference: goldText },
   };
 }
 
-export function tableItems(seed: number, count: number, size: TableSize = 'typical'): BenchItem[] {
+export function tableItems(seed: number, count: number, size: TableSize = 'typical', writer: ThinkWriter = shortThink): BenchItem[] {
   const r = new Rng(seed);
   return Array.from({ length: count }, () => {
     const gold = tableRows(r, size);
-    return tableRollout(r, gold, tableJson(r, gold, size), size);
+    return tableRollout(r, gold, tableJson(r, gold, size), size, writer);
   });
 }
 
@@ -434,13 +506,13 @@ export function tableItems(seed: number, count: number, size: TableSize = 'typic
 
 const LETTERS = ['A', 'B', 'C', 'D'];
 
-function choiceRollout(r: Rng, lang: Lang, gold: string, goldLabel: string): BenchItem {
+function choiceRollout(r: Rng, lang: Lang, gold: string, goldLabel: string, writer: ThinkWriter = shortThink): BenchItem {
   const letter = r.chance(0.6) ? gold : r.pick(LETTERS);
   const statement = r.pick([`The correct answer is (${letter}).`, `The correct answer is ${letter}.`, `**The correct answer is (${letter})**`]);
   const lead = r.chance(0.5) ? (lang === 'en' ? 'Only one option is consistent with every passage.\n\n' : '只有一个选项与所有段落一致。\n\n') : '';
   const answer = `${lead}${statement}`;
   return {
-    verl: { data_source: 'selection', solution_str: withThink(r, lang, answer), ground_truth: { golden_label: goldLabel } },
+    verl: { data_source: 'selection', solution_str: withThink(r, lang, answer, '\n\n', writer), ground_truth: { golden_label: goldLabel } },
     native: { task: 'choice', response: answer, reference: goldLabel },
   };
 }
@@ -450,11 +522,11 @@ function choiceGold(r: Rng): { gold: string; goldLabel: string } {
   return { gold, goldLabel: r.chance(0.7) ? gold : `The correct answer is (${gold})` };
 }
 
-export function choiceItems(seed: number, count: number): BenchItem[] {
+export function choiceItems(seed: number, count: number, writer: ThinkWriter = shortThink): BenchItem[] {
   const r = new Rng(seed);
   return Array.from({ length: count }, () => {
     const { gold, goldLabel } = choiceGold(r);
-    return choiceRollout(r, r.chance(0.65) ? 'en' : 'zh', gold, goldLabel);
+    return choiceRollout(r, r.chance(0.65) ? 'en' : 'zh', gold, goldLabel, writer);
   });
 }
 
@@ -464,28 +536,28 @@ function emGold(r: Rng, lang: Lang): string {
   return r.pick(lang === 'en' ? [EN_PEOPLE, EN_COMPANIES, EN_CITIES][x]! : [ZH_PEOPLE, ZH_COMPANIES, ZH_CITIES][x]!);
 }
 
-function emRollout(r: Rng, lang: Lang, gold: string): BenchItem {
+function emRollout(r: Rng, lang: Lang, gold: string, writer: ThinkWriter = shortThink): BenchItem {
   const answer = r.chance(0.6) ? gold : emGold(r, lang);
   const sep = r.pick([' ', '\n\n', '\n']);
   const text = r.chance(0.8) ? answer : `${answer}\n`;
   return {
-    verl: { data_source: 'EM', solution_str: withThink(r, lang, text, sep), ground_truth: { golden_label: gold } },
+    verl: { data_source: 'EM', solution_str: withThink(r, lang, text, sep, writer), ground_truth: { golden_label: gold } },
     native: { task: 'em', response: `${sep}${text}`, reference: gold },
   };
 }
 
-export function emItems(seed: number, count: number): BenchItem[] {
+export function emItems(seed: number, count: number, writer: ThinkWriter = shortThink): BenchItem[] {
   const r = new Rng(seed);
   return Array.from({ length: count }, () => {
     const lang: Lang = r.chance(0.6) ? 'en' : 'zh';
-    return emRollout(r, lang, emGold(r, lang));
+    return emRollout(r, lang, emGold(r, lang), writer);
   });
 }
 
 // ---------------------------------------------------------------------------------------------
 // retrieval_calculate: document ids, a summary, then reasoning that ends in a boxed number
 
-function retrievalRollout(r: Rng, goldIds: string[], gold: number, parts: { n: number; p: number }): BenchItem {
+function retrievalRollout(r: Rng, goldIds: string[], gold: number, parts: { n: number; p: number }, writer: ThinkWriter = shortThink): BenchItem {
   const lang: Lang = 'en';
   const x = r.next();
   const ids = x < 0.6 ? goldIds : x < 0.8 ? [...goldIds, `<|doc_${r.int(1, 2000)}|>`] : goldIds.slice(0, Math.max(1, goldIds.length - 1));
@@ -497,7 +569,7 @@ function retrievalRollout(r: Rng, goldIds: string[], gold: number, parts: { n: n
     `<continue_reasoning>${thinkSection(r, lang, r.int(60, 150))} ${calc}\nTherefore, the answer is $\\boxed{${value}}$.</continue_reasoning>`;
   const groundTruth = { doc_ids: goldIds, golden_label: String(gold) };
   return {
-    verl: { data_source: 'retrieval_calculate', solution_str: withThink(r, lang, answer), ground_truth: groundTruth },
+    verl: { data_source: 'retrieval_calculate', solution_str: withThink(r, lang, answer, '\n\n', writer), ground_truth: groundTruth },
     native: { task: 'retrieval_calculate', response: answer, reference: groundTruth },
   };
 }
@@ -508,11 +580,11 @@ function retrievalGold(r: Rng): { goldIds: string[]; gold: number; parts: { n: n
   return { goldIds, gold: +(parts.n * parts.p).toFixed(2), parts };
 }
 
-export function retrievalItems(seed: number, count: number): BenchItem[] {
+export function retrievalItems(seed: number, count: number, writer: ThinkWriter = shortThink): BenchItem[] {
   const r = new Rng(seed);
   return Array.from({ length: count }, () => {
     const { goldIds, gold, parts } = retrievalGold(r);
-    return retrievalRollout(r, goldIds, gold, parts);
+    return retrievalRollout(r, goldIds, gold, parts, writer);
   });
 }
 
@@ -538,7 +610,7 @@ function summarySize(r: Rng, lang: Lang): number {
 }
 
 /** One prompt's rollouts: the prompt fixes the task and the gold; rollouts vary. */
-function promptRollouts(r: Rng, rollouts: number): BenchItem[] {
+function promptRollouts(r: Rng, rollouts: number, writer: ThinkWriter): BenchItem[] {
   const family = r.weighted(GOLONGRL_MIX);
   const lang: Lang = r.chance(0.65) ? 'en' : 'zh';
   const out: BenchItem[] = [];
@@ -548,7 +620,7 @@ function promptRollouts(r: Rng, rollouts: number): BenchItem[] {
       const [metric, subTask] = r.pick(subTasks);
       const pool = answerPool(r, lang, metric);
       const gold = lineGold(r, metric, pool);
-      for (let i = 0; i < rollouts; i++) out.push(lineRollout(r, lang, subTask, metric, gold, pool));
+      for (let i = 0; i < rollouts; i++) out.push(lineRollout(r, lang, subTask, metric, gold, pool, writer));
       break;
     }
     case 'summary': {
@@ -559,7 +631,7 @@ function promptRollouts(r: Rng, rollouts: number): BenchItem[] {
         // Each rollout writes its own summary against the prompt's fixed references.
         const own = summaryPair(r, lang, Math.round(size * (0.6 + 0.8 * r.next())), 0, 1).hypothesis;
         const hypothesis = r.chance(0.5) ? own : mixSummary(r, lang, refs[0]!, own);
-        out.push(summaryItem(r, lang, { hypothesis, references: refs }, subTask));
+        out.push(summaryItem(r, lang, { hypothesis, references: refs }, subTask, writer));
       }
       break;
     }
@@ -568,28 +640,28 @@ function promptRollouts(r: Rng, rollouts: number): BenchItem[] {
       const p = mathProblem(r, kind);
       const gt = mathGroundTruth(r, p.gold);
       const source = r.pick(MATH_SOURCES);
-      for (let i = 0; i < rollouts; i++) out.push(mathRollout(r, lang, p, gt, source));
+      for (let i = 0; i < rollouts; i++) out.push(mathRollout(r, lang, p, gt, source, writer));
       break;
     }
     case 'em': {
       const gold = emGold(r, lang);
-      for (let i = 0; i < rollouts; i++) out.push(emRollout(r, lang, gold));
+      for (let i = 0; i < rollouts; i++) out.push(emRollout(r, lang, gold, writer));
       break;
     }
     case 'choice': {
       const { gold, goldLabel } = choiceGold(r);
-      for (let i = 0; i < rollouts; i++) out.push(choiceRollout(r, lang, gold, goldLabel));
+      for (let i = 0; i < rollouts; i++) out.push(choiceRollout(r, lang, gold, goldLabel, writer));
       break;
     }
     case 'iou': {
       const gold = tableRows(r);
       const goldText = tableJson(r, gold);
-      for (let i = 0; i < rollouts; i++) out.push(tableRollout(r, gold, goldText));
+      for (let i = 0; i < rollouts; i++) out.push(tableRollout(r, gold, goldText, 'typical', writer));
       break;
     }
     case 'retrieval': {
       const { goldIds, gold, parts } = retrievalGold(r);
-      for (let i = 0; i < rollouts; i++) out.push(retrievalRollout(r, goldIds, gold, parts));
+      for (let i = 0; i < rollouts; i++) out.push(retrievalRollout(r, goldIds, gold, parts, writer));
       break;
     }
   }
@@ -605,13 +677,16 @@ function mixSummary(r: Rng, lang: Lang, reference: string, own: string): string 
   return [...refSentences.slice(0, k), ...ownSentences.slice(k)].join(lang === 'en' ? ' ' : '');
 }
 
-/** The end-to-end batch: `prompts × rollouts` verl rows with ids and uids, in prompt order. */
-export function goLongRlBatch(seed: number, prompts = 512, rollouts = 16): VerlRow[] {
+/**
+ * The end-to-end batch: `prompts × rollouts` verl rows with ids and uids, in prompt order. Think
+ * sections are short (a few hundred words) unless `writer` is longCotThink (a real step).
+ */
+export function goLongRlBatch(seed: number, prompts = 512, rollouts = 16, writer: ThinkWriter = shortThink): VerlRow[] {
   const r = new Rng(seed);
   const rows: VerlRow[] = [];
   for (let p = 0; p < prompts; p++) {
     const uid = `prompt-${p}`;
-    for (const item of promptRollouts(r, rollouts)) rows.push({ id: `r-${rows.length}`, uid, ...item.verl });
+    for (const item of promptRollouts(r, rollouts, writer)) rows.push({ id: `r-${rows.length}`, uid, ...item.verl });
   }
   return rows;
 }

@@ -55,16 +55,19 @@ export class TimedLoop<T> {
     private readonly inputs: readonly T[],
     private readonly fn: (input: T) => unknown,
     private readonly reuse?: GoldReuse,
+    /** Called before every call (e.g. to empty the caches keyed by responses). */
+    private readonly beforeEach?: () => void,
   ) {
     this.cycle = reuse ? reuse.uses * inputs.length : 0;
   }
 
   /** `calls` calls, starting at the beginning of the inputs and of a reuse cycle. */
   private loop(calls: number): void {
-    const { inputs, fn, cycle, reuse } = this;
+    const { inputs, fn, cycle, reuse, beforeEach } = this;
     const n = inputs.length;
     for (let i = 0; i < calls; i++) {
       if (cycle !== 0 && i % cycle === 0) reuse!.clear();
+      beforeEach?.();
       if (fn(inputs[i % n]!) !== undefined) sink++;
     }
   }

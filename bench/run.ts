@@ -1,9 +1,11 @@
-// `npm run bench`: per-scorer µs/item, then the end-to-end 8,192-item POST /score against the
-// real service, checked against the budgets of ../shared/spec/quality.md. Prints tables and
-// writes bench/results.json.
+// `npm run bench`: the real GoLongRL step (8,192 long-CoT rows against the real service, as one
+// body and as the Python client sends it), per-scorer µs/item, how each scorer's cost grows with
+// the response's length, then the short-row 8,192-item POST /score, checked against the budgets
+// of ../shared/spec/quality.md and issue 14. Prints tables and writes bench/results.json.
 //
-// Flags: --only=scorers|e2e, --cases=A,B (scorer cases whose name starts with A or B), --quick (shorter loops, for trying changes), --no-write,
-// --e2e-runs=N (timed POSTs after the cold one, default 3), --seed=N.
+// Flags: --only=step|scorers|lengths|e2e (comma-separated), --cases=A,B (scorer cases whose name starts with A or B),
+// --quick (shorter loops, for trying changes), --no-write, --e2e-runs=N (timed POSTs after the cold one, default 3),
+// --step-rounds=N (rounds of both forms of the real step after its cold run, default 2), --seed=N.
 // BENCH_SERVER_NODE_ARGS adds node flags to the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { writeFileSync } from 'node:fs';
@@ -14,6 +16,9 @@ import { clearScorerCaches, scoreItem, type ItemResult } from '../rewards/index.
 import { scorerCases, type ScorerCase } from './cases.js';
 import { latencySummary, postBatch, procMemory, startService, type BatchRun } from './e2e.js';
 import { goLongRlBatch, GOLONGRL_MIX } from './generate.js';
+import { errorCounts, scoreInProcess, type InProcess } from './inProcess.js';
+import { JUDGED_LENGTHS, LENGTHS, runLengths, type LengthResult } from './lengths.js';
+import { CLIENT_CHUNK_ROWS, CLIENT_CONCURRENCY, HOLD_AFTER_MS, runRealStep, type RealStep, type StepMode } from './realStep.js';
 import { median, timeInterleaved, TimedLoop, timeRepeated, type LoopOptions, type LoopTiming } from './measure.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,15 +30,24 @@ const BUDGET = {
   batchMs: 1500,
   healthzMs: 50,
   peakRssMiB: 1024,
+  /** The real step (issue 14): wall time over its bare-JSON floor, /healthz, RSS at peak and 5 s after. */
+  stepRatio: 3,
+  stepHealthzMs: 50,
+  stepPeakRssMiB: 1024,
+  stepHeldRssMiB: 600,
 } as const;
 
+const SECTIONS = ['step', 'scorers', 'lengths', 'e2e'] as const;
+type Section = (typeof SECTIONS)[number];
+
 interface Args {
-  only?: 'scorers' | 'e2e';
+  sections: Set<Section>;
   /** Only the scorer cases whose name starts with one of these comma-separated prefixes. */
   cases?: string;
   quick: boolean;
   write: boolean;
   e2eRuns: number;
+  stepRounds: number;
   seed: number;
 }
 
@@ -45,16 +59,19 @@ function parseCli(): Args {
       quick: { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
       'e2e-runs': { type: 'string', default: '3' },
+      'step-rounds': { type: 'string', default: '2' },
       seed: { type: 'string', default: '20240611' },
     },
   });
-  if (values.only !== undefined && values.only !== 'scorers' && values.only !== 'e2e') throw new Error('--only must be "scorers" or "e2e"');
+  const only = values.only === undefined ? [...SECTIONS] : values.only.split(',');
+  for (const o of only) if (!(SECTIONS as readonly string[]).includes(o)) throw new Error(`--only takes ${SECTIONS.join(', ')} (comma-separated), not "${o}"`);
   return {
-    only: values.only as Args['only'],
+    sections: new Set(only as Section[]),
     ...(values.cases !== undefined && { cases: values.cases }),
     quick: values.quick!,
     write: !values['no-write'],
     e2eRuns: Math.max(1, Number(values['e2e-runs'])),
+    stepRounds: Math.max(1, Number(values['step-rounds'])),
     seed: Number(values.seed),
   };
 }
@@ -177,32 +194,6 @@ function printScorers(results: readonly ScorerResult[]): void {
 // ---------------------------------------------------------------------------------------------
 // End to end
 
-interface InProcess {
-  /** One thread, warm: total scoring time of the whole batch (ms). */
-  totalMs: number;
-  byRewardType: Record<string, { n: number; totalMs: number; meanUs: number }>;
-}
-
-function scoreInProcess(rows: readonly unknown[]): { timing: InProcess; results: ItemResult[] } {
-  for (let i = 0; i < rows.length; i += 4) score(rows[i]); // warm the JIT on a quarter of the batch
-  const byType: InProcess['byRewardType'] = {};
-  const results: ItemResult[] = [];
-  const t0 = performance.now();
-  for (const row of rows) {
-    const s = performance.now();
-    const r = score(row);
-    const dt = performance.now() - s;
-    results.push(r);
-    const key = r.reward_type ?? `error:${r.error?.code}`;
-    const g = (byType[key] ??= { n: 0, totalMs: 0, meanUs: 0 });
-    g.n++;
-    g.totalMs += dt;
-  }
-  const totalMs = performance.now() - t0;
-  for (const g of Object.values(byType)) g.meanUs = (g.totalMs * 1000) / g.n;
-  return { timing: { totalMs, byRewardType: byType }, results };
-}
-
 interface EndToEnd {
   items: number;
   mix: typeof GOLONGRL_MIX;
@@ -222,12 +213,6 @@ interface EndToEnd {
   inProcess: InProcess;
   responseErrors: Record<string, number>;
   mismatches: number;
-}
-
-function errorCounts(results: readonly ItemResult[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of results) if (r.score === null) out[r.error?.code ?? 'unknown'] = (out[r.error?.code ?? 'unknown'] ?? 0) + 1;
-  return out;
 }
 
 async function runEndToEnd(args: Args): Promise<EndToEnd> {
@@ -301,7 +286,7 @@ async function runEndToEnd(args: Args): Promise<EndToEnd> {
 }
 
 function printEndToEnd(e: EndToEnd): void {
-  console.log(`\nEnd to end: one POST /score of ${e.items} verl rows over loopback HTTP (${e.workers} workers)`);
+  console.log(`\nShort rows end to end: one POST /score of ${e.items} verl rows with think sections of a few hundred words over loopback HTTP (${e.workers} workers)`);
   console.log(
     table(
       ['measure', 'value'],
@@ -323,19 +308,106 @@ function printEndToEnd(e: EndToEnd): void {
     ),
   );
   console.log('\nIn-process scoring time of the batch by reward type (1 thread)');
-  const types = Object.entries(e.inProcess.byRewardType).sort((a, b) => b[1].totalMs - a[1].totalMs);
-  console.log(
-    table(
-      ['reward type', 'items', 'µs/item', 'total ms', 'share'],
-      types.map(([t, g]) => [t, g.n, fmt(g.meanUs), fmt(g.totalMs), `${((100 * g.totalMs) / e.inProcess.totalMs).toFixed(1)}%`]),
-    ),
-  );
+  printByRewardType(e.inProcess);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-function budgets(scorers: readonly ScorerResult[], e?: EndToEnd): Budget[] {
+function printByRewardType(inProcess: InProcess): void {
+  const types = Object.entries(inProcess.byRewardType).sort((a, b) => b[1].totalMs - a[1].totalMs);
+  console.log(
+    table(
+      ['reward type', 'items', 'µs/item', 'total ms', 'share'],
+      types.map(([t, g]) => [t, g.n, fmt(g.meanUs), fmt(g.totalMs), `${((100 * g.totalMs) / inProcess.totalMs).toFixed(1)}%`]),
+    ),
+  );
+}
+
+function printStep(st: RealStep): void {
+  const d = st.distribution;
+  console.log(
+    `\nThe real GoLongRL step: ${st.items} verl rows (${st.prompts} prompts x ${st.rollouts} rollouts, the GoLongRL task mix) over loopback HTTP (${st.workers} workers)\n` +
+      `Think sections log-normal in characters (median ${d.medianChars}, sigma ${d.sigma}), the response capped at GoLongRL's ${d.maxResponseTokens} tokens ` +
+      `(${d.charsPerToken.en} characters per token in English = ${d.capChars.en}, ${d.charsPerToken.zh} in Chinese = ${d.capChars.zh})`,
+  );
+  console.log(
+    table(
+      ['responses', 'rows', 'median', 'p10', 'p90', 'max', 'at the cap'],
+      (['en', 'zh'] as const).map((l) => {
+        const r = st.responseChars[l];
+        return [l === 'en' ? 'English (chars)' : 'Chinese (chars)', r.rows, r.median, r.p10, r.p90, r.max, r.atCap];
+      }),
+    ),
+  );
+  const one = st.modes['one body'];
+  const client = st.modes.client;
+  const runsOf = (mode: StepMode) => st.runs.filter((r) => r.mode === mode && !r.cold);
+  const worst = (mode: StepMode, f: (r: RealStep['runs'][number]) => number | undefined) => Math.max(...runsOf(mode).map((r) => f(r) ?? Number.NaN));
+  const cold = st.runs.find((r) => r.cold)!;
+  console.log('');
+  console.log(
+    table(
+      ['measure', 'one body', `as the Python client (${CLIENT_CONCURRENCY} x ${CLIENT_CHUNK_ROWS} rows in flight)`],
+      [
+        ['request size (MB)', one.requestMB.join(' + '), client.requestMB.join(' + ')],
+        ['wall time, warm runs (ms)', runsOf('one body').map((r) => fmt(r.wallMs)).join(', '), runsOf('client').map((r) => fmt(r.wallMs)).join(', ')],
+        ['wall time, median (ms)', fmt(one.wallMs), fmt(client.wallMs)],
+        ['bare JSON.parse + JSON.stringify (ms)', `${fmt(one.floor.totalMs)} (${fmt(one.floor.parseMs)} + ${fmt(one.floor.stringifyMs)})`, `${fmt(client.floor.totalMs)} (${fmt(client.floor.parseMs)} + ${fmt(client.floor.stringifyMs)})`],
+        ['ratio to the floor', `${fmt(one.ratio)}×`, `${fmt(client.ratio)}×`],
+        ['worst /healthz (ms)', fmt(worst('one body', (r) => r.healthzWorstMs)), fmt(worst('client', (r) => r.healthzWorstMs))],
+        ['server event-loop delay, max (ms)', fmt(worst('one body', (r) => r.loopDelayMs)), fmt(worst('client', (r) => r.loopDelayMs))],
+        ['RSS during the step, sampled max (MiB)', fmt(worst('one body', (r) => r.sampledRssMiB)), fmt(worst('client', (r) => r.sampledRssMiB))],
+        [`RSS ${HOLD_AFTER_MS / 1000} s after the step (MiB)`, fmt(worst('one body', (r) => r.heldRssMiB)), fmt(worst('client', (r) => r.heldRssMiB))],
+        ['item errors in the responses', Object.entries(one.responseErrors).map(([k, v]) => `${k}:${v}`).join(' ') || '0', Object.entries(client.responseErrors).map(([k, v]) => `${k}:${v}`).join(' ') || '0'],
+        ['results differing from in-process', String(one.mismatches), String(client.mismatches)],
+      ],
+    ),
+  );
+  console.log(
+    `cold run (the first after start, as the client sends it): ${fmt(cold.wallMs)} ms, worst /healthz ${fmt(cold.healthzWorstMs)} ms, ` +
+      `RSS ${fmt(cold.sampledRssMiB)} MiB, ${fmt(cold.heldRssMiB)} MiB ${HOLD_AFTER_MS / 1000} s later`,
+  );
+  console.log(`peak RSS of the server over all runs (VmHWM): ${fmt(st.peakRssMiB)} MiB; /healthz polled every 10 ms from another thread, ${st.runs.reduce((n, r) => n + r.polls, 0)} polls`);
+  console.log(`\nIn-process scoring time of the step by reward type (1 thread; ${fmt(st.inProcess.totalMs)} ms in all)`);
+  printByRewardType(st.inProcess);
+}
+
+function printLengths(results: readonly LengthResult[]): void {
+  console.log('\nCost by response length (CPU µs per verl row; think section in the stated language; * = judged on µs per character)');
+  const scorers = [...new Set(results.map((r) => r.scorer))];
+  const rows: string[][] = [];
+  for (const scorer of scorers) {
+    for (const lang of ['en', 'zh'] as const) {
+      const cells = LENGTHS.map((length) => {
+        const r = results.find((x) => x.scorer === scorer && x.lang === lang && x.length === length)!;
+        return r.budgetUsPerChar === undefined ? fmt(r.us) : `${fmt(r.us)} (${r.usPerChar.toFixed(3)}/char${r.pass ? '' : ' FAIL'})*`;
+      });
+      const errors = results.filter((x) => x.scorer === scorer && x.lang === lang).reduce((n, x) => n + x.errors, 0);
+      rows.push([scorer, lang, ...cells, String(errors)]);
+    }
+  }
+  console.log(table(['scorer', 'lang', ...LENGTHS.map((l) => `${l / 1000}k chars`), 'errors'], rows));
+  console.log(
+    `  summaries: budget ${'≤ 0.1'} µs/char (en), ${'≤ 0.15'} (zh), judged at ${JUDGED_LENGTHS.map((l) => `${l / 1000}k`).join(', ')}; ` +
+      'caches of response pieces are emptied before every row (no response shares anything with the previous ones)',
+  );
+}
+
+function budgets(scorers: readonly ScorerResult[], e?: EndToEnd, step?: RealStep, lengths: readonly LengthResult[] = []): Budget[] {
   const out: Budget[] = [];
+  if (step) {
+    for (const mode of ['one body', 'client'] as const) {
+      const m = step.modes[mode];
+      out.push({ name: `real step, ${mode === 'client' ? 'as the client sends it' : 'one body'}: wall / bare-JSON floor`, limit: BUDGET.stepRatio, value: m.ratio, unit: '×', pass: m.ratio <= BUDGET.stepRatio });
+    }
+    out.push({ name: 'real step: /healthz (worst, every run)', limit: BUDGET.stepHealthzMs, value: step.healthzWorstMs, unit: 'ms', pass: step.healthzWorstMs <= BUDGET.stepHealthzMs });
+    out.push({ name: 'real step: peak RSS of the server (2 workers)', limit: BUDGET.stepPeakRssMiB, value: step.peakRssMiB, unit: 'MiB', pass: step.peakRssMiB <= BUDGET.stepPeakRssMiB });
+    out.push({ name: `real step: RSS ${HOLD_AFTER_MS / 1000} s after (worst run)`, limit: BUDGET.stepHeldRssMiB, value: step.heldRssWorstMiB, unit: 'MiB', pass: step.heldRssWorstMiB <= BUDGET.stepHeldRssMiB });
+  }
+  for (const r of lengths) {
+    if (r.budgetUsPerChar === undefined) continue;
+    out.push({ name: `rouge_l ${r.lang}, ${r.length / 1000}k-char response`, limit: r.budgetUsPerChar, value: r.usPerChar, unit: 'µs/char', pass: r.pass! });
+  }
   for (const r of scorers) {
     if (r.budgetUs === undefined) continue;
     out.push({ name: `${r.case} (${r.judged === 'verl' ? 'verl row' : 'summary only'})`, limit: r.budgetUs, value: r.judged === 'verl' ? r.verlUs : r.nativeUs, unit: 'µs/item', pass: r.pass! });
@@ -389,21 +461,41 @@ async function main(): Promise<void> {
   };
   console.log(`golong-reward bench — ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, load ${machine.loadavgAtStart.join(' ')}, machine speed ${machine.speedNsPerChar[0]} ns/char`);
 
+  let step: RealStep | undefined;
+  if (args.sections.has('step')) {
+    process.stderr.write('The real GoLongRL step…\n');
+    step = await runRealStep({
+      repoRoot: REPO_ROOT,
+      seed: args.seed,
+      workers: availableParallelism(),
+      rounds: args.stepRounds,
+      nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    printStep(step);
+  }
   let scorers: ScorerResult[] = [];
-  if (args.only !== 'e2e') {
+  if (args.sections.has('scorers')) {
     process.stderr.write('Per-scorer timings…\n');
     scorers = runScorers(args);
     printScorers(scorers);
   }
+  let lengths: LengthResult[] = [];
+  if (args.sections.has('lengths')) {
+    process.stderr.write('Cost by response length…\n');
+    const opts: LoopOptions = args.quick ? { warmupMs: 20, runMs: 10, runs: 3 } : { warmupMs: 40, runMs: 20, runs: 5 };
+    lengths = runLengths(args.seed, opts, (round) => process.stderr.write(`  round ${round}/${opts.runs}\n`));
+    printLengths(lengths);
+  }
   let e2e: EndToEnd | undefined;
-  if (args.only !== 'scorers') {
-    process.stderr.write('End to end…\n');
+  if (args.sections.has('e2e')) {
+    process.stderr.write('End to end (short rows)…\n');
     e2e = await runEndToEnd(args);
     printEndToEnd(e2e);
   }
 
   machine.speedNsPerChar.push(machineSpeedNs());
-  const verdicts = budgets(scorers, e2e);
+  const verdicts = budgets(scorers, e2e, step, lengths);
   console.log('\nBudgets');
   console.log(table(['budget', 'limit', 'measured', 'verdict'], verdicts.map((b) => [b.name, `${b.limit} ${b.unit}`, `${fmt(b.value)} ${b.unit}`, verdict(b.pass)])));
   const failed = verdicts.filter((b) => !b.pass).length;
@@ -415,7 +507,7 @@ async function main(): Promise<void> {
 
   if (args.write) {
     const file = join(REPO_ROOT, 'bench', 'results.json');
-    const results = { machine, settings: { seed: args.seed, quick: args.quick, e2eRuns: args.e2eRuns, only: args.only ?? 'all' }, scorers, endToEnd: e2e, budgets: verdicts, seconds: +seconds.toFixed(1) };
+    const results = { machine, settings: { seed: args.seed, quick: args.quick, e2eRuns: args.e2eRuns, stepRounds: args.stepRounds, sections: [...args.sections] }, realStep: step, scorers, lengths, endToEnd: e2e, budgets: verdicts, seconds: +seconds.toFixed(1) };
     writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
     console.log(`wrote ${file}`);
   }

@@ -7,6 +7,7 @@
 import { itemId, type ItemResult } from '../rewards/index.js';
 import { notJsonMessage } from './bodyHints.js';
 import { parseItemJsonPy, parseJsonPy, stringifyJsonPy } from '../rewards/pyjson.js';
+import { decodeUtf8 } from './utf8.js';
 import { describeScoreIssues, scoreBodySchema, type AdvantagesOption, type ScoreLimits } from './schemas/score.js';
 
 export interface BodyLimits extends ScoreLimits {
@@ -294,5 +295,5 @@ export function select({ bytes, spans }: PackedItems, indices: readonly number[]
 
 /** Item i's JSON text. */
 export function itemText({ bytes, spans }: PackedItems, i: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', spans[2 * i]!, spans[2 * i + 1]!);
+  return decodeUtf8(Buffer.from(bytes.buffer, bytes.byteOffset + spans[2 * i]!, spans[2 * i + 1]! - spans[2 * i]!));
 }

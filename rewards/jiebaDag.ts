@@ -19,6 +19,21 @@ export function isHanDefault(c: number): boolean {
   return (c >= 0x4e00 && c <= 0x9fd5) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x23 || c === 0x26 || c === 0x2e || c === 0x5f || c === 0x25 || c === 0x2d;
 }
 
+/** A built trie's arrays: what threads share (SharedArrayBuffer-backed when built to share). */
+export interface DictTrieData {
+  rootChild: Int32Array;
+  rootWord: Int32Array;
+  edges: Int32Array;
+  logFreqs: Float64Array;
+  logTotal: number;
+}
+
+const SLOTS = 1 << 20;
+
+function int32s(n: number, shared: boolean): Int32Array {
+  return new Int32Array(shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
+}
+
 /**
  * jieba's dictionary as a trie over UTF-16 code units (every dictionary word is in the BMP). The
  * root's children are in direct tables; deeper edges in one open-addressing hash table whose slot
@@ -27,14 +42,13 @@ export function isHanDefault(c: number): boolean {
  * edges and frequencies cost a cache miss each.
  */
 class DictTrie {
-  private readonly rootChild = new Int32Array(0x10000).fill(-1);
+  /** Child of the root by code unit, -1 when none. */
+  private readonly rootChild: Int32Array;
   /** Frequency index of each root child's word, -1 when the character alone is no word. */
-  private readonly rootWord = new Int32Array(0x10000).fill(-1);
+  private readonly rootWord: Int32Array;
   /** 4 ints per slot: parent node (-1 when free), code unit, child node, frequency index or -1. */
-  private edges: Int32Array;
-  private readonly mask: number;
-  private edgeCount = 0;
-  nodes = 1;
+  private readonly edges: Int32Array;
+  private readonly mask = SLOTS - 1;
   /** ln(freq) by frequency index (the dictionary has a few thousand distinct frequencies). */
   readonly logFreqs: Float64Array;
   /** ln(total frequency), as jieba-rs computes logtotal. */
@@ -42,85 +56,16 @@ class DictTrie {
   /** The frequency index of the word ending at the node last returned by child(), or -1. */
   word = -1;
 
-  constructor(text: string) {
-    const slots = 1 << 20;
-    this.edges = new Int32Array(4 * slots).fill(-1);
-    this.mask = slots - 1;
-    const freqIndex = new Map<number, number>();
-    const freqs: number[] = [];
-    let nodeFreq = new Float64Array(1 << 19); // each word node's frequency (0: not a word), for the total
-    const n = text.length;
-    let pos = 0;
-    while (pos < n) {
-      // A line is "word freq [tag]" (one space-separated word, then its frequency).
-      let node = 0;
-      let at = -1; // where the word's frequency index goes (root child: -1 - code unit)
-      let i = pos;
-      for (; i < n; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 0x20 || c === 0x0a || c === 0x0d) break;
-        if (node === 0) {
-          let child = this.rootChild[c]!;
-          if (child < 0) child = this.rootChild[c] = this.nodes++;
-          node = child;
-          at = -1 - c;
-        } else {
-          at = this.slotOrAdd(node, c);
-          node = this.edges[at + 2]!;
-        }
-      }
-      let freq = 0;
-      if (text.charCodeAt(i) === 0x20) for (i++; i < n; i++) {
-        const d = text.charCodeAt(i) - 0x30;
-        if (d < 0 || d > 9) break;
-        freq = freq * 10 + d;
-      }
-      if (node !== 0) {
-        let fi = freqIndex.get(freq);
-        if (fi === undefined) {
-          fi = freqs.length;
-          freqs.push(freq);
-          freqIndex.set(freq, fi);
-        }
-        if (at < 0) this.rootWord[-1 - at] = fi;
-        else this.edges[at + 3] = fi;
-        if (node >= nodeFreq.length) {
-          const grown = new Float64Array(nodeFreq.length * 2);
-          grown.set(nodeFreq);
-          nodeFreq = grown;
-        }
-        nodeFreq[node] = freq; // a repeated word keeps its last frequency, counted once (jieba-rs)
-      }
-      const eol = text.indexOf('\n', i);
-      pos = eol < 0 ? n : eol + 1;
-    }
-    let total = 0;
-    for (let k = 0; k < this.nodes; k++) total += nodeFreq[k]!;
-    this.logFreqs = Float64Array.from(freqs, (f) => Math.log(f));
-    this.logTotal = Math.log(total);
+  constructor(data: DictTrieData) {
+    this.rootChild = data.rootChild;
+    this.rootWord = data.rootWord;
+    this.edges = data.edges;
+    this.logFreqs = data.logFreqs;
+    this.logTotal = data.logTotal;
   }
 
-  private slot(node: number, c: number): number {
-    let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(c + 1, 0x85ebca6b);
-    h ^= h >>> 15;
-    return h & this.mask;
-  }
-
-  /** The slot offset of the edge (node, c), added (with no word) when missing. */
-  private slotOrAdd(node: number, c: number): number {
-    const e = this.edges;
-    for (let s = this.slot(node, c); ; s = (s + 1) & this.mask) {
-      const at = 4 * s;
-      const parent = e[at]!;
-      if (parent === node && e[at + 1] === c) return at;
-      if (parent < 0) {
-        if (++this.edgeCount * 2 > this.mask) throw new Error('jieba dictionary trie: edge table full');
-        e[at] = node;
-        e[at + 1] = c;
-        e[at + 2] = this.nodes++;
-        return at; // e[at + 3] stays -1 (no word) until a word ends here
-      }
-    }
+  data(): DictTrieData {
+    return { rootChild: this.rootChild, rootWord: this.rootWord, edges: this.edges, logFreqs: this.logFreqs, logTotal: this.logTotal };
   }
 
   /** The node reached from `node` by code unit `c`, or -1; sets `word` for it. */
@@ -131,7 +76,7 @@ class DictTrie {
     }
     const e = this.edges;
     const mask = this.mask;
-    for (let s = this.slot(node, c); ; s = (s + 1) & mask) {
+    for (let s = slotOf(node, c, mask); ; s = (s + 1) & mask) {
       const at = 4 * s;
       const parent = e[at]!;
       if (parent === node && e[at + 1] === c) {
@@ -153,12 +98,115 @@ class DictTrie {
   }
 }
 
+function slotOf(node: number, c: number, mask: number): number {
+  let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(c + 1, 0x85ebca6b);
+  h ^= h >>> 15;
+  return h & mask;
+}
+
+/** Builds the trie of jieba's dictionary text ("word freq [tag]" lines, sorted or not). */
+function buildDictTrie(text: string, shared: boolean): DictTrieData {
+  const rootChild = int32s(0x10000, shared).fill(-1);
+  const rootWord = int32s(0x10000, shared).fill(-1);
+  const edges = int32s(4 * SLOTS, shared).fill(-1);
+  const mask = SLOTS - 1;
+  let nodes = 1;
+  let edgeCount = 0;
+  /** The slot offset of the edge (node, c), added (with no word) when missing. */
+  const slotOrAdd = (node: number, c: number): number => {
+    for (let s = slotOf(node, c, mask); ; s = (s + 1) & mask) {
+      const at = 4 * s;
+      const parent = edges[at]!;
+      if (parent === node && edges[at + 1] === c) return at;
+      if (parent < 0) {
+        if (++edgeCount * 2 > mask) throw new Error('jieba dictionary trie: edge table full');
+        edges[at] = node;
+        edges[at + 1] = c;
+        edges[at + 2] = nodes++;
+        return at; // edges[at + 3] stays -1 (no word) until a word ends here
+      }
+    }
+  };
+  const freqIndex = new Map<number, number>();
+  const freqs: number[] = [];
+  let nodeFreq = new Float64Array(1 << 19); // each word node's frequency (0: not a word), for the total
+  const n = text.length;
+  let pos = 0;
+  while (pos < n) {
+    // A line is "word freq [tag]" (one space-separated word, then its frequency).
+    let node = 0;
+    let at = -1; // where the word's frequency index goes (root child: -1 - code unit)
+    let i = pos;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d) break;
+      if (node === 0) {
+        let child = rootChild[c]!;
+        if (child < 0) child = rootChild[c] = nodes++;
+        node = child;
+        at = -1 - c;
+      } else {
+        at = slotOrAdd(node, c);
+        node = edges[at + 2]!;
+      }
+    }
+    let freq = 0;
+    if (text.charCodeAt(i) === 0x20) {
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i) - 0x30;
+        if (d < 0 || d > 9) break;
+        freq = freq * 10 + d;
+      }
+    }
+    if (node !== 0) {
+      let fi = freqIndex.get(freq);
+      if (fi === undefined) {
+        fi = freqs.length;
+        freqs.push(freq);
+        freqIndex.set(freq, fi);
+      }
+      if (at < 0) rootWord[-1 - at] = fi;
+      else edges[at + 3] = fi;
+      if (node >= nodeFreq.length) {
+        const grown = new Float64Array(nodeFreq.length * 2);
+        grown.set(nodeFreq);
+        nodeFreq = grown;
+      }
+      nodeFreq[node] = freq; // a repeated word keeps its last frequency, counted once (jieba-rs)
+    }
+    const eol = text.indexOf('\n', i);
+    pos = eol < 0 ? n : eol + 1;
+  }
+  let total = 0;
+  for (let k = 0; k < nodes; k++) total += nodeFreq[k]!;
+  const logFreqs = new Float64Array(shared ? new SharedArrayBuffer(8 * freqs.length) : new ArrayBuffer(8 * freqs.length));
+  freqs.forEach((f, i) => (logFreqs[i] = Math.log(f)));
+  return { rootChild, rootWord, edges, logFreqs, logTotal: Math.log(total) };
+  }
+
 let trie: DictTrie | undefined;
 
-/** One trie per thread, built on first use (about 0.1-0.3 s). */
+const dictText = (): string => Buffer.from(dict.buffer, dict.byteOffset, dict.byteLength).toString('utf8');
+
+/** This thread's trie: adopted from another thread (adoptDictTrie), else built on first use (0.2-0.4 s). */
 export function dictTrie(): DictTrie {
-  trie ??= new DictTrie(Buffer.from(dict.buffer, dict.byteOffset, dict.byteLength).toString('utf8'));
+  trie ??= new DictTrie(buildDictTrie(dictText(), false));
   return trie;
+}
+
+/**
+ * The trie in shared memory, built here unless this thread has it already, for worker threads to
+ * adopt: the service builds it once instead of once per thread (16 MB each, and the CPU time of
+ * the build while the threads warm up).
+ */
+export function sharedDictTrie(): DictTrieData {
+  if (!trie || !(trie.data().edges.buffer instanceof SharedArrayBuffer)) trie = new DictTrie(buildDictTrie(dictText(), true));
+  return trie.data();
+}
+
+/** Uses a trie built by another thread (sharedDictTrie) instead of building one. */
+export function adoptDictTrie(data: DictTrieData): void {
+  trie = new DictTrie(data);
 }
 
 /** Receives a segmentation: token ends, and the pieces that need jieba-rs. */

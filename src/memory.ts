@@ -30,11 +30,16 @@ export function enableGc(): NodeJS.GCFunction | undefined {
   return mainGc;
 }
 
-/**
- * On a worker thread between tasks: collect everything and shrink the heap (several full
- * collections; the thread is idle, nothing waits for it).
- */
+/** On a worker thread between batches: one full collection, which drops its handles to old bodies. */
 export function releaseWorkerMemory(): void {
+  globalThis.gc?.({ type: 'major' });
+}
+
+/**
+ * On a worker thread idle for a while: collect everything and shrink the heap (several full
+ * collections; V8's own memory reducer never runs in a thread parked in Atomics.wait).
+ */
+export function shrinkWorkerMemory(): void {
   globalThis.gc?.({ type: 'major', flavor: 'last-resort' });
 }
 

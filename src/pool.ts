@@ -3,10 +3,11 @@
 // is re-run without the offending item, which alone gets `timeout` or `worker_crashed`.
 import { Piscina } from 'piscina';
 import type { ItemResult } from '../rewards/index.js';
+import { sharedDictTrie } from '../rewards/jiebaDag.js';
 import type { Config } from './config.js';
 import { enableGc, releaseMainMemory } from './memory.js';
 import { itemByteLength, itemIdOf, select, type BodyLimits, type PackedItems, type ParsedBatch, type RejectedBody } from './batchParse.js';
-import { putJsonResult, WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask, type JsonResults } from './workerProtocol.js';
+import { putJsonResult, WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask, type JsonResults, type PoolWorkerData } from './workerProtocol.js';
 
 export type PoolConfig = Pick<Config, 'workers' | 'chunkItems' | 'chunkBytes' | 'timeoutGraceMs' | 'testHooks'>;
 
@@ -41,11 +42,14 @@ export interface PoolStats {
 const WATCHDOG_INTERVAL_MS = 20;
 
 /**
- * How long the pool must have been idle (no body being parsed, no batch being scored) before its
- * threads give memory back (memory.ts): long enough that the requests of one step, which a client
- * sends together, count as one.
+ * Idle times (no body being parsed, no batch being scored) after which the threads give memory
+ * back (memory.ts): first one full collection each, which frees the request bodies; later, if
+ * still idle, collections that also shrink the heaps (several passes, a few hundred ms per thread,
+ * which a request arriving meanwhile would wait for). The first is long enough that the requests
+ * of one step, which a client sends together, count as one.
  */
-const RELEASE_AFTER_IDLE_MS = 100;
+const RELEASE_AFTER_IDLE_MS = 250;
+const SHRINK_AFTER_IDLE_MS = 2000;
 
 /** One chunk on a worker, as the watchdog sees it. */
 interface RunningChunk {
@@ -89,7 +93,8 @@ export class ScoringPool {
       minThreads: this.config.workers,
       maxThreads: this.config.workers,
       idleTimeout: Infinity,
-      workerData: { testHooks: this.config.testHooks },
+      // jieba's dictionary trie, built once here and shared, instead of by every thread (and again by a replacement).
+      workerData: { testHooks: this.config.testHooks, jiebaTrie: sharedDictTrie() } satisfies PoolWorkerData,
     });
     this.piscina.on('message', (message: unknown) => {
       if (message && typeof message === 'object' && WARM_MESSAGE in message) {
@@ -175,18 +180,22 @@ export class ScoringPool {
   }
 
   private leave(): void {
-    if (--this.busy === 0) this.releaseTimer = setTimeout(() => this.releaseMemory(), RELEASE_AFTER_IDLE_MS).unref();
+    if (--this.busy > 0) return;
+    this.releaseTimer = setTimeout(() => {
+      this.releaseMemory('releaseMemory');
+      this.releaseTimer = setTimeout(() => this.releaseMemory('shrinkMemory'), SHRINK_AFTER_IDLE_MS - RELEASE_AFTER_IDLE_MS).unref();
+    }, RELEASE_AFTER_IDLE_MS).unref();
   }
 
   /**
-   * Idle: each thread collects its garbage, which frees the request bodies they all held (see
-   * memory.ts). One task per thread: piscina hands queued tasks to idle threads one each.
+   * Idle: each thread collects its garbage (see memory.ts), the main thread too the first time.
+   * One task per thread: piscina hands queued tasks to idle threads one each.
    */
-  private releaseMemory(): void {
+  private releaseMemory(task: 'releaseMemory' | 'shrinkMemory'): void {
     const piscina = this.piscina;
     if (this.busy > 0 || !piscina) return;
-    for (let i = 0; i < this.config.workers; i++) piscina.run(null, { name: 'releaseMemory' }).catch(() => {});
-    releaseMainMemory();
+    for (let i = 0; i < this.config.workers; i++) piscina.run(null, { name: task }).catch(() => {});
+    if (task === 'releaseMemory') releaseMainMemory();
   }
 
   /** Chunks of consecutive items (positions in `indices`), small enough to spread a batch over every thread. */

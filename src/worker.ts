@@ -6,11 +6,14 @@ import { setPriority } from 'node:os';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { itemId, scoreItem, type ItemResult } from '../rewards/index.js';
+import { adoptDictTrie } from '../rewards/jiebaDag.js';
 import { checkedItem, itemCount, itemText, parseScoreBody } from './batchParse.js';
-import { releaseWorkerMemory } from './memory.js';
-import { emptyJsonResults, putJsonResult, WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask } from './workerProtocol.js';
+import { releaseWorkerMemory, shrinkWorkerMemory } from './memory.js';
+import { emptyJsonResults, putJsonResult, WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask, type PoolWorkerData } from './workerProtocol.js';
 
-const testHooks = (workerData as { testHooks?: boolean } | undefined)?.testHooks === true;
+const data = workerData as Partial<PoolWorkerData> | undefined;
+const testHooks = data?.testHooks === true;
+if (data?.jiebaTrie) adoptDictTrie(data.jiebaTrie);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -114,9 +117,14 @@ export function parseBody({ blocks, limits }: BodyBlocksTask) {
   return move({ [transferableSymbol]: [parsed.packed.spans.buffer], [valueSymbol]: parsed });
 }
 
-/** Between batches (the pool is idle): frees the bodies this thread held, shrinks its heap. */
+/** Between batches (the pool is idle): frees the request bodies this thread held. */
 export function releaseMemory(): void {
   releaseWorkerMemory();
+}
+
+/** The pool has been idle for a while: gives the heap's free pages back too. */
+export function shrinkMemory(): void {
+  shrinkWorkerMemory();
 }
 
 export default function scoreChunk(task: ChunkTask): ChunkOutput | Promise<never> {

@@ -1,6 +1,7 @@
 // What the pool and its scoring threads exchange. Kept apart from worker.ts so that the main
 // thread never loads the worker module (whose import warms up jieba and the math code).
 import type { ItemResult } from '../rewards/index.js';
+import type { DictTrieData } from '../rewards/jiebaDag.js';
 import type { BodyLimits, PackedItems } from './batchParse.js';
 
 export interface ChunkTask {
@@ -60,4 +61,11 @@ export const WARM_MESSAGE = 'golong-reward:warm';
 export interface BodyBlocksTask {
   blocks: Uint8Array[];
   limits: BodyLimits;
+}
+
+/** What every worker thread starts with (piscina's workerData). */
+export interface PoolWorkerData {
+  testHooks: boolean;
+  /** jieba's dictionary trie in shared memory, built once by the main thread. */
+  jiebaTrie: DictTrieData;
 }

@@ -2,6 +2,7 @@
 // jieba's __init__.py (re_han_default, __cut_DAG) and finalseg (re_skip `[a-zA-Z0-9]+(?:\.\d+)?%?`).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { adoptDictTrie, sharedDictTrie } from '../rewards/jiebaDag.js';
 import { pyJiebaCut, pyJiebaJoin, pyJiebaSegment } from '../rewards/jiebaPy.js';
 
 describe('pyJiebaCut', () => {
@@ -106,6 +107,14 @@ describe('pyJiebaSegment / pyJiebaJoin (fast path)', () => {
     // route[0] = max((ln f(一) - ln T + route[1], 0), (ln f(一一) - ln T + route[2], 1)): equal sums, larger x wins
     expect(pyJiebaJoin('一一一')).toBe('一一 一');
     expect(pyJiebaJoin('一一一')).toBe(pyJiebaCut('一一一').join(' '));
+  });
+
+  it('works from a trie built in shared memory for the worker threads', () => {
+    const shared = sharedDictTrie();
+    expect(shared.edges.buffer).toBeInstanceOf(SharedArrayBuffer);
+    adoptDictTrie({ ...shared }); // as a worker does with the pool's copy
+    const t = '我们的gme-71模型在北京天安门，好的，我对这个结果很满意。一一一';
+    expect(pyJiebaJoin(t)).toBe(pyJiebaCut(t).join(' '));
   });
 
   it('keeps a lone surrogate as one token, as Python does', () => {

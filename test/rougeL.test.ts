@@ -139,6 +139,38 @@ describe('py-rouge ROUGE-L', () => {
     );
   });
 
+  it('still walks a long pair that can add no word: its walk may overflow', () => {
+    // "a" marks the word a (985 moves, within the limit); then "a a" adds nothing new but its
+    // walk up the 984 b's takes 986 moves: Python's recursion fails there.
+    const ref = `a a ${'b '.repeat(984)}`;
+    expect(naiveRougeL('a. a a', ref)).toBe('overflow');
+    expect(rougeLMax('a. a a', [ref]).failure).toEqual({ reason: 'reference_recursion_limit', reference: 0 });
+  });
+
+  it('agrees with the plain transcription on many sentences, some near the walk limit', () => {
+    // Pairs that cannot add a word are skipped, except those whose walk may overflow.
+    const sentence = fc.oneof(
+      { weight: 5, arbitrary: fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'the', 'of'), { minLength: 1, maxLength: 25 }) },
+      { weight: 1, arbitrary: fc.integer({ min: RECURSION_WALK_LIMIT - 40, max: RECURSION_WALK_LIMIT + 5 }).map((n) => Array.from({ length: n }, (_, i) => 'abcdefg'[(i * 3) % 7]!)) },
+    );
+    const text = fc.array(sentence, { minLength: 1, maxLength: 6 }).map((ss) => ss.map((w) => w.join(' ')).join('. '));
+    fc.assert(
+      fc.property(text, fc.array(text, { minLength: 1, maxLength: 2 }), (hyp, refs) => {
+        const got = rougeLMax(hyp, refs);
+        const want = refs.map((r) => naiveRougeL(hyp, r));
+        const firstBad = want.findIndex((w) => typeof w === 'string');
+        if (firstBad >= 0) {
+          expect(got.score).toBe(0);
+          expect(got.failure?.reference).toBe(firstBad);
+        } else {
+          expect(got.failure).toBeUndefined();
+          expect(got.references.map((r) => [r.llcs, r.m, r.n])).toEqual(want.map((w) => [(w as { llcs: number }).llcs, (w as { m: number }).m, (w as { n: number }).n]));
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('scores tokens as the text of those tokens joined by spaces (the Chinese fast path)', () => {
     // Tokens as jieba yields them: words, single spaces and newlines, ".", tokens with "." inside.
     const token = fc.constantFrom('a', 'b', 'cd', '北京', '的', '.', ' ', '\n', '3.5', 'x.', '.y', '\u3000', '\t', 'ab.', '..');

@@ -389,6 +389,98 @@ function unionLcs(x: Int32Array, x0: number, a: number, y: Int32Array, y0: numbe
 }
 
 /**
+ * Where each hypothesis word occurs in a reference: the reference's sentences containing word w
+ * (w < the hypothesis's vocabulary size) are postings[start[w]..start[w + 1]], ascending; and all
+ * sentences longest first (those a walk could overflow with a given hypothesis sentence lead).
+ */
+interface ReferenceIndex {
+  start: Int32Array;
+  postings: Int32Array;
+  lengths: Int32Array;
+  longest: Int32Array;
+}
+
+let sentenceStamp = new Int32Array(1 << 10);
+let stamp = 0;
+
+function nextStamp(size: number): number {
+  if (sentenceStamp.length < size) sentenceStamp = new Int32Array(Math.max(size, sentenceStamp.length * 2));
+  if (++stamp === 0x7fffffff) {
+    sentenceStamp.fill(0);
+    stamp = 1;
+  }
+  return stamp;
+}
+
+function indexReference(ref: Tokenized, hypVocab: number): ReferenceIndex {
+  const start = new Int32Array(hypVocab + 1);
+  const lengths = new Int32Array(ref.sentences);
+  // Count each word once per sentence (a word's last sentence is kept in `seenIn`, offset by 1).
+  const seenIn = new Int32Array(hypVocab);
+  for (let s = 0; s < ref.sentences; s++) {
+    lengths[s] = ref.sentenceStart[s + 1]! - ref.sentenceStart[s]!;
+    for (let i = ref.sentenceStart[s]!; i < ref.sentenceStart[s + 1]!; i++) {
+      const w = ref.words[i]!;
+      if (w < hypVocab && seenIn[w] !== s + 1) {
+        seenIn[w] = s + 1;
+        start[w + 1]!++;
+      }
+    }
+  }
+  for (let w = 0; w < hypVocab; w++) start[w + 1]! += start[w]!;
+  const postings = new Int32Array(start[hypVocab]!);
+  const fill = start.slice(0, hypVocab);
+  seenIn.fill(0);
+  for (let s = 0; s < ref.sentences; s++) {
+    for (let i = ref.sentenceStart[s]!; i < ref.sentenceStart[s + 1]!; i++) {
+      const w = ref.words[i]!;
+      if (w < hypVocab && seenIn[w] !== s + 1) {
+        seenIn[w] = s + 1;
+        postings[fill[w]!++] = s;
+      }
+    }
+  }
+  const longest = Int32Array.from(lengths.keys()).sort((p, q) => lengths[q]! - lengths[p]!);
+  return { start, postings, lengths, longest };
+}
+
+let candidateBuffer = new Int32Array(1 << 10);
+
+/**
+ * The reference sentences worth pairing with a hypothesis sentence of `b` words (distinct words
+ * `ids`), ascending: those containing one of its words not yet in the reference's union (the
+ * others would add nothing, marks only grow), and those with a + b over the walk limit (their
+ * walk may fail). Valid for b <= RECURSION_WALK_LIMIT.
+ */
+function sentencesToPair(index: ReferenceIndex, ids: readonly number[], seen: Uint8Array, markBase: number, b: number): Int32Array {
+  const n = index.lengths.length;
+  const mark = nextStamp(n);
+  if (candidateBuffer.length < n) candidateBuffer = new Int32Array(Math.max(n, candidateBuffer.length * 2));
+  const out = candidateBuffer;
+  let count = 0;
+  const { start, postings } = index;
+  for (const w of ids) {
+    if (seen[markBase + w] !== 0) continue;
+    for (let p = start[w]!; p < start[w + 1]!; p++) {
+      const s = postings[p]!;
+      if (sentenceStamp[s] !== mark) {
+        sentenceStamp[s] = mark;
+        out[count++] = s;
+      }
+    }
+  }
+  for (let k = 0; k < index.longest.length; k++) {
+    const s = index.longest[k]!;
+    if (index.lengths[s]! + b <= RECURSION_WALK_LIMIT) break;
+    if (sentenceStamp[s] !== mark) {
+      sentenceStamp[s] = mark;
+      out[count++] = s;
+    }
+  }
+  return out.subarray(0, count).sort();
+}
+
+/**
  * Max over references of py-rouge's ROUGE-L F of `hypothesis`. Any failure of the reference
  * implementation (empty hypothesis or reference, recursion overflow) makes the score 0, as
  * LongBench-Pro's bare `except` does for the whole item; `failure` names the one Python meets
@@ -397,6 +489,7 @@ function unionLcs(x: Int32Array, x0: number, a: number, y: Int32Array, y0: numbe
 export function rougeLMax(hypothesis: string | SpacedTokens, references: readonly string[], ctx?: ScoreContext): RougeLMaxResult {
   interner.reset();
   const hyp = typeof hypothesis === 'string' ? tokenize(hypothesis) : tokenizeSpaced(hypothesis);
+  const hypVocab = interner.size; // the hypothesis's words have the ids below this
   const fail = (reason: RougeFailureReason, reference: number): RougeLMaxResult => ({ score: 0, references: [], best: -1, failure: { reason, reference } });
   if (hyp.sentences === 0) return fail('hypothesis_empty', 0);
   const refs = references.map(tokenize);
@@ -411,6 +504,8 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
   maskSlot = grown(maskSlot, vocab, (n) => new Int32Array(n));
   marks = grown(marks, vocab * (refs.length + 1), (n) => new Uint8Array(n));
   const llcs = new Array<number>(refs.length).fill(0);
+  const indexes = refs.map((ref) => indexReference(ref, hypVocab));
+  let pairs = 0;
 
   let ids: number[] = [];
   try {
@@ -431,17 +526,28 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
       for (let ri = 0; ri < refs.length; ri++) {
         const ref = refs[ri]!;
         const markBase = vocab * (ri + 1);
-        for (let s = 0; s < ref.sentences; s++) {
-          const rank = ri * 2 ** 26 + s + 1;
-          if (rank >= firstFailure) break; // Python raises at an earlier or the same pair
-          if (ctx && (s & 63) === 63) checkDeadline(ctx);
-          const x0 = ref.sentenceStart[s]!;
-          const got = unionLcs(ref.words, x0, ref.sentenceStart[s + 1]! - x0, hyp.words, y0, b, width, markBase);
+        const pair = (sentence: number): boolean => {
+          const rank = ri * 2 ** 26 + sentence + 1;
+          if (rank >= firstFailure) return false; // Python raises at an earlier or the same pair
+          if (ctx && (++pairs & 63) === 0) checkDeadline(ctx);
+          const x0 = ref.sentenceStart[sentence]!;
+          const got = unionLcs(ref.words, x0, ref.sentenceStart[sentence + 1]! - x0, hyp.words, y0, b, width, markBase);
           if (got < 0) {
             firstFailure = rank;
             firstReason = 'reference_recursion_limit';
           } else llcs[ri]! += got;
+          return true;
+        };
+        if (b > RECURSION_WALK_LIMIT) {
+          // Every pair can fail its walk: all of them, in order.
+          for (let sentence = 0; sentence < ref.sentences; sentence++) if (!pair(sentence)) break;
+          continue;
         }
+        // Only the pairs that can change anything, in order: a sentence with a word of this
+        // hypothesis sentence not yet in the union (else unionLcs adds nothing), or long enough
+        // for the walk to overflow.
+        const candidates = sentencesToPair(indexes[ri]!, ids, marks, markBase, b);
+        for (let k = 0; k < candidates.length; k++) if (!pair(candidates[k]!)) break;
       }
       for (const id of ids) maskSlot[id] = 0;
       ids = [];

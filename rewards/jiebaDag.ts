@@ -14,9 +14,13 @@ import { dict } from '@node-rs/jieba/dict.js';
 /** Candidates closer than this (in natural-log probability) count as a tie; see above. */
 const TIE = 1e-7;
 
-/** Python jieba's re_han_default: `[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]`. */
+/** Python jieba's re_han_default: `[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]`, by UTF-16 code unit. */
+const HAN_DEFAULT = new Uint8Array(0x10000);
+HAN_DEFAULT.fill(1, 0x4e00, 0x9fd6);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+#&._%-') HAN_DEFAULT[c.charCodeAt(0)] = 1;
+
 export function isHanDefault(c: number): boolean {
-  return (c >= 0x4e00 && c <= 0x9fd5) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x23 || c === 0x26 || c === 0x2e || c === 0x5f || c === 0x25 || c === 0x2d;
+  return HAN_DEFAULT[c] === 1;
 }
 
 /** A built trie's arrays: what threads share (SharedArrayBuffer-backed when built to share). */
@@ -26,6 +30,8 @@ export interface DictTrieData {
   edges: Int32Array;
   logFreqs: Float64Array;
   logTotal: number;
+  /** Number of nodes: node ids are below it. */
+  nodes: number;
 }
 
 const SLOTS = 1 << 20;
@@ -53,6 +59,8 @@ class DictTrie {
   readonly logFreqs: Float64Array;
   /** ln(total frequency), as jieba-rs computes logtotal. */
   readonly logTotal: number;
+  /** Node ids are below this; a node stands for one string (its path from the root). */
+  readonly nodes: number;
   /** The frequency index of the word ending at the node last returned by child(), or -1. */
   word = -1;
 
@@ -62,10 +70,11 @@ class DictTrie {
     this.edges = data.edges;
     this.logFreqs = data.logFreqs;
     this.logTotal = data.logTotal;
+    this.nodes = data.nodes;
   }
 
   data(): DictTrieData {
-    return { rootChild: this.rootChild, rootWord: this.rootWord, edges: this.edges, logFreqs: this.logFreqs, logTotal: this.logTotal };
+    return { rootChild: this.rootChild, rootWord: this.rootWord, edges: this.edges, logFreqs: this.logFreqs, logTotal: this.logTotal, nodes: this.nodes };
   }
 
   /** The node reached from `node` by code unit `c`, or -1; sets `word` for it. */
@@ -85,6 +94,11 @@ class DictTrie {
       }
       if (parent < 0) return -1;
     }
+  }
+
+  /** The node of the one-character string c (-1 when no word starts with c). */
+  charNode(c: number): number {
+    return this.rootChild[c]!;
   }
 
   /** Whether text[start, end) is a dictionary word. */
@@ -181,8 +195,8 @@ function buildDictTrie(text: string, shared: boolean): DictTrieData {
   for (let k = 0; k < nodes; k++) total += nodeFreq[k]!;
   const logFreqs = new Float64Array(shared ? new SharedArrayBuffer(8 * freqs.length) : new ArrayBuffer(8 * freqs.length));
   freqs.forEach((f, i) => (logFreqs[i] = Math.log(f)));
-  return { rootChild, rootWord, edges, logFreqs, logTotal: Math.log(total) };
-  }
+  return { rootChild, rootWord, edges, logFreqs, logTotal: Math.log(total), nodes };
+}
 
 let trie: DictTrie | undefined;
 
@@ -211,8 +225,11 @@ export function adoptDictTrie(data: DictTrieData): void {
 
 /** Receives a segmentation: token ends, and the pieces that need jieba-rs. */
 export interface BlockSink {
-  /** A token ends at this offset of the text. */
-  end(at: number): void;
+  /**
+   * A token ends at this offset of the text; `node` is the trie node spelling it (equal tokens,
+   * equal nodes; a dictionary word never holds "." or whitespace), or -1.
+   */
+  end(at: number, node: number): void;
   /** text[start, end) must be segmented by jieba-rs (HMM run, or a block with a near-tie). */
   rust(start: number, end: number): void;
 }
@@ -220,6 +237,7 @@ export interface BlockSink {
 // Route buffers, reused across calls (they only grow).
 let routeValue = new Float64Array(1 << 12);
 let routeEnd = new Int32Array(1 << 12);
+let routeNode = new Int32Array(1 << 12);
 
 /**
  * jieba's __cut_DAG (HMM on) over the Han block text[start, end): dictionary words go to
@@ -232,9 +250,11 @@ export function cutHanBlock(text: string, start: number, end: number, sink: Bloc
   if (routeValue.length < n + 1) {
     routeValue = new Float64Array(Math.max(n + 1, routeValue.length * 2));
     routeEnd = new Int32Array(routeValue.length);
+    routeNode = new Int32Array(routeValue.length);
   }
   const value = routeValue;
   const to = routeEnd;
+  const nodeOf = routeNode;
   const logFreqs = t.logFreqs;
   const logTotal = t.logTotal;
   const single = 0 - logTotal; // ln(1) - logtotal: a character that starts no word
@@ -243,6 +263,7 @@ export function cutHanBlock(text: string, start: number, end: number, sink: Bloc
     let best = Number.NEGATIVE_INFINITY;
     let second = Number.NEGATIVE_INFINITY;
     let bestX = -1;
+    let bestNode = -1;
     let node = 0;
     for (let x = k; x < n; x++) {
       node = t.child(node, text.charCodeAt(start + x));
@@ -255,25 +276,28 @@ export function cutHanBlock(text: string, start: number, end: number, sink: Bloc
           second = best;
           best = v;
           bestX = x;
+          bestNode = node;
         } else if (v > second) second = v;
       }
     }
     if (bestX < 0) {
       best = single + value[k + 1]!;
       bestX = k;
+      bestNode = t.charNode(text.charCodeAt(start + k));
     } else if (best - second < TIE) {
       sink.rust(start, end);
       return;
     }
     value[k] = best;
     to[k] = bestX + 1;
+    nodeOf[k] = bestNode;
   }
   let run = -1; // start of the current run of single characters
   const flush = (stop: number): void => {
     if (run < 0) return;
-    if (stop - run === 1) sink.end(start + stop);
+    if (stop - run === 1) sink.end(start + stop, nodeOf[run]!);
     else if (!t.isWord(text, start + run, start + stop)) sink.rust(start + run, start + stop);
-    else for (let i = run + 1; i <= stop; i++) sink.end(start + i);
+    else for (let i = run; i < stop; i++) sink.end(start + i + 1, t.charNode(text.charCodeAt(start + i)));
     run = -1;
   };
   for (let x = 0; x < n; ) {
@@ -282,7 +306,7 @@ export function cutHanBlock(text: string, start: number, end: number, sink: Bloc
       if (run < 0) run = x;
     } else {
       flush(x);
-      sink.end(start + y);
+      sink.end(start + y, nodeOf[x]!);
     }
     x = y;
   }

@@ -111,26 +111,79 @@ export function pyJiebaCut(text: string): string[] {
   return out;
 }
 
-// Token ends of the text being cut, reused across calls: an offset >= 0 ends a token; -(k + 1)
-// stands for the tokens of piece k, which jieba-rs segments.
+// The text being cut and its tokens so far, reused across calls: ends[k] >= 0 ends a token
+// (nodes[k] its trie node, or -1); ends[k] = -(u + 1) stands for the tokens of distinct piece u,
+// which jieba-rs segments.
 let ends = new Int32Array(1 << 12);
+let nodes = new Int32Array(1 << 12);
 let count = 0;
-function pushEnd(at: number): void {
+function pushEnd(at: number, node: number): void {
   if (count === ends.length) {
-    const grown = new Int32Array(ends.length * 2);
-    grown.set(ends);
-    ends = grown;
+    const grownEnds = new Int32Array(ends.length * 2);
+    grownEnds.set(ends);
+    ends = grownEnds;
+    const grownNodes = new Int32Array(nodes.length * 2);
+    grownNodes.set(nodes);
+    nodes = grownNodes;
   }
-  ends[count++] = at;
+  ends[count] = at;
+  nodes[count++] = node;
 }
 
 let current = '';
-let pieces: string[] = [];
+/** Distinct pieces of the current text: [start, end) of their first occurrence, by piece number. */
+let pieceStart: number[] = [];
+let pieceEnd: number[] = [];
+/** Open addressing over the distinct pieces: piece number + 1 where pieceStamp matches. */
+let pieceSlots = new Int32Array(1 << 10);
+let pieceStamps = new Int32Array(1 << 10);
+let pieceStamp = 1;
+
+/** The piece number of text[start, end) in this call, found by its characters (no substring). */
+function pieceNumber(start: number, end: number): number {
+  const text = current;
+  let hash = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  const mask = pieceSlots.length - 1;
+  for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+    if (pieceStamps[slot] !== pieceStamp) {
+      const number = pieceStart.length;
+      pieceStart.push(start);
+      pieceEnd.push(end);
+      pieceSlots[slot] = number + 1;
+      pieceStamps[slot] = pieceStamp;
+      if (2 * pieceStart.length > pieceSlots.length) rehashPieces();
+      return number;
+    }
+    const number = pieceSlots[slot]! - 1;
+    const s0 = pieceStart[number]!;
+    if (pieceEnd[number]! - s0 !== end - start) continue;
+    let k = 0;
+    while (k < end - start && text.charCodeAt(s0 + k) === text.charCodeAt(start + k)) k++;
+    if (k === end - start) return number;
+  }
+}
+
+function rehashPieces(): void {
+  const text = current;
+  pieceSlots = new Int32Array(pieceSlots.length * 2);
+  pieceStamps = new Int32Array(pieceSlots.length);
+  pieceStamp = 1;
+  const mask = pieceSlots.length - 1;
+  for (let number = 0; number < pieceStart.length; number++) {
+    let hash = 0x811c9dc5 | 0;
+    for (let i = pieceStart[number]!; i < pieceEnd[number]!; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    let slot = hash & mask;
+    while (pieceStamps[slot] === pieceStamp) slot = (slot + 1) & mask;
+    pieceSlots[slot] = number + 1;
+    pieceStamps[slot] = pieceStamp;
+  }
+}
+
 const sink: BlockSink = {
   end: pushEnd,
   rust(start, end) {
-    pieces.push(current.slice(start, end));
-    pushEnd(-pieces.length);
+    pushEnd(-(pieceNumber(start, end) + 1), -1);
   },
 };
 
@@ -142,38 +195,46 @@ const sink: BlockSink = {
 const pieceCache = new LruCache<readonly number[]>(16_384, 32, 'response');
 
 /**
- * Token lengths of each piece: from the cache, else from one jieba-rs call over the distinct
- * missing pieces joined by "\n", a non-Han character, so that each piece is a block of its own
- * there, segmented as it would be alone (a call per piece cost more than all the rest).
+ * Token lengths of each distinct piece of the current text: from the cache, else from one
+ * jieba-rs call over the missing pieces joined by "\n", a non-Han character, so that each piece
+ * is a block of its own there, segmented as it would be alone (a call per piece cost more than
+ * all the rest: a 32k-character response has ~2,000 HMM runs).
  */
-function segmentPieces(list: readonly string[]): Map<string, readonly number[]> {
-  const lengths = new Map<string, readonly number[]>();
-  const missing: string[] = [];
-  for (const piece of list) {
-    if (lengths.has(piece)) continue;
-    const hit = pieceCache.peek(piece);
-    if (hit) lengths.set(piece, hit);
+function segmentPieces(): (readonly number[])[] {
+  const lengths: (readonly number[])[] = [];
+  const missing: number[] = [];
+  const keys: string[] = [];
+  for (let u = 0; u < pieceStart.length; u++) {
+    const key = current.slice(pieceStart[u], pieceEnd[u]);
+    keys.push(key);
+    const hit = pieceCache.peek(key);
+    if (hit) lengths.push(hit);
     else {
-      lengths.set(piece, []);
-      missing.push(piece);
+      lengths.push([]);
+      missing.push(u);
     }
   }
   if (missing.length === 0) return lengths;
   let k = 0;
-  let into = lengths.get(missing[0]!) as number[];
-  for (const token of rustTokens(missing.join('\n'))) {
+  let into = lengths[missing[0]!] as number[];
+  for (const token of rustTokens(missing.map((u) => keys[u]!).join('\n'))) {
     if (token !== '\n') into.push(token.length);
-    else into = lengths.get(missing[++k]!) as number[];
+    else into = lengths[missing[++k]!] as number[];
   }
-  for (const piece of missing) pieceCache.set(piece, lengths.get(piece)!);
+  for (const u of missing) pieceCache.set(keys[u]!, lengths[u]!);
   return lengths;
 }
 
-/** A text cut into tokens: token k is text[ends[k - 1], ends[k]) (ends[-1] = 0). */
+/**
+ * A text cut into tokens: token k is text[ends[k - 1], ends[k]) (ends[-1] = 0); nodes[k] is the
+ * trie node spelling it (equal tokens have equal nodes, below `nodeLimit`), or -1.
+ */
 export interface Segmented {
   text: string;
   ends: Int32Array;
   count: number;
+  nodes: Int32Array;
+  nodeLimit: number;
 }
 
 /**
@@ -184,7 +245,12 @@ export interface Segmented {
 export function pyJiebaSegment(text: string): Segmented {
   count = 0;
   current = text;
-  pieces = [];
+  pieceStart = [];
+  pieceEnd = [];
+  if (++pieceStamp === 0x7fffffff) {
+    pieceStamps.fill(0);
+    pieceStamp = 1;
+  }
   const n = text.length;
   for (let i = 0; i < n; ) {
     const c = text.charCodeAt(i);
@@ -196,31 +262,42 @@ export function pyJiebaSegment(text: string): Segmented {
     } else {
       const next = text.charCodeAt(i + 1);
       i += (c === 0x0d && next === 0x0a) || (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) ? 2 : 1;
-      pushEnd(i);
+      pushEnd(i, -1);
     }
   }
-  current = '';
-  if (pieces.length > 0) {
+  if (pieceStart.length > 0) {
     // Each piece's marker becomes its tokens' ends.
-    const lengths = segmentPieces(pieces);
+    const lengths = segmentPieces();
     let total = count;
-    for (let k = 0; k < count; k++) if (ends[k]! < 0) total += lengths.get(pieces[-ends[k]! - 1]!)!.length - 1;
-    if (resolved.length < total) resolved = new Int32Array(Math.max(total, resolved.length * 2));
+    for (let k = 0; k < count; k++) if (ends[k]! < 0) total += lengths[-ends[k]! - 1]!.length - 1;
+    if (resolvedEnds.length < total) {
+      resolvedEnds = new Int32Array(Math.max(total, resolvedEnds.length * 2));
+      resolvedNodes = new Int32Array(resolvedEnds.length);
+    }
     let w = 0;
     let prev = 0;
     for (let k = 0; k < count; k++) {
       const e = ends[k]!;
-      if (e >= 0) resolved[w++] = prev = e;
-      else for (const len of lengths.get(pieces[-e - 1]!)!) resolved[w++] = prev += len;
+      if (e >= 0) {
+        resolvedNodes[w] = nodes[k]!;
+        resolvedEnds[w++] = prev = e;
+      } else {
+        for (const len of lengths[-e - 1]!) {
+          resolvedNodes[w] = -1;
+          resolvedEnds[w++] = prev += len;
+        }
+      }
     }
-    [ends, resolved] = [resolved, ends];
+    [ends, resolvedEnds] = [resolvedEnds, ends];
+    [nodes, resolvedNodes] = [resolvedNodes, nodes];
     count = total;
-    pieces = [];
   }
-  return { text, ends, count };
+  current = '';
+  return { text, ends, count, nodes, nodeLimit: dictTrie().nodes };
 }
 
-let resolved = new Int32Array(1 << 12);
+let resolvedEnds = new Int32Array(1 << 12);
+let resolvedNodes = new Int32Array(1 << 12);
 
 /** `tokens.join(" ")` of a segmentation. */
 export function joinSegmented({ text, ends, count }: Segmented): string {

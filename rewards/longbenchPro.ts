@@ -9,7 +9,7 @@ import { LruCache } from './lruCache.js';
 import { pairwiseScore } from './scorers/pairwise.js';
 import { rougeLMax, type SpacedTokens } from './scorers/rougeL.js';
 import { subemScore } from './scorers/subem.js';
-import { joinSegmented, loadJiebaDictionaries, pyJiebaJoin, pyJiebaSegment } from './jiebaPy.js';
+import { joinSegmented, loadJiebaDictionaries, pyJiebaJoin, pyJiebaSegment, type Segmented } from './jiebaPy.js';
 import { pyStrip } from './text.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
 
@@ -126,18 +126,20 @@ function summaryMetric(answers: string[], response: string, chinese: boolean, ct
   if (normalized === '') return { score: 0, details: { prediction: normalized, rule: 'empty prediction' } };
   let references = answers;
   let hypothesis: string | SpacedTokens = normalized;
+  let segmented: Segmented | undefined;
   if (chinese) {
     ctx.deadline += loadJiebaDictionaries();
     // The reference re-joins jieba's tokens with spaces; ROUGE-L reads the tokens without the
     // joined string being built. The references first: segmenting reuses the token buffers.
     references = answers.map(segmentedReference);
-    hypothesis = pyJiebaSegment(normalized);
+    segmented = pyJiebaSegment(normalized);
+    hypothesis = { text: segmented.text, ends: segmented.ends, count: segmented.count, keys: segmented.nodes, keyLimit: segmented.nodeLimit };
   }
   const r = rougeLMax(hypothesis, references, ctx);
   if (!ctx.details) return { score: r.score, details: NO_DETAILS };
   const details: Record<string, unknown> = {
     answers: references,
-    prediction: typeof hypothesis === 'string' ? hypothesis : joinSegmented(hypothesis),
+    prediction: segmented ? joinSegmented(segmented) : normalized,
     references: r.references,
     best_reference: r.best,
   };

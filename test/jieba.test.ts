@@ -79,13 +79,23 @@ describe('pyJiebaSegment / pyJiebaJoin (fast path)', () => {
   it('gives token ends that cut the text into the plain path\'s tokens', () => {
     fc.assert(
       fc.property(text, (t) => {
-        const { ends, count } = pyJiebaSegment(t);
+        const { ends, count, nodes, nodeLimit } = pyJiebaSegment(t);
         const tokens: string[] = [];
+        const spelled = new Map<number, string>();
         let prev = 0;
         for (let k = 0; k < count; k++) {
-          tokens.push(t.slice(prev, ends[k]));
+          const token = t.slice(prev, ends[k]);
+          tokens.push(token);
           prev = ends[k]!;
+          // A token's trie node stands for its string alone; a keyed token has no "." or whitespace.
+          const node = nodes[k]!;
+          if (node < 0) continue;
+          expect(node).toBeLessThan(nodeLimit);
+          expect(token).not.toMatch(/[.\s]/);
+          expect(spelled.get(node) ?? token).toBe(token);
+          spelled.set(node, token);
         }
+        expect(new Set(spelled.values()).size).toBe(spelled.size);
         expect(prev).toBe(t.length);
         expect(tokens).toEqual(pyJiebaCut(t));
       }),

@@ -174,15 +174,18 @@ describe('py-rouge ROUGE-L', () => {
   it('scores tokens as the text of those tokens joined by spaces (the Chinese fast path)', () => {
     // Tokens as jieba yields them: words, single spaces and newlines, ".", tokens with "." inside.
     const token = fc.constantFrom('a', 'b', 'cd', '北京', '的', '.', ' ', '\n', '3.5', 'x.', '.y', '\u3000', '\t', 'ab.', '..');
-    const spaced = (tokens: string[]) => {
+    const spaced = (tokens: string[], keyed = false) => {
       const ends = new Int32Array(tokens.length);
       let at = 0;
       tokens.forEach((t, k) => (ends[k] = at += t.length));
-      return { text: tokens.join(''), ends, count: tokens.length };
+      // Keys as jieba gives them: one per distinct word without "." or whitespace, some left out.
+      const keyOf = new Map<string, number>();
+      const keys = Int32Array.from(tokens, (t, k) => (!keyed || /[.\s]/.test(t) || k % 3 === 2 ? -1 : keyOf.get(t) ?? (keyOf.set(t, keyOf.size * 7 + 3), keyOf.get(t)!)));
+      return { text: tokens.join(''), ends, count: tokens.length, ...(keyed && { keys, keyLimit: 7 * keyOf.size + 4 }) };
     };
     fc.assert(
-      fc.property(fc.array(token, { maxLength: 60 }), fc.array(fc.array(token, { maxLength: 40 }).map((t) => t.join(' ')), { minLength: 1, maxLength: 3 }), (tokens, refs) => {
-        expect(rougeLMax(spaced(tokens), refs)).toEqual(rougeLMax(tokens.join(' '), refs));
+      fc.property(fc.array(token, { maxLength: 60 }), fc.array(fc.array(token, { maxLength: 40 }).map((t) => t.join(' ')), { minLength: 1, maxLength: 3 }), fc.boolean(), (tokens, refs, keyed) => {
+        expect(rougeLMax(spaced(tokens, keyed), refs)).toEqual(rougeLMax(tokens.join(' '), refs));
       }),
       { numRuns: 1000 },
     );

@@ -150,15 +150,36 @@ export interface SpacedTokens {
   text: string;
   ends: Int32Array;
   count: number;
+  /**
+   * Optional identity of each token: tokens with the same key >= 0 (below keyLimit) are the same
+   * string, which holds no "." and no whitespace (jieba's dictionary words); -1 when unknown. A
+   * keyed token is interned once per call instead of hashed and compared at every occurrence.
+   */
+  keys?: Int32Array;
+  keyLimit?: number;
 }
+
+// Interned id of each token key in the current call (valid where keyStamps matches).
+let keyIds = new Int32Array(0);
+let keyStamps = new Int32Array(0);
+let keyStamp = 0;
 
 /**
  * tokenize() of the tokens joined by spaces, reading the text once: the joining spaces end words
  * and count toward a sentence's length as the real ones do, and every word lies within one token,
  * so it is interned straight from the text.
  */
-function tokenizeSpaced({ text, ends, count }: SpacedTokens): Tokenized {
+function tokenizeSpaced({ text, ends, count, keys, keyLimit = 0 }: SpacedTokens): Tokenized {
   const textIndex = interner.addText(text);
+  if (keys && keyIds.length < keyLimit) {
+    keyIds = new Int32Array(keyLimit);
+    keyStamps = new Int32Array(keyLimit);
+    keyStamp = 0;
+  }
+  if (++keyStamp === 0x7fffffff) {
+    keyStamps.fill(0);
+    keyStamp = 1;
+  }
   const ids: number[] = [];
   const starts: number[] = [];
   let sentenceChars = 0; // characters of the current sentence, joining spaces included
@@ -182,6 +203,22 @@ function tokenizeSpaced({ text, ends, count }: SpacedTokens): Tokenized {
   for (let k = 0; k < count; k++) {
     if (k > 0) sentenceChars++; // the joining space (words never span it: a word ended at the token's end)
     const end = ends[k]!;
+    const key = keys ? keys[k]! : -1;
+    if (key >= 0 && end > i) {
+      // A whole word, seen before in this call or interned now.
+      if (keyStamps[key] === keyStamp) ids.push(keyIds[key]!);
+      else {
+        let h = 0x811c9dc5 | 0;
+        for (let j = i; j < end; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
+        const id = interner.intern(textIndex, i, end, h);
+        keyIds[key] = id;
+        keyStamps[key] = keyStamp;
+        ids.push(id);
+      }
+      sentenceChars += end - i;
+      i = end;
+      continue;
+    }
     for (; i < end; i++) {
       const c = text.charCodeAt(i);
       if (c === 0x2e) {

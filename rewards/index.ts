@@ -4,7 +4,7 @@ import { compactName, didYouMean } from './suggest.js';
 import { afterLast } from './text.js';
 import { ScoreFailure, type ItemResult, type ScoreContext, type ScorerOutput } from './types.js';
 import { checkVerlRowFields, withExpectedShape } from './verlRowFields.js';
-import { scoreVerlRow, thinkGateFailure, typeName, VERL_DATA_SOURCES, verlRouteOf } from './verlRouting.js';
+import { scoreVerlRow, thinkGateDetails, thinkGateFailure, typeName, VERL_DATA_SOURCES, verlRouteOf } from './verlRouting.js';
 
 export * from './types.js';
 export { describeTasks, SEMANTICS, type TasksDescription } from './registry.js';
@@ -30,7 +30,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function applyThinkOption(response: string, think: unknown): { text: string; gateFailure?: string } {
   if (think === undefined || think === 'none') return { text: response };
   if (typeof think !== 'string' || !THINK_MODES.has(think)) {
-    throw new ScoreFailure('bad_item', `options.think must be "none", "strip" or "gate", not ${JSON.stringify(think)}${didYouMean(think, [...THINK_MODES])}`);
+    throw new ScoreFailure('bad_item', `options.think must be "none", "strip" or "gate", not ${JSON.stringify(think)}${didYouMean(think, [...THINK_MODES])}`, 'options.think');
   }
   if (think === 'gate') {
     const gateFailure = thinkGateFailure(response);
@@ -56,25 +56,25 @@ export function unknownTaskMessage(task: string): string {
 
 function scoreNative(item: Record<string, unknown>, ctx: ScoreContext): ScorerOutput & { scorer: string; reward_type: string } {
   const { task, response } = item;
-  if (typeof task !== 'string') throw new ScoreFailure('bad_item', 'task must be a string naming a scorer, a reward type or a LongBench-Pro sub-task');
+  if (typeof task !== 'string') throw new ScoreFailure('bad_item', 'task must be a string naming a scorer, a reward type or a LongBench-Pro sub-task', 'task');
   const resolved = resolveTask(task);
-  if (!resolved) throw new ScoreFailure('unknown_task', unknownTaskMessage(task));
+  if (!resolved) throw new ScoreFailure('unknown_task', unknownTaskMessage(task), 'task');
   if (typeof response !== 'string') {
     if (response === undefined && 'solution_str' in item) {
-      throw new ScoreFailure('bad_item', 'response is missing: native items (with task) carry the text in response; "solution_str" is the verl rows\' field ({data_source, solution_str, ground_truth, extra_info})');
+      throw new ScoreFailure('bad_item', 'response is missing: native items (with task) carry the text in response; "solution_str" is the verl rows\' field ({data_source, solution_str, ground_truth, extra_info})', 'response');
     }
-    throw new ScoreFailure('bad_item', response === undefined ? `response is missing; ${NATIVE_FORM}` : `response must be a string, not ${typeName(response)}`);
+    throw new ScoreFailure('bad_item', response === undefined ? `response is missing; ${NATIVE_FORM}` : `response must be a string, not ${typeName(response)}`, 'response');
   }
   if (!('reference' in item)) {
     const hint = 'ground_truth' in item ? ': native items carry the gold answer in reference; "ground_truth" is the verl rows\' field' : `; ${NATIVE_FORM}`;
-    throw new ScoreFailure('bad_item', `reference is missing${hint} (${resolved.entry.name} takes ${resolved.entry.reference})`);
+    throw new ScoreFailure('bad_item', `reference is missing${hint} (${resolved.entry.name} takes ${resolved.entry.reference})`, 'reference');
   }
   const unknownField = Object.keys(item).find((k) => !NATIVE_FIELDS.has(k));
   if (unknownField) {
-    throw new ScoreFailure('bad_item', `unknown field ${JSON.stringify(unknownField)}${didYouMean(unknownField, [...NATIVE_FIELDS])} in a native item (fields: ${[...NATIVE_FIELDS].join(', ')})`);
+    throw new ScoreFailure('bad_item', `unknown field ${JSON.stringify(unknownField)}${didYouMean(unknownField, [...NATIVE_FIELDS])} in a native item (fields: ${[...NATIVE_FIELDS].join(', ')})`, unknownField);
   }
   const options = item.options ?? {};
-  if (!isRecord(options)) throw new ScoreFailure('bad_item', 'options must be an object');
+  if (!isRecord(options)) throw new ScoreFailure('bad_item', 'options must be an object', 'options');
   const { entry, rewardType } = resolved;
   const unknownOption = Object.keys(options).find((k) => !Object.hasOwn(entry.options, k));
   if (unknownOption) {
@@ -85,8 +85,14 @@ function scoreNative(item: Record<string, unknown>, ctx: ScoreContext): ScorerOu
   }
   const { text, gateFailure } = applyThinkOption(response, options.think);
   const base = { scorer: entry.name, reward_type: rewardType };
-  if (gateFailure) return { ...base, score: 0, ...(ctx.details && { details: { rule: 'think_gate', reason: gateFailure } }) };
-  return Object.assign(base, entry.scoreNative(text, item.reference, options, ctx));
+  if (gateFailure) return { ...base, score: 0, ...(ctx.details && { details: thinkGateDetails(response, gateFailure) }) };
+  try {
+    return Object.assign(base, entry.scoreNative(text, item.reference, options, ctx));
+  } catch (err) {
+    // The scorers name verl's fields; a native item holds the same value in `reference`.
+    if (err instanceof ScoreFailure && err.field?.startsWith('ground_truth')) throw new ScoreFailure(err.code, err.message, 'reference');
+    throw err;
+  }
 }
 
 /** The item's own id: its `id` field when that is a string or a number (results carry it). */
@@ -113,7 +119,7 @@ export function scoreItem(item: unknown, options: ScoreItemOptions = {}): ItemRe
       const jsonText = typeof item === 'string' && /^\s*\{/.test(item) ? '; this one is a string holding JSON text: send the object itself, not its serialisation' : '';
       throw new ScoreFailure('bad_item', `an item must be a JSON object${jsonText}`);
     }
-    if (item.id !== undefined && id === undefined) throw new ScoreFailure('bad_item', 'id must be a string or a number');
+    if (item.id !== undefined && id === undefined) throw new ScoreFailure('bad_item', 'id must be a string or a number', 'id');
     let out: ScorerOutput & { scorer: string; reward_type: string };
     if ('data_source' in item) {
       checkVerlRowFields(item);
@@ -131,7 +137,7 @@ export function scoreItem(item: unknown, options: ScoreItemOptions = {}): ItemRe
     if (out.warnings?.length) result.warnings = out.warnings;
     return withId(result);
   } catch (err) {
-    if (err instanceof ScoreFailure) return withId({ score: null, error: { code: err.code, message: err.message } });
+    if (err instanceof ScoreFailure) return withId({ score: null, error: { code: err.code, message: err.message, ...(err.field !== undefined && { field: err.field }) } });
     // A RangeError from a pathological input (stack, string length) is still this item's alone.
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     return withId({ score: null, error: { code: 'internal_error', message } });

@@ -7,10 +7,11 @@ import { normalizeAnswers, normalizePrediction, normalizeSummary, summaryForRoug
 import { ndcgScore } from './scorers/ndcg.js';
 import { LruCache } from './lruCache.js';
 import { pairwiseScore } from './scorers/pairwise.js';
-import { rougeLMax, type SpacedTokens } from './scorers/rougeL.js';
+import { RECURSION_WALK_LIMIT, rougeLMax, type RougeFailureReason, type SpacedTokens } from './scorers/rougeL.js';
 import { subemScore } from './scorers/subem.js';
 import { joinSegmented, loadJiebaDictionaries, pyJiebaJoin, pyJiebaSegment, type Segmented } from './jiebaPy.js';
-import { pyStrip } from './text.js';
+import { answerArea, pyStrip } from './text.js';
+import { firstLines, ndcgLines, pairwiseLines, setLines } from './scorers/lineDetails.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
 
 export type LbpMetric = 'NDCG' | 'Pairwise_Accuracy' | 'Accuracy' | 'Summary' | 'F1_Score' | 'SubEM';
@@ -78,8 +79,8 @@ function iterateAnswers(answers: unknown, warnings: string[]): unknown[] | undef
     warnings.push('bad_ground_truth: doc_ids is an object; the reference uses its keys as the answers');
     return keys;
   }
-  if (answers === undefined) throw new ScoreFailure('bad_ground_truth', 'doc_ids is missing');
-  throw new ScoreFailure('bad_ground_truth', `doc_ids is ${JSON.stringify(answers)}, which has no len() (the reference raises TypeError)`);
+  if (answers === undefined) throw new ScoreFailure('bad_ground_truth', 'doc_ids is missing', 'ground_truth.doc_ids');
+  throw new ScoreFailure('bad_ground_truth', `doc_ids is ${JSON.stringify(answers)}, which has no len() (the reference raises TypeError)`, 'ground_truth.doc_ids');
 }
 
 /** Details are built only when asked for: on the hot path they would be most of the cost. */
@@ -87,34 +88,74 @@ function lineMetric(metric: Exclude<LbpMetric, 'Summary'>, answers: string[], pr
   switch (metric) {
     case 'Accuracy': {
       const r = accuracyScore(answers, predictions);
-      return { score: r.score, details: details ? { answers, predictions, rule: r.score === 1 ? 'first line equals the first answer' : 'first line differs from the first answer' } : NO_DETAILS };
+      if (!details) return { score: r.score, details: NO_DETAILS };
+      const rule = r.score === 1 ? 'first line equals the first answer' : predictions.length === 0 ? 'no answer line' : 'first line differs from the first answer';
+      return { score: r.score, details: { answers, predictions, rule, ...firstLines(answers, predictions, r.score === 1) } };
     }
     case 'F1_Score': {
       const r = f1Score(answers, predictions);
+      if (!details) return { score: r.score, details: NO_DETAILS };
       return {
         score: r.score,
-        details: details
-          ? { answers, predictions, common: r.common, answer_set_size: r.answerSetSize, prediction_set_size: r.predictionSetSize, precision: r.precision, recall: r.recall }
-          : NO_DETAILS,
+        details: {
+          answers,
+          predictions,
+          common: r.common,
+          answer_set_size: r.answerSetSize,
+          prediction_set_size: r.predictionSetSize,
+          precision: r.precision,
+          recall: r.recall,
+          rule: r.common.length === 0 ? 'no answer line is a reference' : 'F1 of the distinct answer lines against the distinct references',
+          ...setLines(answers, predictions),
+        },
       };
     }
     case 'SubEM': {
       const r = subemScore(answers, predictions);
-      return { score: r.score, details: details ? { answers, predictions, matched: answers.filter((_, i) => r.found[i]), missing: answers.filter((_, i) => !r.found[i]) } : NO_DETAILS };
+      if (!details) return { score: r.score, details: NO_DETAILS };
+      return {
+        score: r.score,
+        details: {
+          answers,
+          predictions,
+          matched: answers.filter((_, i) => r.found[i]),
+          missing: answers.filter((_, i) => !r.found[i]),
+          rule: 'share of the references (each occurrence counted) found among the answer lines',
+          ...setLines(answers, predictions),
+        },
+      };
     }
     case 'NDCG': {
       const r = ndcgScore(answers, predictions);
       if (!details) return { score: r.score, details: NO_DETAILS };
-      return { score: r.score, details: r.rule ? { answers, predictions, k: r.k, dcg: r.dcg, idcg: r.idcg, top_k_gains: r.gains, rule: r.rule } : { answers, predictions, k: r.k, dcg: r.dcg, idcg: r.idcg, top_k_gains: r.gains } };
+      const shown = ndcgLines(answers, predictions, r.ranked, r.gains, r.k);
+      return {
+        score: r.score,
+        details: { answers, predictions, k: r.k, dcg: r.dcg, idcg: r.idcg, top_k_gains: r.gains, ...shown, rule: r.rule ?? 'DCG of the top k answer lines over the ideal DCG' },
+      };
     }
     case 'Pairwise_Accuracy': {
       const r = pairwiseScore(answers, predictions);
-      return { score: r.score, details: details ? { answers, predictions, correct_pairs: r.correctPairs, total_pairs: r.totalPairs } : NO_DETAILS };
+      if (!details) return { score: r.score, details: NO_DETAILS };
+      const rule =
+        answers.length <= 1 ? 'fewer than two references: no pair' : predictions.length <= 1 ? 'fewer than two answer lines: no pair' : 'reference pairs in order over all pairs of answer lines';
+      return { score: r.score, details: { answers, predictions, correct_pairs: r.correctPairs, total_pairs: r.totalPairs, rule, ...pairwiseLines(answers, predictions) } };
     }
   }
 }
 
+/** Which marker opened the answer area (LongBench-Pro reads after the last one), or null for the whole response. */
+function answerMarker(response: string): string | null {
+  return response.includes('[Answer]') ? '[Answer]' : response.includes('[答案]') ? '[答案]' : null;
+}
+
 const NO_DETAILS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+const ROUGE_FAILURE_RULES: Record<RougeFailureReason, string> = {
+  hypothesis_empty: 'the response has no sentence (py-rouge raises; the reference scores 0)',
+  reference_empty: 'a reference has no sentence (py-rouge raises; the reference scores 0)',
+  reference_recursion_limit: `a sentence pair needs an LCS walk longer than Python's recursion limit allows (${RECURSION_WALK_LIMIT} steps); py-rouge raises RecursionError and the reference scores 0`,
+};
 
 /** Segmented reference summaries: the 16 rollouts of a prompt share one. */
 const referenceSegmentations = new LruCache<string>(256, 20_000);
@@ -138,15 +179,32 @@ function summaryMetric(answers: string[], response: string, chinese: boolean, ct
   const r = rougeLMax(hypothesis, references, ctx);
   if (!ctx.details) return { score: r.score, details: NO_DETAILS };
   const details: Record<string, unknown> = {
+    language: chinese ? 'Chinese' : 'English',
     answers: references,
     prediction: segmented ? joinSegmented(segmented) : normalized,
-    references: r.references,
+    // precision and recall as py-rouge computes them (llcs / n, llcs / m) before F.
+    references: r.references.map((pair, i) => ({ ...pair, precision: pair.llcs / pair.n, recall: pair.llcs / pair.m, ...(r.explanation && { lcs_words: r.explanation.lcsWords[i] }) })),
     best_reference: r.best,
   };
+  if (r.explanation) {
+    details.hypothesis_sentences = r.explanation.hypothesisSentences;
+    details.reference_sentences = r.explanation.referenceSentences;
+  }
   if (r.failure) {
     details.reason = r.failure.reason;
     details.failed_reference = r.failure.reference;
-  }
+    if (r.failure.pair) {
+      const p = r.failure.pair;
+      details.failed_pair = {
+        reference_sentence: p.referenceSentence,
+        hypothesis_sentence: p.hypothesisSentence,
+        reference_words: p.referenceWords,
+        hypothesis_words: p.hypothesisWords,
+        walk_limit: RECURSION_WALK_LIMIT,
+      };
+    }
+    details.rule = ROUGE_FAILURE_RULES[r.failure.reason];
+  } else details.rule = 'ROUGE-L F of the best reference (union LCS over sentence pairs)';
   return { score: r.score, details };
 }
 
@@ -169,6 +227,11 @@ export function scoreLongBenchPro(response: string, answers: unknown, metric: Lb
   }
   const normalized = normalizeAnswers(items);
   const out = metric === 'Summary' ? summaryMetric(normalized, response, chinese, ctx) : lineMetric(metric, normalized, normalizePrediction(response), ctx.details);
+  if (ctx.details && metric !== 'Summary') {
+    const marker = answerMarker(response);
+    out.details = { answer_marker: marker, answer_area: answerArea(response), ...out.details };
+    if (marker === null && out.score === 0) out.details.rule = `no [Answer] or [答案] marker: the whole response was read as the answer (${String(out.details.rule)})`;
+  }
   if (!(out.score >= 0 && out.score <= 1)) {
     return finish(0, { ...out.details, raw_score: out.score, rule: 'score outside [0, 1] (the reference asserts the range and scores 0)' });
   }

@@ -44,7 +44,7 @@ const LANGUAGE_OPTION = {
 /** A native LongBench-Pro reference: an array of answer strings (a single string is one answer). */
 function lbpAnswers(reference: unknown): unknown {
   if (typeof reference === 'string') return [reference];
-  if (!Array.isArray(reference)) throw new ScoreFailure('bad_item', 'reference must be an array of answer strings');
+  if (!Array.isArray(reference)) throw new ScoreFailure('bad_item', 'reference must be an array of answer strings', 'reference');
   return reference;
 }
 
@@ -52,7 +52,7 @@ function chineseOption(options: Record<string, unknown>): boolean {
   const language = options.language ?? 'en';
   if (language === 'zh' || language === 'Chinese') return true;
   if (language === 'en' || language === 'English') return false;
-  throw new ScoreFailure('bad_item', `options.language must be "en", "English", "zh" or "Chinese", not ${JSON.stringify(language)}${didYouMean(language, ['English', 'Chinese'])}`);
+  throw new ScoreFailure('bad_item', `options.language must be "en", "English", "zh" or "Chinese", not ${JSON.stringify(language)}${didYouMean(language, ['English', 'Chinese'])}`, 'options.language');
 }
 
 const LBP_DESCRIPTIONS: Record<LbpMetric, string> = {
@@ -77,7 +77,7 @@ function lbpEntry(metric: LbpMetric): ScorerEntry {
 }
 
 function goldString(reference: unknown, what: string): string {
-  if (typeof reference !== 'string') throw new ScoreFailure('bad_item', `reference must be a string (${what})`);
+  if (typeof reference !== 'string') throw new ScoreFailure('bad_item', `reference must be a string (${what})`, 'reference');
   return reference;
 }
 

@@ -28,6 +28,8 @@ export const ITEM_ERROR_MEANINGS: Readonly<Record<ItemErrorCode, string>> = {
 export interface ItemError {
   code: ItemErrorCode;
   message: string;
+  /** The item field at fault, as a dotted path (`ground_truth.doc_ids`, `options.language`), when one is. */
+  field?: string;
 }
 
 /** What a scorer function returns: a score in [0, 1] plus optional explanation. */
@@ -44,6 +46,8 @@ export class ScoreFailure extends Error {
   constructor(
     readonly code: ItemErrorCode,
     message: string,
+    /** The item field at fault (dotted path), shown by the reward debugger. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'ScoreFailure';

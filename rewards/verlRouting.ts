@@ -188,9 +188,10 @@ function unknownDataSource(dataSource: string): ScoreFailure {
       'unknown_data_source',
       `data_source ${JSON.stringify(dataSource)} is one of verl's built-in reward routes (${module}), which GoLongRL's reward code ` +
         'keeps but its training does not use; this service does not implement verl built-ins',
+      'data_source',
     );
   }
-  return new ScoreFailure('unknown_data_source', unknownDataSourceMessage(dataSource, VERL_DATA_SOURCES, (name) => verlBranch(name) !== undefined));
+  return new ScoreFailure('unknown_data_source', unknownDataSourceMessage(dataSource, VERL_DATA_SOURCES, (name) => verlBranch(name) !== undefined), 'data_source');
 }
 
 /** The think gate: exactly one `</think>` and at most one `<think>`, else the reference scores 0. */
@@ -211,14 +212,14 @@ export function typeName(v: unknown): string {
 /** Python `ground_truth[-1] if isinstance(ground_truth, list) else ground_truth`. */
 function lastIfList(groundTruth: unknown): unknown {
   if (!Array.isArray(groundTruth)) return groundTruth;
-  if (groundTruth.length === 0) throw new ScoreFailure('bad_ground_truth', 'ground_truth is an empty list');
+  if (groundTruth.length === 0) throw new ScoreFailure('bad_ground_truth', 'ground_truth is an empty list', 'ground_truth');
   return groundTruth[groundTruth.length - 1];
 }
 
 /** Python `obj[key]` on the ground truth or extra_info; where Python raises, the item is bad_ground_truth. */
 function getItem(obj: unknown, key: string, what: string): unknown {
   const got = pyGetItem(obj, key);
-  if (!got.ok) throw new ScoreFailure('bad_ground_truth', `${what}["${key}"] raises ${got.error}; ${what} must be an object with a "${key}" field`);
+  if (!got.ok) throw new ScoreFailure('bad_ground_truth', `${what}["${key}"] raises ${got.error}; ${what} must be an object with a "${key}" field`, `${what}.${key}`);
   return got.value;
 }
 
@@ -232,9 +233,24 @@ function mathGold(gold: unknown): unknown {
  * reference cannot score (unknown data source, missing keys, judge-only reward modes).
  */
 export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
+  const out = routeVerlRow(row, ctx);
+  if (ctx.details && out.details !== undefined && out.details.rule !== 'think_gate') {
+    // The debugger shows that the gate passed and which part of solution_str the scorer read.
+    const solution = row.solution_str as string;
+    out.details = {
+      ...out.details,
+      think_gate: { passed: true, think_open: pyCount(solution, '<think>'), think_close: pyCount(solution, '</think>') },
+      // The routing table's own words, so the page and GET /tasks never disagree.
+      scored_part: verlRouteOf(row.data_source as string)?.response,
+    };
+  }
+  return out;
+}
+
+function routeVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
   const { data_source: dataSource, solution_str: solution } = row;
-  if (typeof dataSource !== 'string') throw new ScoreFailure('bad_item', `data_source must be a string, got ${typeName(dataSource)}`);
-  if (typeof solution !== 'string') throw new ScoreFailure('bad_item', `solution_str must be a string, got ${typeName(solution)}`);
+  if (typeof dataSource !== 'string') throw new ScoreFailure('bad_item', `data_source must be a string, got ${typeName(dataSource)}`, 'data_source');
+  if (typeof solution !== 'string') throw new ScoreFailure('bad_item', `solution_str must be a string, got ${typeName(solution)}`, 'solution_str');
   const branch = verlBranch(dataSource);
   // Reported before the think gate: a typo in data_source must never become silent zeros.
   if (!branch) throw unknownDataSource(dataSource);
@@ -245,7 +261,7 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
   if (branch === 'longbench_pro') {
     if (gate) {
       const metric = metricOf(extraInfo);
-      return gated(gate, metric ? LBP_METRIC_SCORER[metric] : 'longbench_pro', metric ?? 'longbench_pro', ctx);
+      return gated(solution, gate, metric ? LBP_METRIC_SCORER[metric] : 'longbench_pro', metric ?? 'longbench_pro', ctx);
     }
     const gt = lastIfList(groundTruth);
     const answers = getItem(gt, 'doc_ids', 'ground_truth');
@@ -255,6 +271,7 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
       throw new ScoreFailure(
         'unknown_task',
         `unknown LongBench-Pro sub-task ${JSON.stringify(subTask)} in extra_info.reward_mode${didYouMean(subTask, Object.keys(LBP_SUBTASK_METRIC))}; known: ${Object.keys(LBP_SUBTASK_METRIC).join(', ')}`,
+        'extra_info.reward_mode',
       );
     }
     const language = getItem(gt, 'summary', 'ground_truth');
@@ -264,7 +281,7 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
 
   const rewardType = dataSource;
   const scorer = BRANCH_SCORER[branch];
-  if (gate) return gated(gate, scorer, rewardType, ctx);
+  if (gate) return gated(solution, gate, scorer, rewardType, ctx);
   // The text after the last </think>, for the branches that read only that (not iou or math).
   const afterThink = (): string => afterLast(solution, '</think>');
   const done = (out: ScorerOutput, name = scorer): VerlOutcome => ({ scorer: name, reward_type: rewardType, ...out });
@@ -325,6 +342,7 @@ function scoreJudgeRow(response: string, groundTruth: unknown, extraInfo: unknow
     'judge_required',
     `reward_mode ${JSON.stringify(mode)} needs the remote LLM judge (genrm), which this service does not run; ` +
       'only exact matches with extra_info.ground_truth and reward_mode "math_verify" are scored',
+    'extra_info.reward_mode',
   );
 }
 
@@ -334,10 +352,15 @@ function metricOf(extraInfo: unknown): LbpMetric | undefined {
   return typeof mode === 'string' && Object.hasOwn(LBP_SUBTASK_METRIC, mode) ? LBP_SUBTASK_METRIC[mode] : undefined;
 }
 
-function gated(reason: string, scorer: string, rewardType: string, ctx: ScoreContext): VerlOutcome {
+function gated(solution: string, reason: string, scorer: string, rewardType: string, ctx: ScoreContext): VerlOutcome {
   const outcome: VerlOutcome = { score: 0, scorer, reward_type: rewardType };
-  if (ctx.details) outcome.details = { rule: 'think_gate', reason };
+  if (ctx.details) outcome.details = thinkGateDetails(solution, reason);
   return outcome;
+}
+
+/** What the think gate saw (details only): the tag counts it judged. */
+export function thinkGateDetails(solution: string, reason: string): Record<string, unknown> {
+  return { rule: 'think_gate', reason, think_open: pyCount(solution, '<think>'), think_close: pyCount(solution, '</think>') };
 }
 
 /** The routing-table row a data_source takes (prefixes first, then exact names, then substrings in table order). */

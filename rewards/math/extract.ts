@@ -215,6 +215,9 @@ export interface Extraction {
   str: string | null;
   /** Which kind of pattern produced the value. */
   via?: Kind;
+  /** Where in the text the match that produced the value lies (UTF-16 offsets), for the reward debugger. */
+  start?: number;
+  end?: number;
 }
 
 interface Candidate {
@@ -258,7 +261,7 @@ export function parseAnswer(text: string, ctx: ScoreContext, targets: readonly E
       }
       const [value, str] = extracted;
       if (str) fallbacks.push(str);
-      if (value !== null) return { value, str: fallbacks[0] ?? null, via: c.kind };
+      if (value !== null) return { value, str: fallbacks[0] ?? null, via: c.kind, start: c.start, end: c.end };
     }
   }
   return { value: null, str: fallbacks[0] ?? null };

@@ -14,10 +14,10 @@ export function emMatch(response: string, label: string): boolean {
  */
 export function goldenLabelString(groundTruth: unknown, method: string): string {
   const item = pyGetItem(groundTruth, 'golden_label');
-  if (!item.ok) throw new ScoreFailure('bad_ground_truth', `ground_truth["golden_label"] raises ${item.error}`);
+  if (!item.ok) throw new ScoreFailure('bad_ground_truth', `ground_truth["golden_label"] raises ${item.error}`, 'ground_truth.golden_label');
   if (typeof item.value !== 'string') {
     const type = jsPyTypeName(item.value);
-    throw new ScoreFailure('bad_ground_truth', `golden_label is ${type}, not a string; the reference raises AttributeError: '${type}' object has no attribute '${method}'`);
+    throw new ScoreFailure('bad_ground_truth', `golden_label is ${type}, not a string; the reference raises AttributeError: '${type}' object has no attribute '${method}'`, 'ground_truth.golden_label');
   }
   return item.value;
 }

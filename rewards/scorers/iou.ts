@@ -62,6 +62,28 @@ function multisetMatches(pred: readonly PyRowKey[], gold: readonly PyRowKey[]): 
   return matches;
 }
 
+/**
+ * Which rows take part in the multiset intersection (details only): each predicted row is paired
+ * with the first unused equal gold row, as multisetMatches counts them.
+ */
+function pairRows(pred: readonly PyRowKey[], gold: readonly PyRowKey[]): { pred_matched: boolean[]; gold_matched: boolean[] } {
+  const free = new Map<string, number[]>();
+  gold.forEach((g, i) => {
+    const id = keyId(g);
+    const list = free.get(id);
+    if (list) list.push(i);
+    else free.set(id, [i]);
+  });
+  const gold_matched = gold.map(() => false);
+  const pred_matched = pred.map((p) => {
+    const g = free.get(keyId(p))?.shift();
+    if (g === undefined) return false;
+    gold_matched[g] = true;
+    return true;
+  });
+  return { pred_matched, gold_matched };
+}
+
 /** Python `[to_key(r) for r in value]` over gold `data`: lists yield rows, strings code points, dicts keys. */
 function goldRowKeys(data: PyRowKey[] | PyValue): PyRowKey[] {
   if (Array.isArray(data)) return data;
@@ -76,6 +98,7 @@ function goldRowKeys(data: PyRowKey[] | PyValue): PyRowKey[] {
       throw new ScoreFailure(
         'bad_ground_truth',
         `gold "data" is ${pyTypeName(data)}; the reference iterates it and raises TypeError: '${pyTypeName(data)}' object is not iterable`,
+        'ground_truth.golden_label',
       );
   }
 }
@@ -108,7 +131,7 @@ export function iouScore(response: string, groundTruth: unknown, ctx: ScoreConte
     }
     const parsed = GOLD_TABLES.get(label, tryPyJsonTable);
     if (!parsed.ok) {
-      if (parsed.kind !== 'decode') throw new ScoreFailure('bad_ground_truth', `golden_label: the reference's json.loads raises ${raised(parsed.kind, parsed.message)}`);
+      if (parsed.kind !== 'decode') throw new ScoreFailure('bad_ground_truth', `golden_label: the reference's json.loads raises ${raised(parsed.kind, parsed.message)}`, 'ground_truth.golden_label');
       const error = `${parsed.message}: char ${parsed.pos}`;
       warnings = [`bad_ground_truth: golden_label is not valid JSON (${error}); the reference scores 0`];
       return output(0, warnings, ctx, () => ({ rule: 'golden_label is not valid JSON', error }));
@@ -148,8 +171,10 @@ export function iouScore(response: string, groundTruth: unknown, ctx: ScoreConte
   return output(total > 0 ? matches / total : 0, warnings, ctx, () => ({
     pred_rows: predRows,
     gold_rows: goldRows.map((row) => (typeof row === 'string' ? row : row.slice())), // a copy: the cached gold must stay as parsed
+    ...pairRows(predRows, goldRows),
     matches,
     total,
-    ...(predNote !== undefined && { rule: predNote }),
+    answer_in_tag: response.includes('<answer>'),
+    rule: predNote ?? (total === 0 ? 'no rows on either side' : 'matched rows over the union of rows (multiset IoU)'),
   }));
 }

@@ -49,14 +49,26 @@ function goldCandidates(gold: unknown, extracted: string): { members: boolean; i
   throw new ScoreFailure(
     'bad_ground_truth',
     `ground truth is ${jsPyTypeName(gold)}; the reference raises TypeError: argument of type '${jsPyTypeName(gold)}' is not iterable`,
+    'ground_truth',
   );
 }
 
 export function mathVerifyScore(response: string, gold: unknown, ctx: ScoreContext): ScorerOutput {
-  const parsed = parseAnswer(lastCodePoints(response, 500), ctx);
+  const window = lastCodePoints(response, 500);
+  const parsed = parseAnswer(window, ctx);
   const details = (rule: MathVerifyRule, extra: Record<string, unknown> = {}): Record<string, unknown> | undefined =>
     ctx.details
-      ? { rule, extracted: parsed.str, extracted_value: parsed.value ? show(parsed.value) : null, ...extra }
+      ? {
+          rule,
+          extracted: parsed.str,
+          extracted_value: parsed.value ? show(parsed.value) : null,
+          // The last 500 code points Math-Verify read, and the match that gave the value in it.
+          window,
+          window_start: response.length - window.length,
+          ...(parsed.start !== undefined && { match: { start: parsed.start, end: parsed.end, via: parsed.via } }),
+          gold,
+          ...extra,
+        }
       : undefined;
   if (parsed.value === null || !parsed.str) return withDetails(0, details('no_extraction'));
   const { members, items } = goldCandidates(gold, parsed.str);

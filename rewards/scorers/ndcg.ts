@@ -14,6 +14,8 @@ export interface NdcgResult {
   idcg: number;
   /** Relevance of the top-k ranked lines (0 for lines that are not references). */
   gains: number[];
+  /** Indices of the prediction lines in ranked order (each line's last occurrence). */
+  ranked: number[];
   /** Why the score is 0 without a computation, if so. */
   rule?: string;
 }
@@ -50,7 +52,7 @@ function docnos(keys: readonly string[]): readonly string[] | undefined {
  * Indices of the entries of Python `{key: len - i for i, key in enumerate(keys)}`, in descending
  * value order: a repeated key keeps its last index, so these are the last occurrences, ascending.
  */
-function lastOccurrences(keys: readonly string[]): number[] {
+export function lastOccurrences(keys: readonly string[]): number[] {
   const out: number[] = [];
   if (keys.length <= 32) {
     // Rankings are a handful of lines: a scan beats hashing.
@@ -84,10 +86,10 @@ const log2 = (n: number): number => (n < 64 ? LOG2[n]! : Math.log2(n));
 /** Inputs are normalised (lbpNormalize.ts). */
 export function ndcgScore(answers: readonly string[], predictions: readonly string[]): NdcgResult {
   const k = answers.length;
-  if (answers.length === 0 || predictions.length === 0) return { score: 0, k, dcg: 0, idcg: 0, gains: [] };
+  if (answers.length === 0 || predictions.length === 0) return { score: 0, k, dcg: 0, idcg: 0, gains: [], ranked: [] };
   const qrels = docnos(answers);
   const run = docnos(predictions);
-  if (!qrels || !run) return { score: 0, k, dcg: 0, idcg: 0, gains: [], rule: 'duplicate docno after a NUL character (trec_eval error)' };
+  if (!qrels || !run) return { score: 0, k, dcg: 0, idcg: 0, gains: [], ranked: [], rule: 'duplicate docno after a NUL character (trec_eval error)' };
 
   // Run order: descending score; scores are distinct, so this is ascending last index.
   const ranked = lastOccurrences(run);
@@ -107,5 +109,5 @@ export function ndcgScore(answers: readonly string[], predictions: readonly stri
   const ideal = lastOccurrences(qrels);
   let idcg = 0;
   for (let i = 0; i < ideal.length && i < k; i++) idcg += (k - ideal[i]!) / log2(i + 2);
-  return { score: idcg > 0 ? dcg / idcg : dcg, k, dcg, idcg, gains };
+  return { score: idcg > 0 ? dcg / idcg : dcg, k, dcg, idcg, gains, ranked };
 }

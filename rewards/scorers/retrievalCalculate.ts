@@ -27,7 +27,7 @@ export function extractRetrieval(text: string): RetrievalExtract {
 
 function item(groundTruth: unknown, key: string): unknown {
   const r = pyGetItem(groundTruth, key);
-  if (!r.ok) throw new ScoreFailure('bad_ground_truth', `ground_truth["${key}"] raises ${r.error}`);
+  if (!r.ok) throw new ScoreFailure('bad_ground_truth', `ground_truth["${key}"] raises ${r.error}`, `ground_truth.${key}`);
   return r.value;
 }
 
@@ -41,7 +41,7 @@ function goldIdSet(docIds: unknown): { set: Set<string>; warning?: string } {
     let nonString = false;
     for (const d of docIds) {
       if (d !== null && typeof d === 'object') {
-        throw new ScoreFailure('bad_ground_truth', `doc_ids holds a ${jsPyTypeName(d)}; the reference raises TypeError: unhashable type: '${jsPyTypeName(d)}'`);
+        throw new ScoreFailure('bad_ground_truth', `doc_ids holds a ${jsPyTypeName(d)}; the reference raises TypeError: unhashable type: '${jsPyTypeName(d)}'`, 'ground_truth.doc_ids');
       }
       if (typeof d === 'string') set.add(d);
       else {
@@ -54,14 +54,14 @@ function goldIdSet(docIds: unknown): { set: Set<string>; warning?: string } {
   if (docIds !== null && typeof docIds === 'object') {
     return { set: new Set(Object.keys(docIds)), warning: 'bad_ground_truth: doc_ids is an object; the reference iterates its keys' };
   }
-  throw new ScoreFailure('bad_ground_truth', `doc_ids is ${jsPyTypeName(docIds)}; the reference raises TypeError: '${jsPyTypeName(docIds)}' object is not iterable`);
+  throw new ScoreFailure('bad_ground_truth', `doc_ids is ${jsPyTypeName(docIds)}; the reference raises TypeError: '${jsPyTypeName(docIds)}' object is not iterable`, 'ground_truth.doc_ids');
 }
 
 /** `response` is the text after the last `</think>`; `groundTruth` already the last element if a list. */
 export function retrievalCalculateScore(response: string, groundTruth: unknown, ctx: ScoreContext): ScorerOutput {
   const extract = extractRetrieval(response);
   if (extract.docIds.length === 0 || extract.reasoning.length === 0) {
-    return ctx.details ? { score: 0, details: { rule: 'missing_ids_or_reasoning', doc_ids: extract.docIds, reasoning: extract.reasoning } } : { score: 0 };
+    return ctx.details ? { score: 0, details: { rule: 'missing_ids_or_reasoning', doc_ids: extract.docIds, reasoning: extract.reasoning, found_ids_block: DOC_IDS_BLOCK.test(response), found_reasoning_block: REASONING_BLOCK.test(response) } } : { score: 0 };
   }
   // Order matters for which error the reference raises: doc_ids is read first, then set() is
   // built, then golden_label is read and math-verified.
@@ -73,7 +73,17 @@ export function retrievalCalculateScore(response: string, groundTruth: unknown, 
   const math = mathVerifyScore(extract.reasoning, label, ctx);
   const score = idsEqual && math.score > 0 ? 1 : 0;
   const out: ScorerOutput = { score };
-  if (ctx.details) out.details = { doc_ids: extract.docIds, ids_match: idsEqual, math: math.details ?? { score: math.score } };
+  if (ctx.details) {
+    out.details = {
+      rule: idsEqual ? (math.score > 0 ? 'ids match and the reasoning is math-verified' : 'ids match but the reasoning fails math_verify') : 'the cited doc ids differ from the gold set',
+      doc_ids: extract.docIds,
+      gold_doc_ids: [...gold.set].map((d) => (d.startsWith('\u0000') ? d.slice(1) : d)),
+      ids_match: idsEqual,
+      reasoning: extract.reasoning,
+      math: math.details ?? { score: math.score },
+      math_score: math.score,
+    };
+  }
   if (gold.warning) out.warnings = [gold.warning];
   return out;
 }

@@ -29,6 +29,8 @@ export interface RougeFailure {
   reason: RougeFailureReason;
   /** Index of the reference the reference implementation was scoring when it raised. */
   reference: number;
+  /** For a recursion failure, the sentence pair whose walk overflowed (details only). */
+  pair?: { referenceSentence: number; hypothesisSentence: number; referenceWords: number; hypothesisWords: number };
 }
 
 export interface RougeLPair {
@@ -40,6 +42,16 @@ export interface RougeLPair {
   f: number;
 }
 
+/** What the texts were made of, for the reward debugger (built only when details are asked for). */
+export interface RougeLExplanation {
+  /** The hypothesis's sentences, each a list of words (jieba tokens for Chinese). */
+  hypothesisSentences: string[][];
+  /** Per reference, its sentences as lists of words. */
+  referenceSentences: string[][][];
+  /** Per reference, the union-LCS word set whose size is llcs, in order of first appearance in the hypothesis. */
+  lcsWords: string[][];
+}
+
 export interface RougeLMaxResult {
   score: number;
   /** One entry per reference (empty when the reference implementation raised). */
@@ -47,6 +59,7 @@ export interface RougeLMaxResult {
   /** Index of the first reference with the maximum F (-1 when none was scored). */
   best: number;
   failure?: RougeFailure;
+  explanation?: RougeLExplanation;
 }
 
 /** A text as py-rouge sees it: word ids, sentence by sentence. */
@@ -79,6 +92,12 @@ class WordInterner {
       this.stamps.fill(0);
       this.stamp = 1;
     }
+  }
+
+  /** The text of word `id` (details only). */
+  word(id: number): string {
+    const start = this.startOf[id]!;
+    return this.texts[this.textOf[id]!]!.slice(start, start + this.lengthOf[id]!);
   }
 
   addText(text: string): number {
@@ -534,6 +553,7 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
   // earlier reference; a failure is ranked by (reference, sentence), empty ones first.
   let firstFailure = Number.POSITIVE_INFINITY;
   let firstReason: RougeFailureReason = 'reference_empty';
+  let failedHypothesisSentence = -1;
   const emptyRef = refs.findIndex((t) => t.sentences === 0);
   if (emptyRef >= 0) firstFailure = emptyRef * 2 ** 26;
 
@@ -545,6 +565,7 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
   let pairs = 0;
 
   let ids: number[] = [];
+  let lcsWords: string[][] = [];
   try {
     for (let h = 0; h < hyp.sentences; h++) {
       const y0 = hyp.sentenceStart[h]!;
@@ -556,6 +577,7 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
         if (firstFailure > 1) {
           firstFailure = 1;
           firstReason = 'reference_recursion_limit';
+          failedHypothesisSentence = h;
         }
         break;
       }
@@ -572,6 +594,7 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
           if (got < 0) {
             firstFailure = rank;
             firstReason = 'reference_recursion_limit';
+            failedHypothesisSentence = h;
           } else llcs[ri]! += got;
           return true;
         };
@@ -590,12 +613,28 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
       ids = [];
       if (ctx) checkDeadline(ctx);
     }
+    if (ctx?.details && firstFailure === Number.POSITIVE_INFINITY) lcsWords = refs.map((_, ri) => markedWords(vocab, vocab * (ri + 1)));
   } finally {
     // The scratch buffers must be clean for the next call, even after a timeout.
     for (const id of ids) maskSlot[id] = 0;
     marks.fill(0, vocab, vocab * (refs.length + 1));
   }
-  if (firstFailure !== Number.POSITIVE_INFINITY) return fail(firstReason, Math.floor(firstFailure / 2 ** 26));
+  if (firstFailure !== Number.POSITIVE_INFINITY) {
+    const failed = fail(firstReason, Math.floor(firstFailure / 2 ** 26));
+    if (ctx?.details && firstReason === 'reference_recursion_limit') {
+      const ref = refs[failed.failure!.reference]!;
+      const s = (firstFailure % 2 ** 26) - 1;
+      const sentenceWords = (t: Tokenized, k: number) => t.sentenceStart[k + 1]! - t.sentenceStart[k]!;
+      failed.failure!.pair = {
+        referenceSentence: s,
+        hypothesisSentence: failedHypothesisSentence,
+        referenceWords: sentenceWords(ref, s),
+        hypothesisWords: sentenceWords(hyp, failedHypothesisSentence),
+      };
+    }
+    if (ctx?.details) failed.explanation = explain(hyp, refs, []);
+    return failed;
+  }
 
   const n = distinctWords(hyp.words);
   const scored = refs.map((ref, ri): RougeLPair => {
@@ -606,5 +645,28 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
   });
   let best = -1;
   for (let r = 0; r < scored.length; r++) if (best < 0 || scored[r]!.f > scored[best]!.f) best = r;
-  return { score: best < 0 ? 0 : scored[best]!.f, references: scored, best };
+  const result: RougeLMaxResult = { score: best < 0 ? 0 : scored[best]!.f, references: scored, best };
+  if (ctx?.details) result.explanation = explain(hyp, refs, lcsWords);
+  return result;
+}
+
+/** The words marked at `markBase` (one reference's union), in word-id order: first appearance in the hypothesis. */
+function markedWords(vocab: number, markBase: number): string[] {
+  const out: string[] = [];
+  for (let id = 0; id < vocab; id++) if (marks[markBase + id] === 1) out.push(interner.word(id));
+  return out;
+}
+
+function sentencesOf(t: Tokenized): string[][] {
+  const out: string[][] = [];
+  for (let s = 0; s < t.sentences; s++) {
+    const words: string[] = [];
+    for (let w = t.sentenceStart[s]!; w < t.sentenceStart[s + 1]!; w++) words.push(interner.word(t.words[w]!));
+    out.push(words);
+  }
+  return out;
+}
+
+function explain(hyp: Tokenized, refs: readonly Tokenized[], lcsWords: string[][]): RougeLExplanation {
+  return { hypothesisSentences: sentencesOf(hyp), referenceSentences: refs.map(sentencesOf), lcsWords };
 }

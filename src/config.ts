@@ -35,6 +35,7 @@ export const configSchema = z.strictObject({
   chunkItems: int(1),
   chunkBytes: int(1),
   drainTimeoutMs: int(0),
+  recentBatches: int(0).max(100_000, { error: 'must be at most 100000' }),
   logLevel: z.enum(LOG_LEVELS, { error: enumOf(LOG_LEVELS) }),
   testHooks: z.boolean({ error: 'must be true or false (1/0, yes/no, on/off)' }),
 });
@@ -89,6 +90,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'chunkItems', env: 'GOLONG_REWARD_CHUNK_ITEMS', flag: 'chunk-items', kind: 'int', doc: 'Most items sent to a worker in one task.' },
   { key: 'chunkBytes', env: 'GOLONG_REWARD_CHUNK_BYTES', flag: 'chunk-bytes', kind: 'bytes', doc: 'Most item JSON bytes sent to a worker in one task.' },
   { key: 'drainTimeoutMs', env: 'GOLONG_REWARD_DRAIN_TIMEOUT_MS', flag: 'drain-timeout-ms', kind: 'int', doc: 'On SIGTERM/SIGINT, how long in-flight batches may take to finish before the process exits anyway (code 1).' },
+  { key: 'recentBatches', env: 'GOLONG_REWARD_RECENT_BATCHES', flag: 'recent-batches', kind: 'int', doc: 'Batch summaries kept in memory for GET /batches/recent (the reward debugger\'s live view); 0 keeps none.' },
   { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', kind: 'string', doc: `pino level: ${LOG_LEVELS.join(', ')}. Rollout text can appear only at debug/trace.` },
   { key: 'testHooks', env: 'GOLONG_REWARD_TEST_HOOKS', kind: 'bool', doc: 'Tests only: `1` enables the `__test_crash__` and `__test_hang__` native tasks.' },
 ];
@@ -115,6 +117,7 @@ export function defaultConfig(): Config {
     chunkItems: 128,
     chunkBytes: 4 * MiB,
     drainTimeoutMs: 30_000,
+    recentBatches: 500,
     logLevel: 'info',
     testHooks: false,
   };

@@ -10,15 +10,18 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance, type F
 import { SEMANTICS } from '../rewards/index.js';
 import { didYouMean } from '../rewards/suggest.js';
 import { Admission } from './admission.js';
+import { BatchLog, summarizeResults } from './batchLog.js';
 import { jsonBodyParser, notGzipHint } from './bodyHints.js';
 import { formatBytes, type Config } from './config.js';
 import { ScoringPool } from './pool.js';
 import { advantagesRoutes } from './routes/advantages.js';
+import { batchesRoutes } from './routes/batches.js';
 import { healthRoutes, type HealthState } from './routes/health.js';
 import { metricsRoutes, ServiceMetrics } from './routes/metrics.js';
 import { openrlhfRoutes, poolScoreItems } from './routes/openrlhf.js';
 import { scoreRoutes } from './routes/score.js';
 import { tasksRoutes } from './routes/tasks.js';
+import { isUiPath, uiRoutes } from './routes/ui.js';
 
 /** Routes that stay open when a token is set: orchestrators probe them without credentials. */
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
@@ -148,6 +151,7 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
   const pool = new ScoringPool(config, { onWorkerLost: (reason) => metrics.workersLost.inc({ reason }) });
   const admission = new Admission(config.maxConcurrentBatches, config.maxQueuedBatches);
   const metrics = new ServiceMetrics(pool, admission);
+  const batches = new BatchLog(config.recentBatches);
   const state: HealthState = { draining: false };
   app.decorate('service', { config, pool, state, metrics });
 
@@ -160,7 +164,8 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
     reply.header('x-request-id', request.id);
     const path = request.url.split('?', 1)[0]!;
     if (config.token === undefined) return;
-    if (PROBE_PATHS.has(path) || (!config.protectDocs && isDocsPath(path))) return;
+    // The reward debugger's static page carries no data either; it asks for the token before its data calls.
+    if (PROBE_PATHS.has(path) || isUiPath(path) || (!config.protectDocs && isDocsPath(path))) return;
     const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
     if (match && tokenMatches(match[1]!, config.token)) return;
     return reply
@@ -239,18 +244,23 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
     scope.get('/openapi.json', { schema: { hide: true } }, async () => scope.swagger());
   });
 
-  app.register(scoreRoutes, { config, pool, admission, metrics });
+  app.register(scoreRoutes, { config, pool, admission, metrics, batches });
   app.register(advantagesRoutes);
   app.register(openrlhfRoutes, {
     scoreItems: poolScoreItems(pool, config.itemTimeoutMs),
     maxItems: config.maxItems,
     maxResponseChars: config.maxResponseChars,
-    onResults: (results) => metrics.recordResults(results),
+    onResults: (results, seconds) => {
+      metrics.recordResults(results);
+      batches.add({ route: '/openrlhf/reward', origin: 'client', duration_ms: Math.round(seconds * 1e4) / 10, ...summarizeResults(results) });
+    },
     admission: { admission, retryAfterSeconds: config.retryAfterSeconds },
   });
   app.register(tasksRoutes);
   app.register(healthRoutes, { pool, state });
   app.register(metricsRoutes, { metrics });
+  app.register(batchesRoutes, { batches });
+  app.register(uiRoutes);
 
   if (startWorkers) {
     app.addHook('onReady', async () => {

@@ -5,6 +5,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { InputError } from './verlRows.js';
 
 export interface Command {
   name: string;
@@ -32,10 +33,12 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** The input is missing, empty or unusable: printed as one sentence (no usage), exit code 1. */
-export class InputError extends Error {
-  override name = 'InputError';
-}
+/**
+ * The input is missing, empty or unusable: printed as one sentence (no usage), exit code 1.
+ * Defined beside the dataset rules (verlRows.ts, no Node APIs) so that the reward debugger page
+ * throws the same error when it reads a dataset.
+ */
+export { InputError };
 
 const positiveIntSchema = z.coerce.number().int().min(1);
 

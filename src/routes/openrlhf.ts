@@ -45,7 +45,7 @@ export interface OpenrlhfRouteDeps {
   /** Longest response in UTF-16 units; longer ones are the item error `input_too_large`. */
   maxResponseChars?: number;
   /** Called with every request's results (e.g. the service's item metrics). */
-  onResults?: (results: readonly ItemResult[]) => void;
+  onResults?: (results: readonly ItemResult[], seconds: number) => void;
   /** The service's admission control, shared with /score: a full service sheds with 503 + Retry-After. */
   admission?: { admission: Admission; retryAfterSeconds: number };
 }
@@ -235,6 +235,7 @@ export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItem
         }
       }
       let scored: ItemResult[] = [];
+      let started = performance.now();
       if (toScore.length > 0) {
         const gone = new AbortController();
         reply.raw.once('close', () => {
@@ -242,6 +243,7 @@ export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItem
         });
         await request.admissionTicket?.turn();
         if (gone.signal.aborted) return reply; // the client left while queued
+        started = performance.now();
         scored = await scoreItems(toScore, { details: false, signal: gone.signal });
         if (gone.signal.aborted) {
           request.log.info({ samples: n }, 'client disconnected; batch abandoned');
@@ -250,7 +252,7 @@ export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItem
       }
       positions.forEach((i, k) => (results[i] = scored[k]!));
       const withIds = results.map((r, i) => ({ ...r, id: i }));
-      onResults?.(withIds);
+      onResults?.(withIds, (performance.now() - started) / 1000);
 
       const failed = withIds.filter((r) => r.score === null);
       if (failed.length > 0) {

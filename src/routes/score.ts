@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AdvantageInputError, advantagesForScored } from '../../rewards/advantages/index.js';
 import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
 import { admissionHook, type Admission } from '../admission.js';
+import { batchOrigin, countErrorCodes, summarizeBatch, type BatchLog } from '../batchLog.js';
 import { itemCount, type ParsedBatch } from '../batchParse.js';
 import { readBodyBlocks } from '../bodyBlocks.js';
 import type { Config } from '../config.js';
@@ -20,6 +21,7 @@ export interface ScoreRouteDeps {
   pool: ScoringPool;
   admission: Admission;
   metrics: ServiceMetrics;
+  batches: BatchLog;
 }
 
 type Id = string | number;
@@ -34,23 +36,6 @@ interface ScoreResponse {
   advantages_error?: { message: string; field?: string };
 }
 
-function summarize({ scores, rewardTypes }: JsonResults): ScoreResponse['summary'] {
-  const byType: Record<string, { n: number; sum: number }> = {};
-  let scored = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const score = scores[i]!;
-    if (Number.isNaN(score)) continue;
-    scored++;
-    const type = rewardTypes[i]!;
-    if (type === '') continue;
-    const t = (byType[type] ??= { n: 0, sum: 0 });
-    t.n++;
-    t.sum += score;
-  }
-  const by_reward_type: ScoreResponse['summary']['by_reward_type'] = {};
-  for (const [type, { n, sum }] of Object.entries(byType)) by_reward_type[type] = { n, mean: sum / n };
-  return { items: scores.length, scored, errors: scores.length - scored, by_reward_type };
-}
 
 /** Adds the advantages (or why there are none) to the response; each result text gets its `advantage`. */
 function addAdvantages(response: Omit<ScoreResponse, 'results'>, json: JsonResults, uids: readonly unknown[], option: AdvantagesOption): void {
@@ -74,7 +59,7 @@ function addAdvantages(response: Omit<ScoreResponse, 'results'>, json: JsonResul
   }
 }
 
-export async function scoreRoutes(app: FastifyInstance, { config, pool, admission, metrics }: ScoreRouteDeps): Promise<void> {
+export async function scoreRoutes(app: FastifyInstance, { config, pool, admission, metrics, batches }: ScoreRouteDeps): Promise<void> {
   // In this scope only: JSON bodies are parsed and validated (zod) on a worker thread.
   app.removeContentTypeParser('application/json');
   const limits = { maxItems: config.maxItems, maxItemTimeoutMs: config.maxItemTimeoutMs, maxResponseChars: config.maxResponseChars };
@@ -129,7 +114,7 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
         return reply;
       }
 
-      const rest: Omit<ScoreResponse, 'results'> = { summary: summarize(json), semantics: SEMANTICS };
+      const rest: Omit<ScoreResponse, 'results'> = { summary: summarizeBatch(json.scores, json.rewardTypes), semantics: SEMANTICS };
       if (advantages) addAdvantages(rest, json, uids!, advantages);
       const body = `{"results":[${json.texts.join(',')}],${JSON.stringify(rest).slice(1)}`;
 
@@ -137,6 +122,7 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
       metrics.recordCounts(json.rewardTypes, json.errorCodes, json.scores);
       metrics.batchDuration.observe(seconds);
       metrics.batchItems.observe(n);
+      batches.add({ route: '/score', origin: batchOrigin(request.headers), ...rest.summary, duration_ms: Math.round(seconds * 1e4) / 10, error_codes: countErrorCodes(json.errorCodes) });
       request.log.info({ items: n, errors: rest.summary.errors, ms: Math.round(seconds * 1000) }, 'batch scored');
       return reply.type('application/json; charset=utf-8').send(body);
     },

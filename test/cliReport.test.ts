@@ -148,7 +148,7 @@ describe('ScoreSummary', () => {
     expect(itemContext({ task: 'em', response: 'x', reference: 'y' })).toEqual({ source: 'em', response: 'x', rewardType: 'EM' });
     expect(itemContext({ task: 'T5.1 Full-Sentence Citation Alignment', response: 'x' }).rewardType).toBe('F1_Score');
     const lbp = { data_source: 'longbench_pro', solution_str: 's', extra_info: { reward_mode: 'T2.1 Global Timeline Reconstruction' } };
-    expect(itemContext(lbp)).toEqual({ source: 'longbench_pro', response: 's', rewardType: 'Pairwise_Accuracy' });
+    expect(itemContext(lbp)).toEqual({ source: 'longbench_pro', response: 's', rewardType: 'Pairwise_Accuracy', subtask: 'T2.1 Global Timeline Reconstruction' });
     expect(itemContext({ data_source: 'longbench_pro', solution_str: 's', extra_info: { reward_mode: 'T99' } }).rewardType).toBeUndefined();
     expect(itemContext({ data_source: 'dapo_math_longcot_math_verify', solution_str: 's' }).rewardType).toBe('dapo_math_longcot_math_verify');
     expect(itemContext({ data_source: 'gsm8k', solution_str: 's' }).rewardType).toBeUndefined();

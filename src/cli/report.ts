@@ -1,8 +1,11 @@
 // The self-contained HTML report of `golong-reward score --report FILE`: inline CSS and inline SVG
 // only (no scripts, fonts or other assets), so it can be mailed, attached to an issue or opened
-// offline. Per reward type: summary numbers, a score histogram and the worst-scoring examples.
+// offline. Per reward type: summary numbers, a score histogram, the zeros by reason and the
+// worst-scoring examples with their explanations; a breakdown by data source and sub-task.
 import { ITEM_ERROR_MEANINGS, type ItemErrorCode } from '../../rewards/index.js';
-import { HISTOGRAM_BINS, type Example, type RewardTypeStats, type SummaryData } from './summary.js';
+import { CHART_CSS, histogramSvg } from '../../web/shared/charts.js';
+import { breakdownHtml, EXPLAIN_CSS, REPORT_EXPLAIN_CSS, worstExamplesHtml, zeroReasonsHtml } from './reportExplain.js';
+import type { Example, RewardTypeStats, SummaryData } from './summary.js';
 
 export interface ReportMeta {
   /** The scored file, as given on the command line. */
@@ -18,45 +21,8 @@ export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c)
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 const pct = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
 
-/** A bar chart of the score bins, with exact 0 and exact 1 marked in a darker shade. */
-function histogramSvg(t: RewardTypeStats): string {
-  const width = 520;
-  const height = 170;
-  const left = 40;
-  const bottom = 24;
-  const top = 10;
-  const plotW = width - left - 10;
-  const plotH = height - bottom - top;
-  const max = Math.max(1, ...t.bins);
-  const barW = plotW / HISTOGRAM_BINS;
-  const parts: string[] = [];
-  parts.push(`<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" class="axis"/>`);
-  parts.push(`<line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" class="axis"/>`);
-  parts.push(`<text x="${left - 4}" y="${top + 4}" class="tick" text-anchor="end">${max}</text>`);
-  parts.push(`<text x="${left - 4}" y="${top + plotH}" class="tick" text-anchor="end">0</text>`);
-  t.bins.forEach((n, k) => {
-    const h = (n / max) * plotH;
-    const x = left + k * barW;
-    // The exact-0 and exact-1 part of the end bins, drawn over them.
-    const exact = k === 0 ? t.zeros : k === HISTOGRAM_BINS - 1 ? t.ones : 0;
-    const lo = (k / HISTOGRAM_BINS).toFixed(2);
-    const hi = ((k + 1) / HISTOGRAM_BINS).toFixed(2);
-    const range = k === HISTOGRAM_BINS - 1 ? `[${lo}, ${hi}]` : `[${lo}, ${hi})`;
-    parts.push(
-      `<rect x="${(x + 1).toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${h.toFixed(1)}" class="bar"><title>${range}: ${n}</title></rect>`,
-    );
-    if (exact > 0) {
-      const eh = (exact / max) * plotH;
-      const label = k === 0 ? 'exactly 0' : 'exactly 1';
-      parts.push(
-        `<rect x="${(x + 1).toFixed(1)}" y="${(top + plotH - eh).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${eh.toFixed(1)}" class="exact"><title>${label}: ${exact}</title></rect>`,
-      );
-    }
-  });
-  for (const v of [0, 0.25, 0.5, 0.75, 1]) {
-    parts.push(`<text x="${(left + v * plotW).toFixed(1)}" y="${height - 8}" class="tick" text-anchor="middle">${v}</text>`);
-  }
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="score histogram of ${escapeHtml(t.rewardType)}">${parts.join('')}</svg>`;
+function histogram(t: RewardTypeStats): string {
+  return histogramSvg({ bins: t.bins, zeros: t.zeros, ones: t.ones, label: t.rewardType });
 }
 
 function exampleRows(examples: readonly Example[], withError: boolean): string {
@@ -91,13 +57,10 @@ function typeSection(t: RewardTypeStats): string {
 <tr><th>min / max</th><td class="num">${fmt(t.min)} / ${fmt(t.max)}</td></tr>
 ${errors}
 </table>
-${histogramSvg(t)}
+${histogram(t)}
 </div>
-<h3>Worst-scoring examples</h3>
-<table class="examples"><colgroup><col class="id"><col class="score"><col class="source"><col></colgroup>
-<tr><th>id</th><th>score</th><th>source</th><th>response</th></tr>
-${exampleRows(t.worst, false)}
-</table>
+${zeroReasonsHtml(t)}
+${worstExamplesHtml(t)}
 </section>`;
 }
 
@@ -110,8 +73,7 @@ th{font-weight:600;background:#f6f8fa}.num{text-align:right;font-variant-numeric
 .examples{width:100%;table-layout:fixed}.examples td{word-break:break-word}
 col.id{width:170px}col.score{width:70px}col.code{width:130px}col.message{width:260px}col.source{width:150px}
 pre{margin:0;white-space:pre-wrap;word-break:break-word;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;max-height:14em;overflow:auto}
-svg .bar{fill:#5b8def}svg .exact{fill:#1f4fb8}svg .axis{stroke:#8a94a3}svg .tick{font-size:10px;fill:#6b7685}
-`;
+` + CHART_CSS + EXPLAIN_CSS + REPORT_EXPLAIN_CSS;
 
 /** The whole report page. */
 export function renderReport(data: SummaryData, meta: ReportMeta): string {
@@ -152,6 +114,7 @@ ${overview}
 ${data.unroutedErrors > 0 ? `<tr><td><a href="#errors">(no reward type)</a></td><td class="num">0</td><td></td><td></td><td></td><td class="num">${data.unroutedErrors}</td></tr>` : ''}
 </table>
 ${sections}
+${breakdownHtml(data)}
 ${errorSection}
 </body></html>
 `;

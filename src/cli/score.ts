@@ -4,7 +4,7 @@
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { SEMANTICS } from '../../rewards/index.js';
+import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
 import type { ScoringPool } from '../pool.js';
 import { EXIT, fsErrorMessage, lineWriter, positiveInt, requireWritablePath, UsageError, type Command } from './common.js';
 import { openSource, scoreInProcess, scoreOnPool, type Scored } from './input.js';
@@ -88,20 +88,28 @@ async function runScore(args: string[]): Promise<number> {
   const out = lineWriter(outStream);
   let pool: ScoringPool | undefined;
   let results: AsyncIterable<Scored>;
+  // The report explains its examples and counts zeros by reason: it needs every item's details,
+  // which the results file carries only with --details.
+  const details = values.details || values.report !== undefined;
+  const written = (result: ItemResult): ItemResult => {
+    if (values.details || result.details === undefined) return result;
+    const { details: _omitted, ...rest } = result;
+    return rest;
+  };
   if (workers === undefined) {
-    results = scoreInProcess(source.records, { details: values.details, timeoutMs });
+    results = scoreInProcess(source.records, { details, timeoutMs });
   } else {
     const { ScoringPool } = await import('../pool.js');
     pool = new ScoringPool({ workers, chunkItems: 64, chunkBytes: 4 << 20, timeoutGraceMs: 1000, testHooks: false });
     pool.start();
-    results = scoreOnPool(source.records, pool, { details: values.details, timeoutMs, batchSize: Math.max(1024, workers * 256) });
+    results = scoreOnPool(source.records, pool, { details, timeoutMs, batchSize: Math.max(1024, workers * 256) });
   }
 
   let count = 0;
   let failed = 0;
   try {
     for await (const { record, result } of results) {
-      await out.write(JSON.stringify(result));
+      await out.write(JSON.stringify(written(result)));
       count++;
       if (result.score === null) failed++;
       if (needSummary) summary.add(result, record.index, itemContext(record.item));

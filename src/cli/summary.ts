@@ -1,7 +1,10 @@
 // What `golong-reward score` tells a researcher about a scored file: per reward type the count,
-// mean, share of exact 0 and exact 1, a score histogram and the worst-scoring examples; and the
-// items that could not be scored, by error code. Bounded memory: counts, bins and a few examples.
+// mean, share of exact 0 and exact 1, a score histogram, the zeros by reason and the worst-scoring
+// examples (the lowest scores, spread over the reasons for their zeros); per data source and per
+// LongBench-Pro sub-task the same counts; and the items that could not be scored, by error code.
+// Bounded memory: counts, bins and a few examples.
 import { ITEM_ERROR_MEANINGS, type ItemErrorCode, type ItemResult } from '../../rewards/index.js';
+import { zeroReason, type ZeroReason } from '../../web/shared/zeroReason.js';
 import { LBP_SUBTASK_METRIC } from '../../rewards/longbenchPro.js';
 import { resolveTask } from '../../rewards/registry.js';
 import { verlBranch } from '../../rewards/verlRouting.js';
@@ -21,6 +24,24 @@ export interface Example {
   error?: { code: string; message: string };
   /** Input order, to break ties. */
   index: number;
+  /** The result, with its details when the items were scored with them (the report explains it). */
+  result?: ItemResult;
+  /** Why a zero is a zero (from the result's details). */
+  zero?: ZeroReason;
+}
+
+/** Counts of one group of items (a data source, a sub-task). */
+export interface GroupStats {
+  key: string;
+  count: number;
+  sum: number;
+  zeros: number;
+  ones: number;
+  errors: number;
+}
+
+export interface ZeroReasonCount extends ZeroReason {
+  count: number;
 }
 
 export interface RewardTypeStats {
@@ -35,8 +56,10 @@ export interface RewardTypeStats {
   bins: number[];
   /** Items of this reward type that could not be scored. */
   errors: number;
-  /** Lowest scores first (ties: input order). */
+  /** Lowest scores first; among equal lowest scores, one per zero reason in turn (ties: input order). */
   worst: Example[];
+  /** The zeros by reason, most frequent first. */
+  zeroReasons: ZeroReasonCount[];
 }
 
 export interface SummaryData {
@@ -51,10 +74,16 @@ export interface SummaryData {
   firstErrorByCode: Record<string, Example>;
   /** The first items that could not be scored. */
   errorExamples: Example[];
+  /** Per data_source (verl rows) or task (native items). */
+  bySource: GroupStats[];
+  /** Per LongBench-Pro sub-task. */
+  bySubtask: GroupStats[];
 }
 
 export interface ItemContext {
   source?: string;
+  /** The LongBench-Pro sub-task (extra_info.reward_mode, or a native task naming one). */
+  subtask?: string;
   response?: string;
   /** The reward type the item is routed to, so that its error counts there; absent when unroutable. */
   rewardType?: string;
@@ -79,15 +108,32 @@ export function itemContext(item: unknown): ItemContext {
   const r = item as Record<string, unknown>;
   const source = typeof r.data_source === 'string' ? r.data_source : typeof r.task === 'string' ? r.task : undefined;
   const response = typeof r.solution_str === 'string' ? r.solution_str : typeof r.response === 'string' ? r.response : undefined;
-  return { source, response, rewardType: routedRewardType(r) };
+  const context: ItemContext = { source, response, rewardType: routedRewardType(r) };
+  const extra = r.extra_info as Record<string, unknown> | null | undefined;
+  const mode = r.data_source === 'longbench_pro' && extra !== null && typeof extra === 'object' ? extra.reward_mode : r.task;
+  if (typeof mode === 'string' && Object.hasOwn(LBP_SUBTASK_METRIC, mode)) context.subtask = mode;
+  return context;
 }
 
 function snippet(text: string): string {
   return text.length <= SNIPPET_CHARS ? text : text.slice(0, SNIPPET_CHARS / 2) + ' … ' + text.slice(-SNIPPET_CHARS / 2);
 }
 
+/** Zero examples kept per reason and type, to pick the worst examples from. */
+const ZERO_EXAMPLES_PER_REASON = 3;
+
+interface TypeState {
+  stats: RewardTypeStats;
+  /** The lowest non-zero scores (ascending, ties in input order). */
+  lowest: Example[];
+  /** The first zeros of each reason, reasons in order of first appearance. */
+  zerosByReason: Map<string, { reason: ZeroReason; count: number; examples: Example[] }>;
+}
+
 export class ScoreSummary {
-  private readonly types = new Map<string, RewardTypeStats>();
+  private readonly types = new Map<string, TypeState>();
+  private readonly sources = new Map<string, GroupStats>();
+  private readonly subtasks = new Map<string, GroupStats>();
   private readonly errorCounts = new Map<string, number>();
   private readonly errorExamples: Example[] = [];
   private readonly firstErrors = new Map<string, Example>();
@@ -103,6 +149,7 @@ export class ScoreSummary {
 
   add(result: ItemResult, index: number, context: ItemContext = {}): void {
     this.items++;
+    const zero = zeroReason(result);
     const example = (): Example => ({
       id: result.id ?? index,
       score: result.score,
@@ -111,7 +158,15 @@ export class ScoreSummary {
       responseChars: context.response?.length ?? 0,
       ...(result.error && { error: result.error }),
       index,
+      result,
+      ...(zero && { zero }),
     });
+    for (const [groups, key] of [
+      [this.sources, context.source],
+      [this.subtasks, context.subtask],
+    ] as const) {
+      if (key !== undefined) countIn(groups, key, result.score);
+    }
     if (result.score === null) {
       const code = result.error?.code ?? 'unknown';
       this.errorCounts.set(code, (this.errorCounts.get(code) ?? 0) + 1);
@@ -120,41 +175,81 @@ export class ScoreSummary {
         if (this.errorExamples.length < this.errorExampleLimit) this.errorExamples.push(e);
         if (!this.firstErrors.has(code)) this.firstErrors.set(code, e);
       }
-      if (context.rewardType !== undefined) this.typeStats(context.rewardType).errors++;
+      if (context.rewardType !== undefined) this.typeState(context.rewardType).stats.errors++;
       else this.unrouted++;
       return;
     }
     const score = result.score;
-    const t = this.typeStats(result.reward_type ?? '(none)');
+    const state = this.typeState(result.reward_type ?? '(none)');
+    const t = state.stats;
     t.count++;
     t.sum += score;
-    if (score === 0) t.zeros++;
     if (score === 1) t.ones++;
     t.min = Math.min(t.min, score);
     t.max = Math.max(t.max, score);
     t.bins[Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor(score * HISTOGRAM_BINS)))]!++;
-    // Keep the k lowest; a new item enters only when strictly lower than the current worst-kept.
-    const worst = t.worst;
-    if (worst.length < this.worstPerType || score < worst[worst.length - 1]!.score!) {
-      let at = worst.length;
-      while (at > 0 && worst[at - 1]!.score! > score) at--;
-      worst.splice(at, 0, example());
-      if (worst.length > this.worstPerType) worst.pop();
+    if (score === 0) {
+      t.zeros++;
+      const reason = zero ?? { kind: 'unknown' as const, reason: 'score 0' };
+      let entry = state.zerosByReason.get(reason.reason);
+      if (!entry) state.zerosByReason.set(reason.reason, (entry = { reason, count: 0, examples: [] }));
+      entry.count++;
+      if (entry.examples.length < ZERO_EXAMPLES_PER_REASON) entry.examples.push(example());
+      return;
+    }
+    // Keep the k lowest non-zero scores; a new item enters only when strictly lower than the last kept.
+    const lowest = state.lowest;
+    if (lowest.length < this.worstPerType || score < lowest[lowest.length - 1]!.score!) {
+      let at = lowest.length;
+      while (at > 0 && lowest[at - 1]!.score! > score) at--;
+      lowest.splice(at, 0, example());
+      if (lowest.length > this.worstPerType) lowest.pop();
     }
   }
 
-  private typeStats(type: string): RewardTypeStats {
-    let t = this.types.get(type);
-    if (!t) {
-      t = { rewardType: type, count: 0, sum: 0, zeros: 0, ones: 0, min: Infinity, max: -Infinity, bins: new Array<number>(HISTOGRAM_BINS).fill(0), errors: 0, worst: [] };
-      this.types.set(type, t);
+  private typeState(type: string): TypeState {
+    let state = this.types.get(type);
+    if (!state) {
+      const stats: RewardTypeStats = {
+        rewardType: type,
+        count: 0,
+        sum: 0,
+        zeros: 0,
+        ones: 0,
+        min: Infinity,
+        max: -Infinity,
+        bins: new Array<number>(HISTOGRAM_BINS).fill(0),
+        errors: 0,
+        worst: [],
+        zeroReasons: [],
+      };
+      state = { stats, lowest: [], zerosByReason: new Map() };
+      this.types.set(type, state);
     }
-    return t;
+    return state;
+  }
+
+  /** The worst examples: zeros first, one per reason in turn (most frequent reason first), then the lowest non-zero scores. */
+  private worstOf(state: TypeState): Example[] {
+    const reasons = [...state.zerosByReason.values()].sort((a, b) => b.count - a.count);
+    const worst: Example[] = [];
+    for (let round = 0; worst.length < this.worstPerType && round < ZERO_EXAMPLES_PER_REASON; round++) {
+      for (const r of reasons) if (r.examples[round] && worst.length < this.worstPerType) worst.push(r.examples[round]!);
+    }
+    for (const e of state.lowest) if (worst.length < this.worstPerType) worst.push(e);
+    return worst;
   }
 
   data(): SummaryData {
-    const byRewardType = [...this.types.values()].sort((a, b) => a.rewardType.localeCompare(b.rewardType));
+    const byRewardType = [...this.types.values()]
+      .map((state) => ({
+        ...state.stats,
+        worst: this.worstOf(state),
+        zeroReasons: [...state.zerosByReason.values()].sort((a, b) => b.count - a.count).map((r) => ({ ...r.reason, count: r.count })),
+      }))
+      .sort((a, b) => a.rewardType.localeCompare(b.rewardType));
     const errors = [...this.errorCounts.values()].reduce((a, b) => a + b, 0);
+    const groups = (m: Map<string, GroupStats>) => [...m.values()].sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
     return {
       items: this.items,
       scored: this.items - errors,
@@ -164,8 +259,23 @@ export class ScoreSummary {
       errorsByCode: Object.fromEntries([...this.errorCounts.entries()].sort((a, b) => b[1] - a[1])),
       firstErrorByCode: Object.fromEntries(this.firstErrors),
       errorExamples: this.errorExamples,
+      bySource: groups(this.sources),
+      bySubtask: groups(this.subtasks),
     };
   }
+}
+
+function countIn(groups: Map<string, GroupStats>, key: string, score: number | null): void {
+  let g = groups.get(key);
+  if (!g) groups.set(key, (g = { key, count: 0, sum: 0, zeros: 0, ones: 0, errors: 0 }));
+  if (score === null) {
+    g.errors++;
+    return;
+  }
+  g.count++;
+  g.sum += score;
+  if (score === 0) g.zeros++;
+  if (score === 1) g.ones++;
 }
 
 const pct = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);

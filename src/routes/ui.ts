@@ -19,8 +19,8 @@ export function isUiPath(path: string): boolean {
 
 const CSP = [
   "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'", // style attributes in the explanation HTML (bar widths)
+  "script-src 'self' 'wasm-unsafe-eval'", // hyparquet's snappy decoder is WebAssembly; JS eval stays forbidden
+  "style-src 'self' 'unsafe-inline'", // the explanation styles and a few style attributes (legend swatches, table columns)
   "img-src 'self' data: blob:",
   "connect-src 'self'",
   "worker-src 'self' blob:",

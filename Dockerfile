@@ -6,6 +6,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY rewards ./rewards
 COPY src ./src
+COPY web ./web
 RUN npm run build
 
 FROM node:22-bookworm-slim

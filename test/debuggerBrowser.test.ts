@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type Browser } from './helpers/browser.js';
+import { launchBrowser, type Browser } from '../web/tools/chromium.js';
 import { loadScoreCases, type ScoreCase } from './helpers/parity.js';
 import { post, startService, type Service } from './helpers/service.js';
 

@@ -128,6 +128,7 @@ const itemError = z.object({
     .enum(['unknown_data_source', 'unknown_task', 'bad_ground_truth', 'bad_item', 'judge_required', 'timeout', 'worker_crashed', 'input_too_large', 'internal_error'])
     .describe('Stable machine code.'),
   message: z.string().describe('What is wrong and how to fix it, for a person.'),
+  field: z.string().optional().describe('The item field at fault, as a dotted path (e.g. "ground_truth.doc_ids", "options.language"), when one is.'),
 });
 
 const itemResult = z.object({

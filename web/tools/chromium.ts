@@ -1,6 +1,7 @@
 // Headless Chromium from Debian's `chromium` package, driven by playwright-core (which never
 // downloads a browser here: it is pointed at the system executable). Each launch gets a fresh
-// profile directory, removed on close. Used by the reward debugger tests and the screenshot script.
+// profile directory, removed on close. Used by the reward debugger's browser tests, its budget
+// measurement (bench/debugger.ts) and the screenshot script (web/tools/screenshots.ts).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,0 +1,106 @@
+// The reward debugger's budgets, measured (not timed tests): `npm run bench:debugger`.
+// - page JavaScript, gzip: every .js file of dist/ui (the first load fetches only the entry;
+//   the parquet reader is a chunk loaded when a parquet file is opened);
+// - first render: navigation start to the first contentful paint, and to the first playground
+//   result (the page's first data round trip), in a fresh browser profile each run;
+// - a 10,000-row file (the GoLongRL task mix of bench/generate.ts, 625 prompts x 16 rollouts)
+//   opened, scored through POST /score in chunks, the zeros explained and the table drawn.
+// Runs the real built service (2 workers) and Debian's headless Chromium.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { launchBrowser } from '../web/tools/chromium.js';
+import { startService } from './e2e.js';
+import { goLongRlBatch } from './generate.js';
+import { median } from './measure.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const UI = join(ROOT, 'dist/ui');
+const RUNS = Number(process.env.DEBUGGER_BENCH_RUNS ?? 5);
+
+declare const document: { body: { dataset: Record<string, string | undefined> }; getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
+declare const performance: { getEntriesByName(name: string): { startTime: number }[]; now(): number };
+
+function jsSizes(): { file: string; gzip: number }[] {
+  return readdirSync(UI)
+    .filter((f) => f.endsWith('.js'))
+    .map((file) => ({ file, gzip: gzipSync(readFileSync(join(UI, file)), { level: 9 }).length }));
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const ms = (x: number) => `${Math.round(x)} ms`;
+
+async function main(): Promise<void> {
+  const sizes = jsSizes();
+  const entry = sizes.find((s) => s.file.startsWith('app-'))!;
+  const total = sizes.reduce((a, s) => a + s.gzip, 0);
+
+  const dir = mkdtempSync(join(tmpdir(), 'golong-debugger-bench-'));
+  const file = join(dir, 'golongrl-10000.jsonl');
+  writeFileSync(file, goLongRlBatch(20261130, 625, 16).map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const service = await startService({ repoRoot: ROOT, workers: 2 });
+  try {
+    const paints: number[] = [];
+    const firstResults: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const browser = await launchBrowser();
+      try {
+        const { page } = await browser.page();
+        await page.goto(`${service.origin}/ui/`);
+        await page.waitForFunction(() => Number(document.getElementById('pg-result')?.dataset.seq ?? 0) > 0, undefined, { timeout: 60_000 });
+        const [fcp, result] = await page.evaluate(() => [performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN, performance.now()]);
+        paints.push(fcp!);
+        firstResults.push(result!);
+      } finally {
+        await browser.close();
+      }
+    }
+
+    const fileTimes: number[] = [];
+    for (let run = 0; run < Math.min(RUNS, 3); run++) {
+      const browser = await launchBrowser();
+      try {
+        const { page } = await browser.page();
+        await page.goto(`${service.origin}/ui/#file`);
+        await page.waitForSelector('#file-input', { state: 'attached' });
+        const started = Date.now();
+        await page.setInputFiles('#file-input', file);
+        await page.waitForSelector('body[data-file-state="done"]', { state: 'attached', timeout: 300_000 });
+        await page.waitForSelector('#file-table .vt-row', { timeout: 60_000 });
+        fileTimes.push(Date.now() - started);
+        const status = await page.textContent('#file-status');
+        if (!/10,000 items scored/.test(status ?? '')) throw new Error(`unexpected status: ${status}`);
+      } finally {
+        await browser.close();
+      }
+    }
+
+    const rows: [string, string, string, string][] = [
+      ['page JavaScript, gzip (all files)', '150 KB', kb(total), total <= 150 * 1024 ? 'PASS' : 'FAIL'],
+      ['  of which loaded first (app entry)', '-', kb(entry.gzip), 'info'],
+      [`first contentful paint (median of ${RUNS})`, '1000 ms', ms(median(paints)), median(paints) <= 1000 ? 'PASS' : 'FAIL'],
+      [`first playground result (median of ${RUNS})`, '-', ms(median(firstResults)), 'info'],
+      [`10,000-row file scored and shown (median of ${fileTimes.length})`, '5000 ms', ms(median(fileTimes)), median(fileTimes) <= 5000 ? 'PASS' : 'FAIL'],
+    ];
+    const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length), ['budget', 'limit', 'measured', 'verdict'][c]!.length));
+    const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+    process.stdout.write(
+      [
+        line(['budget', 'limit', 'measured', 'verdict']),
+        widths.map((w) => '-'.repeat(w)).join('  '),
+        ...rows.map(line),
+        '',
+        `files: ${sizes.map((s) => `${s.file} ${kb(s.gzip)}`).join(', ')}`,
+        `first paints: ${paints.map(ms).join(', ')}; first results: ${firstResults.map(ms).join(', ')}; file runs: ${fileTimes.map(ms).join(', ')}`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await service.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

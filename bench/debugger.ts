@@ -7,7 +7,7 @@
 //   opened, scored through POST /score in chunks, the zeros explained and the table drawn.
 // Runs the real built service (2 workers) and Debian's headless Chromium.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -27,6 +27,12 @@ function jsSizes(): { file: string; gzip: number }[] {
   return readdirSync(UI)
     .filter((f) => f.endsWith('.js'))
     .map((file) => ({ file, gzip: gzipSync(readFileSync(join(UI, file)), { level: 9 }).length }));
+}
+
+/** CPU seconds the service process has used so far (all its threads: event loop and scoring workers). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -59,6 +65,8 @@ async function main(): Promise<void> {
     }
 
     const fileTimes: number[] = [];
+    const serverCpu: number[] = [];
+    const loads: number[] = [];
     for (let run = 0; run < Math.min(RUNS, 3); run++) {
       const browser = await launchBrowser();
       try {
@@ -66,10 +74,13 @@ async function main(): Promise<void> {
         await page.goto(`${service.origin}/ui/#file`);
         await page.waitForSelector('#file-input', { state: 'attached' });
         const started = Date.now();
+        const cpu0 = cpuSeconds(service.pid);
+        loads.push(loadavg()[0]!);
         await page.setInputFiles('#file-input', file);
         await page.waitForSelector('body[data-file-state="done"]', { state: 'attached', timeout: 300_000 });
         await page.waitForSelector('#file-table .vt-row', { timeout: 60_000 });
         fileTimes.push(Date.now() - started);
+        serverCpu.push(cpuSeconds(service.pid) - cpu0);
         const status = await page.textContent('#file-status');
         if (!/10,000 items scored/.test(status ?? '')) throw new Error(`unexpected status: ${status}`);
       } finally {
@@ -83,6 +94,7 @@ async function main(): Promise<void> {
       [`first contentful paint (median of ${RUNS})`, '1000 ms', ms(median(paints)), median(paints) <= 1000 ? 'PASS' : 'FAIL'],
       [`first playground result (median of ${RUNS})`, '-', ms(median(firstResults)), 'info'],
       [`10,000-row file scored and shown (median of ${fileTimes.length})`, '5000 ms', ms(median(fileTimes)), median(fileTimes) <= 5000 ? 'PASS' : 'FAIL'],
+      ['  service CPU for it (event loop + workers)', '-', `${median(serverCpu).toFixed(2)} s`, 'info'],
     ];
     const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length), ['budget', 'limit', 'measured', 'verdict'][c]!.length));
     const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
@@ -94,6 +106,7 @@ async function main(): Promise<void> {
         '',
         `files: ${sizes.map((s) => `${s.file} ${kb(s.gzip)}`).join(', ')}`,
         `first paints: ${paints.map(ms).join(', ')}; first results: ${firstResults.map(ms).join(', ')}; file runs: ${fileTimes.map(ms).join(', ')}`,
+        `load average (1 min) at each file run: ${loads.map((l) => l.toFixed(1)).join(', ')} on ${availableParallelism()} cores`,
         '',
       ].join('\n'),
     );

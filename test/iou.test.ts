@@ -123,7 +123,16 @@ describe('ground truth shapes', () => {
 describe('details', () => {
   it('lists the row keys, matches and total', () => {
     const out = iouScore('<answer>{"data": [["a", 1], "x"]}</answer>', gt('[["a", 1], ["b", 2.0]]'), { ...ctx, details: true });
-    expect(out.details).toEqual({ pred_rows: [['a', '1'], 'x'], gold_rows: [['a', '1'], ['b', '2.0']], matches: 1, total: 3 });
+    expect(out.details).toEqual({
+      pred_rows: [['a', '1'], 'x'],
+      gold_rows: [['a', '1'], ['b', '2.0']],
+      pred_matched: [true, false],
+      gold_matched: [true, false],
+      matches: 1,
+      total: 3,
+      answer_in_tag: true,
+      rule: 'matched rows over the union of rows (multiset IoU)',
+    });
     expect(out.score).toBe(1 / 3);
   });
 });

@@ -21,7 +21,8 @@ beforeAll(async () => {
 });
 afterAll(() => svc?.stop());
 
-const OPEN = ['/healthz', '/readyz', '/openapi.json', '/docs', '/docs/json'];
+// GET / only redirects to the reward debugger's static page (/ui/), which asks for the token itself.
+const OPEN = ['/healthz', '/readyz', '/openapi.json', '/docs', '/docs/json', '/'];
 
 async function routes(): Promise<[string, string][]> {
   const res = await fetch(`${svc.url}/openapi.json`);
@@ -40,7 +41,7 @@ function send(path: string, method: string, authorization?: string) {
 }
 
 describe('auth', () => {
-  it('every route the OpenAPI document lists needs the token, except /healthz, /readyz and the documentation', async () => {
+  it('every route the OpenAPI document lists needs the token, except /healthz, /readyz, the documentation and the page redirect /', async () => {
     const all = await routes();
     const paths = all.map(([p]) => p);
     expect(paths).toEqual(expect.arrayContaining(['/score', '/advantages', '/openrlhf/reward', '/tasks', '/metrics', '/healthz', '/readyz']));

@@ -6,6 +6,7 @@
 // - a 10,000-row file (the GoLongRL task mix of bench/generate.ts, 625 prompts x 16 rollouts)
 //   opened, scored through POST /score in chunks, the zeros explained and the table drawn.
 // Runs the real built service (2 workers) and Debian's headless Chromium.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,20 @@ function jsSizes(): { file: string; gzip: number }[] {
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds used so far by every process of one Chromium launch (browser, renderer, network, GPU). */
+function browserCpuSeconds(profile: string): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(profile)) continue;
+      total += cpuSeconds(Number(pid));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -66,6 +81,8 @@ async function main(): Promise<void> {
 
     const fileTimes: number[] = [];
     const serverCpu: number[] = [];
+    const pageBusy: number[] = [];
+    const browserCpu: number[] = [];
     const loads: number[] = [];
     for (let run = 0; run < Math.min(RUNS, 3); run++) {
       const browser = await launchBrowser();
@@ -73,6 +90,12 @@ async function main(): Promise<void> {
         const { page } = await browser.page();
         await page.goto(`${service.origin}/ui/#file`);
         await page.waitForSelector('#file-input', { state: 'attached' });
+        // The page's main-thread busy time (Chrome's TaskDuration), to tell its own work from waiting.
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Performance.enable');
+        const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')!.value;
+        const busy0 = await busy();
+        const browserCpu0 = browserCpuSeconds(browser.profile);
         const started = Date.now();
         const cpu0 = cpuSeconds(service.pid);
         loads.push(loadavg()[0]!);
@@ -81,12 +104,21 @@ async function main(): Promise<void> {
         await page.waitForSelector('#file-table .vt-row', { timeout: 60_000 });
         fileTimes.push(Date.now() - started);
         serverCpu.push(cpuSeconds(service.pid) - cpu0);
+        pageBusy.push((await busy()) - busy0);
+        browserCpu.push(browserCpuSeconds(browser.profile) - browserCpu0);
         const status = await page.textContent('#file-status');
         if (!/10,000 items scored/.test(status ?? '')) throw new Error(`unexpected status: ${status}`);
       } finally {
         await browser.close();
       }
     }
+
+    // The same file through `golong-reward score --workers 2` at the same moment: the floor the page
+    // works against on this machine (reading, scoring on two threads, writing results).
+    const cliStarted = Date.now();
+    const cli = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'score', file, '--workers', '2', '--quiet', '--out', join(dir, 'out.jsonl')], { encoding: 'utf8' });
+    if (cli.status !== 0) throw new Error(`golong-reward score failed: ${cli.stderr}`);
+    const cliMs = Date.now() - cliStarted;
 
     const rows: [string, string, string, string][] = [
       ['page JavaScript, gzip (all files)', '150 KB', kb(total), total <= 150 * 1024 ? 'PASS' : 'FAIL'],
@@ -95,6 +127,9 @@ async function main(): Promise<void> {
       [`first playground result (median of ${RUNS})`, '-', ms(median(firstResults)), 'info'],
       [`10,000-row file scored and shown (median of ${fileTimes.length})`, '5000 ms', ms(median(fileTimes)), median(fileTimes) <= 5000 ? 'PASS' : 'FAIL'],
       ['  service CPU for it (event loop + workers)', '-', `${median(serverCpu).toFixed(2)} s`, 'info'],
+      ["  the page's main thread busy (wall time of its tasks)", '-', `${median(pageBusy).toFixed(2)} s`, 'info'],
+      ['  Chromium CPU for it (all its processes)', '-', `${median(browserCpu).toFixed(2)} s`, 'info'],
+      ['  the same file: golong-reward score --workers 2', '-', ms(cliMs), 'info'],
     ];
     const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length), ['budget', 'limit', 'measured', 'verdict'][c]!.length));
     const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');

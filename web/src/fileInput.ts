@@ -15,6 +15,8 @@ export interface LoadedRow {
   /** 1-based line of the file (JSONL) or dataset row (parquet). */
   line: number;
   item?: Record<string, unknown>;
+  /** The item's JSON text as it is in the file (sent as is, without serialising it again). */
+  text?: string;
   /** A line that is not a JSON object: its text and why. */
   raw?: string;
   parseError?: string;
@@ -74,7 +76,7 @@ export async function loadJsonl(file: File, onProgress: (done: number, total: nu
     }
     kind ??= looksLikeResult(value) ? 'results' : 'items';
     if (kind === 'results') rows.push({ line: i + 1, result: value as unknown as ScoreResult, item: value });
-    else rows.push({ line: i + 1, item: value });
+    else rows.push({ line: i + 1, item: value, text: line });
     if ((i & 4095) === 4095) {
       onProgress(i, lines.length);
       await yieldToBrowser();

@@ -9,13 +9,11 @@ import { CHART_CSS, HISTOGRAM_BINS, binOf, histogramSvg } from '../shared/charts
 import { explainHtml } from '../shared/explain.js';
 import { clip, esc, num, pct } from '../shared/html.js';
 import { ZERO_KIND_LABEL, zeroReason, type ZeroReason } from '../shared/zeroReason.js';
-import { ApiError, score, tasks, type ScoreResult, type TasksInfo } from './api.js';
+import { ApiError, JsonText, score, tasks, type ScoreResult, type TasksInfo } from './api.js';
 import { download, h } from './dom.js';
 import { InputError, loadFile, MAX_ITEMS, type Loaded } from './fileInput.js';
 import { VirtualTable } from './table.js';
 
-/** Annotation fields of parity files: read by the page, never sent to the scorer. */
-const ANNOTATIONS = ['expected', 'expected_error'];
 const CHUNK_ITEMS = 500;
 const CHUNK_BYTES = 4 << 20;
 const IN_FLIGHT = 2;
@@ -26,6 +24,8 @@ interface Row {
   line: number;
   id: string;
   item?: Record<string, unknown>;
+  /** The item's line as in the file: what is sent, as `golong-reward score` sends it. */
+  text?: string;
   raw?: string;
   source: string;
   subtask: string;
@@ -235,6 +235,7 @@ export class FileView {
       line: l.line,
       id,
       item,
+      text: l.text,
       raw: l.raw,
       source: typeof item?.data_source === 'string' ? item.data_source : typeof item?.task === 'string' ? item.task : '',
       subtask,
@@ -256,13 +257,9 @@ export class FileView {
     else if (row.expectedError !== undefined) row.differs = result.score !== null;
   }
 
-  /** The item as sent to the scorer: the file's annotations (expected scores) left out. */
-  private payload(row: Row): Record<string, unknown> {
-    const item = row.item!;
-    if (!ANNOTATIONS.some((k) => k in item)) return item;
-    const copy = { ...item };
-    for (const k of ANNOTATIONS) delete copy[k];
-    return copy;
+  /** The item as sent to the scorer: its line as in the file (verl rows ignore extra fields such as `expected`). */
+  private payload(row: Row): unknown {
+    return row.text !== undefined ? new JsonText(row.text) : row.item!;
   }
 
   /** Scores `rows` in chunks, two requests in flight; `done` counts items finished so far. */
@@ -296,7 +293,7 @@ export class FileView {
   }
 
   /** A 503 (the service is shedding load) is retried after a pause; anything else is reported. */
-  private async scoreWithRetry(items: unknown[], details: boolean, signal: AbortSignal): Promise<ScoreResult[]> {
+  private async scoreWithRetry(items: readonly unknown[], details: boolean, signal: AbortSignal): Promise<ScoreResult[]> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await score(items, details, signal);
@@ -354,16 +351,19 @@ export class FileView {
     }
   }
 
+  /** While scoring, the table follows every chunk; the summary (histograms of every type) every 2 s. */
   private scheduleRender(): void {
+    this.table.refresh();
     if (this.renderTimer) return;
     this.renderTimer = window.setTimeout(() => {
       this.renderTimer = 0;
       this.renderSummary();
-      this.table.refresh();
-    }, 300);
+    }, 2000);
   }
 
   private finishStats(): void {
+    clearTimeout(this.renderTimer);
+    this.renderTimer = 0;
     this.fillFilterOptions();
     this.applyFilters();
   }
@@ -475,7 +475,7 @@ export class FileView {
     const openButton = row.item && this.loaded?.kind === 'items' ? h('button', { type: 'button', id: 'file-open-playground' }, 'Open in playground') : '';
     const body = h('div', { id: 'file-explanation' });
     this.detail.replaceChildren(h('h3', {}, `Item ${row.id} (line ${row.line})`), openButton, body, h('div', { class: 'input' }));
-    if (openButton) openButton.addEventListener('click', () => this.openInPlayground(this.payload(row)));
+    if (openButton) openButton.addEventListener('click', () => this.openInPlayground(row.item!));
     const inputEl = this.detail.lastElementChild as HTMLElement;
     inputEl.innerHTML = input;
     let result = row.result;

@@ -22,6 +22,8 @@ export const CHROMIUM_ARGS = [
 
 export interface Browser {
   context: BrowserContext;
+  /** The fresh profile directory (it names this browser's processes on their command lines). */
+  profile: string;
   /** A new page that records console errors and uncaught page errors. */
   page(): Promise<{ page: Page; errors: string[] }>;
   close(): Promise<void>;
@@ -34,6 +36,7 @@ export async function launchBrowser(viewport = { width: 1400, height: 1000 }): P
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport });
   return {
     context,
+    profile,
     async page() {
       const page = await context.newPage();
       const errors: string[] = [];

@@ -26,24 +26,34 @@ async function nextResult(page: Page, after: number): Promise<number> {
   return (await handle.jsonValue()) as number;
 }
 
+/** Starts the built service and a browser for the enclosing describe block, and stops both after it. */
+function serviceAndBrowser(serviceEnv: Record<string, string>): { service: Service; browser: Browser } {
+  const env = {} as { service: Service; browser: Browser };
+  beforeAll(async () => {
+    env.service = await startService({ env: serviceEnv });
+    await env.service.waitReady(SLOW / 2); // workers load jieba; slow on a loaded machine
+    env.browser = await launchBrowser();
+  }, SLOW);
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.service?.stop();
+  });
+  return env;
+}
+
 const seqOf = async (page: Page) => Number(await page.getAttribute('#pg-result', 'data-seq'));
 
 describe('the reward debugger in Chromium', () => {
+  const env = serviceAndBrowser({ GOLONG_REWARD_WORKERS: '2' });
   let service: Service;
   let browser: Browser;
   let dir: string;
   let cases: ScoreCase[];
 
-  beforeAll(async () => {
+  beforeAll(() => {
+    ({ service, browser } = env);
     dir = mkdtempSync(join(tmpdir(), 'golong-debugger-'));
     cases = loadScoreCases();
-    service = await startService({ env: { GOLONG_REWARD_WORKERS: '2' } });
-    await service.waitReady();
-    browser = await launchBrowser();
-  }, SLOW);
-  afterAll(async () => {
-    await browser?.close();
-    await service?.stop();
   });
 
   it('loads every view with no console error', async () => {
@@ -249,16 +259,11 @@ describe('the reward debugger in Chromium', () => {
 
 describe('the reward debugger with a token', () => {
   const TOKEN = 'browser-token';
+  const env = serviceAndBrowser({ GOLONG_REWARD_TOKEN: TOKEN, GOLONG_REWARD_WORKERS: '1' });
   let service: Service;
   let browser: Browser;
-  beforeAll(async () => {
-    service = await startService({ env: { GOLONG_REWARD_TOKEN: TOKEN, GOLONG_REWARD_WORKERS: '1' } });
-    await service.waitReady();
-    browser = await launchBrowser();
-  }, SLOW);
-  afterAll(async () => {
-    await browser?.close();
-    await service?.stop();
+  beforeAll(() => {
+    ({ service, browser } = env);
   });
 
   it('asks for the token once, says when it is wrong, keeps it for the tab', async () => {

@@ -41,7 +41,7 @@ describe('the debugger page and GET /batches/recent on a service with a token', 
   let service: Service;
   beforeAll(async () => {
     service = await startService({ env: { GOLONG_REWARD_TOKEN: TOKEN, GOLONG_REWARD_WORKERS: '1', GOLONG_REWARD_RECENT_BATCHES: '3' } });
-    await service.waitReady();
+    await service.waitReady(60_000); // workers load jieba; slow on a loaded machine
   });
   afterAll(() => service?.stop());
 

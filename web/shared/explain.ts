@@ -3,7 +3,7 @@
 // nothing here recomputes a score. The reward debugger page (web/src) and the static report
 // (src/cli/report.ts) both render explanations with this module, so they always agree.
 import { clip, esc, json, num } from './html.js';
-import { ZERO_KIND_LABEL, zeroReason, type ResultLike } from './zeroReason.js';
+import { LINE_SCORERS, ZERO_KIND_LABEL, zeroReason, type ResultLike } from './zeroReason.js';
 
 type Details = Record<string, unknown>;
 
@@ -292,15 +292,10 @@ export function explainHtml(r: ResultLike, options: ExplainOptions = {}): string
   if (d) {
     if (typeof d.rule === 'string') parts.push(`<p class="x-rule">Deciding rule: <strong>${esc(d.rule)}</strong></p>`);
     parts.push(thinkGate(d));
-    if (d.rule !== 'think_gate') {
+    if (d.rule !== 'think_gate' && LINE_SCORERS.has(r.scorer ?? '')) {
+      if ('answer_area' in d) parts.push(explainLines(d, r.scorer!, opts));
+    } else if (d.rule !== 'think_gate') {
       switch (r.scorer) {
-        case 'accuracy':
-        case 'f1':
-        case 'subem':
-        case 'ndcg':
-        case 'pairwise':
-          if ('answer_area' in d) parts.push(explainLines(d, r.scorer, opts));
-          break;
         case 'rouge_l':
           if ('hypothesis_sentences' in d || 'references' in d) parts.push(explainRouge(d, opts));
           break;

@@ -3,15 +3,13 @@
 // the reference cannot use, or a limit of the reference implementation. Shared by the page's file
 // view and the static report, so both count zeros the same way.
 
-export interface ResultLike {
-  id?: string | number;
-  score: number | null;
-  reward_type?: string;
-  scorer?: string;
-  details?: Record<string, unknown>;
-  warnings?: string[];
-  error?: { code: string; message: string; field?: string };
-}
+import type { ItemResult } from '../../rewards/types.js';
+
+/** A result as the service returns it (POST /score, a results file of golong-reward score). */
+export type ResultLike = ItemResult;
+
+/** The LongBench-Pro scorers that read answer lines after [Answer]. */
+export const LINE_SCORERS: ReadonlySet<string> = new Set(['accuracy', 'f1', 'subem', 'ndcg', 'pairwise']);
 
 export type ZeroKind = 'format' | 'wrong' | 'ground_truth' | 'limit' | 'unknown';
 
@@ -39,19 +37,16 @@ export function zeroReason(r: ResultLike): ZeroReason | undefined {
   if (!d) return { kind: 'unknown', reason: 'scored without details' };
   const rule = typeof d.rule === 'string' ? d.rule : '';
   if (rule === 'think_gate') return format(`think gate: ${String(d.reason)}`);
+  if (LINE_SCORERS.has(r.scorer ?? '')) {
+    if (rule === 'empty response') return format('empty response');
+    if (rule === 'no answers' || rule.startsWith('a non-string answer')) return { kind: 'ground_truth', reason: rule };
+    if (d.answer_marker === null) return format('no [Answer] marker');
+    if (rule.startsWith('fewer than two')) return { kind: 'ground_truth', reason: rule };
+    if (rule.startsWith('score outside')) return { kind: 'limit', reason: 'score outside [0, 1] (duplicate references)' };
+    if (rule.startsWith('duplicate docno')) return { kind: 'limit', reason: 'trec_eval duplicate docno' };
+    return wrong('no credited answer line');
+  }
   switch (r.scorer) {
-    case 'accuracy':
-    case 'f1':
-    case 'subem':
-    case 'ndcg':
-    case 'pairwise':
-      if (rule === 'empty response') return format('empty response');
-      if (rule === 'no answers' || rule.startsWith('a non-string answer')) return { kind: 'ground_truth', reason: rule };
-      if (d.answer_marker === null) return format('no [Answer] marker');
-      if (rule.startsWith('fewer than two')) return { kind: 'ground_truth', reason: rule };
-      if (rule.startsWith('score outside')) return { kind: 'limit', reason: 'score outside [0, 1] (duplicate references)' };
-      if (rule.startsWith('duplicate docno')) return { kind: 'limit', reason: 'trec_eval duplicate docno' };
-      return wrong('no credited answer line');
     case 'rouge_l':
       if (rule === 'empty response' || d.reason === 'hypothesis_empty') return format('empty response');
       if (d.reason === 'reference_empty' || rule === 'no answers') return { kind: 'ground_truth', reason: 'empty reference' };

@@ -2,6 +2,7 @@
 // `Authorization: Bearer <token>` once the user gave one (kept in sessionStorage, so only this tab
 // has it). A 401 opens the token dialog, saying whether the token was missing or wrong, and the
 // call is retried with the new token.
+import type { ItemResult } from '../../rewards/types.js';
 
 const TOKEN_KEY = 'golong-reward-token';
 
@@ -93,15 +94,8 @@ export async function apiJson<T>(path: string, init: RequestInit = {}): Promise<
   return (await api(path, init)).json() as Promise<T>;
 }
 
-export interface ScoreResult {
-  id: string | number;
-  score: number | null;
-  reward_type?: string;
-  scorer?: string;
-  details?: Record<string, unknown>;
-  warnings?: string[];
-  error?: { code: string; message: string; field?: string };
-}
+/** A result of POST /score (the library's ItemResult, always with its id). */
+export type ScoreResult = ItemResult & { id: string | number };
 
 const utf8 = new TextEncoder();
 

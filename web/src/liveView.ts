@@ -3,21 +3,10 @@
 // type's mean reward over the recent batches. The debugger's own requests are left out unless asked for.
 import { lineChartSvg, SERIES_COLORS, type Series } from '../shared/charts.js';
 import { esc, num } from '../shared/html.js';
+import type { BatchSummary } from '../../src/batchLog.js';
 import { apiJson } from './api.js';
 import { h } from './dom.js';
 
-interface BatchSummary {
-  seq: number;
-  time: string;
-  route: string;
-  origin: 'client' | 'debugger';
-  items: number;
-  scored: number;
-  errors: number;
-  duration_ms: number;
-  by_reward_type: Record<string, { n: number; mean: number }>;
-  error_codes: Record<string, number>;
-}
 
 export const POLL_MS = 2000;
 

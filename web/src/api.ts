@@ -2,6 +2,7 @@
 // `Authorization: Bearer <token>` once the user gave one (kept in sessionStorage, so only this tab
 // has it). A 401 opens the token dialog, saying whether the token was missing or wrong, and the
 // call is retried with the new token.
+import { stringifyJsonPy } from '../../rewards/pyjson.js';
 import type { ItemResult } from '../../rewards/types.js';
 
 const TOKEN_KEY = 'golong-reward-token';
@@ -106,7 +107,8 @@ export class JsonText {
 
 /** POST /score, marked as the debugger's own request (the live view tells them apart). */
 export async function score(items: readonly unknown[], details: boolean, signal?: AbortSignal): Promise<ScoreResult[]> {
-  const texts = items.map((item) => (item instanceof JsonText ? item.text : JSON.stringify(item)));
+  // stringifyJsonPy keeps the Python number types a parquet row recorded (100.0 stays a float).
+  const texts = items.map((item) => (item instanceof JsonText ? item.text : stringifyJsonPy(item)));
   const body = await apiJson<{ results: ScoreResult[] }>('/score', {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-golong-origin': 'debugger' },

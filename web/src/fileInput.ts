@@ -2,7 +2,7 @@
 // becomes that line's error), a results file of `golong-reward score --details` (shown as is), or
 // a verl parquet dataset with its responses column or a responses file, read with hyparquet exactly
 // as the CLI reads it (src/cli/verlRows.ts).
-import { chooseColumns, InputError, jsonValue, responsesOf, responsesOfLine, rowItems } from '../../src/cli/verlRows.js';
+import { chooseColumns, InputError, pythonValue, responsesOf, responsesOfLine, rowItems } from '../../src/cli/verlRows.js';
 import type { ScoreResult } from './api.js';
 import { yieldToBrowser } from './dom.js';
 
@@ -100,6 +100,7 @@ export async function loadParquet(file: File, options: ParquetOptions, onProgres
     throw new InputError(`${file.name} could not be read as parquet: ${(err as Error).message}`);
   }
   const columns = parquetSchema(metadata).children.map((c) => c.element.name);
+  const columnNodes = new Map(parquetSchema(metadata).children.map((c) => [c.element.name, c]));
   const { read, responseColumn } = chooseColumns(
     file.name,
     columns,
@@ -134,7 +135,9 @@ export async function loadParquet(file: File, options: ParquetOptions, onProgres
       throw new InputError(`${file.name}: ${(err as Error).message}`);
     }
     for (const raw of objects) {
-      const r = jsonValue(raw) as Record<string, unknown>;
+      // With Python's number types from the schema, as the CLI reads parquet (a DOUBLE 100 is 100.0).
+      const r: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(raw)) r[name] = pythonValue(value, columnNodes.get(name), r, name);
       const responses = responseLines ? nextResponses(row) : responsesOf(r[responseColumn!], `${file.name} row ${row} column ${responseColumn}`, true);
       for (const item of rowItems(r, row, responses, responseColumn)) rows.push({ line: row + 1, item });
       if (rows.length > MAX_ITEMS) throw tooMany(file.name, `more than ${MAX_ITEMS.toLocaleString('en-US')}`);

@@ -160,7 +160,10 @@ describe('other scorers\' details', () => {
     expect(zeroReason(gated.r)).toEqual({ kind: 'format', reason: 'think gate: more than one </think>' });
     const passed = details({ data_source: 'EM', solution_str: '<think>a</think>Paris', ground_truth: { golden_label: 'Paris' } });
     expect(passed.d.think_gate).toEqual({ passed: true, think_open: 1, think_close: 1 });
-    expect(passed.d.scored_part).toBe('the text after the last </think>');
+    // In the routing table's words (GET /tasks shows the same): EM reads after </think>, math the whole text.
+    expect(passed.d.scored_part).toBe('after </think>');
+    const math = details({ data_source: 'math_longcot_math_verify', solution_str: '<think>a</think>$\\boxed{2}$', ground_truth: '2' });
+    expect(math.d.scored_part).toBe('whole solution_str');
   });
 
   it('details are not built without being asked for', () => {

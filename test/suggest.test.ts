@@ -112,6 +112,7 @@ describe('item messages say how to fix the item', () => {
   it('a verl row with response instead of solution_str, and the other way round', () => {
     expect(errorOf({ data_source: 'EM', response: 'x', ground_truth: { golden_label: 'x' } })).toEqual({
       code: 'bad_item',
+      field: 'solution_str',
       message: 'solution_str is missing: verl rows (with data_source) carry the rollout text in solution_str; "response" is the native items\' field ({task, response, reference})',
     });
     expect(errorOf({ task: 'em', solution_str: 'x', reference: 'x' })!.message).toMatch(/^response is missing: native items \(with task\) carry the text in response; "solution_str" is the verl rows' field/);
@@ -126,7 +127,7 @@ describe('item messages say how to fix the item', () => {
     for (const route of VERL_DATA_SOURCES) {
       const dataSource = route.match === 'exact' ? route.data_source : route.match === 'prefix' ? `${route.data_source}_x` : `dapo_${route.data_source}`;
       const error = errorOf({ data_source: dataSource, solution_str: '<think>a</think>b', extra_info: { reward_mode: 'math_verify' } });
-      expect(error, dataSource).toEqual({ code: 'bad_ground_truth', message: `ground_truth is missing. ${JSON.stringify(dataSource)} rows need ground_truth ${route.ground_truth}` });
+      expect(error, dataSource).toEqual({ code: 'bad_ground_truth', field: 'ground_truth', message: `ground_truth is missing. ${JSON.stringify(dataSource)} rows need ground_truth ${route.ground_truth}` });
       expect(error!.message).not.toMatch(/TypeError|NoneType/);
     }
     expect(errorOf({ data_source: 'longbench_pro', solution_str: 'x', ground_truth: gt })!.message).toBe(`extra_info is missing. "longbench_pro" rows need extra_info ${VERL_DATA_SOURCES.find((r) => r.data_source === 'longbench_pro')!.extra_info}`);

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { BatchLog } from '../batchLog.js';
+import { documented, errorResponses, withoutUnsafeIntegerBounds } from '../schemas/openapiDocs.js';
 
 const querySchema = z.strictObject({
   after: z.coerce
@@ -27,8 +28,8 @@ const batchSchema = z.object({
   scored: z.number().int(),
   errors: z.number().int(),
   duration_ms: z.number().describe('Scoring time of the batch, after it got its turn.'),
-  by_reward_type: z.record(z.string(), z.object({ n: z.number().int(), mean: z.number() })),
-  error_codes: z.record(z.string(), z.number().int()).describe('Item errors by code.'),
+  by_reward_type: z.record(z.string(), z.object({ n: z.number().int(), mean: z.number() })).meta({ example: { F1_Score: { n: 1210, mean: 0.412 } } }),
+  error_codes: z.record(z.string(), z.number().int()).describe('Item errors by code.').meta({ example: { bad_ground_truth: 2 } }),
 });
 
 const responseSchema = z.object({
@@ -36,7 +37,23 @@ const responseSchema = z.object({
   batches: z.array(batchSchema).describe('Oldest first.'),
 });
 
-const errorSchema = z.object({ statusCode: z.number().int(), error: z.string(), message: z.string() });
+const RESPONSE_EXAMPLE = {
+  capacity: 200,
+  batches: [
+    {
+      seq: 41,
+      time: '2026-11-30T03:12:09.412Z',
+      route: '/score',
+      origin: 'client',
+      items: 2048,
+      scored: 2046,
+      errors: 2,
+      duration_ms: 912.4,
+      by_reward_type: { F1_Score: { n: 1210, mean: 0.412 }, Summary: { n: 203, mean: 0.231 }, EM: { n: 633, mean: 0.58 } },
+      error_codes: { bad_ground_truth: 2 },
+    },
+  ],
+};
 
 export async function batchesRoutes(app: FastifyInstance, { batches }: { batches: BatchLog }): Promise<void> {
   app.get<{ Querystring: z.infer<typeof querySchema> }>(
@@ -48,8 +65,13 @@ export async function batchesRoutes(app: FastifyInstance, { batches }: { batches
           'The last N batches scored by POST /score and POST /openrlhf/reward, kept in memory: time, items, duration, per reward type the count ' +
           'and mean score, item errors by code. Never any rollout text. Per-reward-type mean-reward curves over these are the trainer\'s reward curves as the service sees them.',
         tags: ['operations'],
-        querystring: z.toJSONSchema(querySchema, { target: 'openapi-3.0', io: 'input' }),
-        response: { 200: z.toJSONSchema(responseSchema, { target: 'openapi-3.0' }), 400: z.toJSONSchema(errorSchema, { target: 'openapi-3.0' }) },
+        querystring: withoutUnsafeIntegerBounds(z.toJSONSchema(querySchema, { target: 'openapi-3.0', io: 'input' })),
+        response: {
+          200: documented(z.toJSONSchema(responseSchema, { target: 'openapi-3.0' }) as Record<string, unknown>, 'The kept batch summaries, oldest first, and how many the service keeps.', {
+            recent: { summary: 'One batch kept', value: RESPONSE_EXAMPLE },
+          }),
+          ...errorResponses(400, 401, 503),
+        },
       },
       validatorCompiler: () => (data: unknown) => {
         const parsed = querySchema.safeParse(data);

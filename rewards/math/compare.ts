@@ -4,8 +4,10 @@
 // several points when free symbols remain) otherwise.
 
 import { type ScoreContext, checkDeadline } from '../types.js';
-import { type Node, type RelOp, MINUS_ONE, PCT, freeSymbols, isNumber, isSympyNumber, same, show, size } from './nodes.js';
-import { evalNode, isFiniteComplex, type Complex } from './evaluate.js';
+import { type Node, type RelOp, MINUS_ONE, PCT, freeSymbols, hasFloat, hasMatrix, isMatrixKind, isNumber, isSympyNumber, same, show, size } from './nodes.js';
+import { evalNode, isFiniteComplex, resetEvalBudget, type Complex } from './evaluate.js';
+import { matrixDoit } from './matrix.js';
+import { relationAsSet } from './solveset.js';
 import { exactValue, ratEqual } from './exact.js';
 import { isExprOfOnlySymbols } from './latexParser.js';
 import { sortForSet } from './setOrder.js';
@@ -36,6 +38,7 @@ function compareSingle(g: Answer, t: Answer, ctx: ScoreContext): boolean {
   }
   if (typeof g === 'string' || typeof t === 'string') return false;
   if (size(g, MAX_NODES + 1) > MAX_NODES || size(t, MAX_NODES + 1) > MAX_NODES) return false;
+  resetEvalBudget();
   try {
     return exprEq(g, t, ctx);
   } catch (e) {
@@ -113,6 +116,8 @@ function exprEq(gold: Node, pred: Node, ctx: ScoreContext): boolean {
 const INVERSE: Partial<Record<RelOp, RelOp>> = { ge: 'le', le: 'ge', gt: 'lt', lt: 'gt', eq: 'eq' };
 
 function compareRelational(gold: Node, pred: Node, ctx: ScoreContext): boolean {
+  // lhs - rhs of a relation between matrices raises in SymPy: only identical trees matched (above).
+  if (hasMatrix(gold) || hasMatrix(pred)) return false;
   if (gold.k === 'and' && pred.k === 'and') {
     if (gold.args.length !== pred.args.length) throw new CompareAbort('zip strict');
     return gold.args.every((g, i) => compareRelational(g, pred.args[i]!, ctx));
@@ -162,41 +167,6 @@ function solveAndCompare(gold: Extract<Node, { k: 'rel' }>, pred: Extract<Node, 
   return INVERSE[gold.op] === pred.op && ratio < 0;
 }
 
-function relationAsSet(n: Node): Node | undefined {
-  // 1 < x < 2 (or x > 3) over one symbol, linear with unit coefficient, as an interval.
-  const rels = n.k === 'and' ? n.args : [n];
-  let lo: Node = { k: 'const', name: '-oo' };
-  let hi: Node = { k: 'const', name: 'oo' };
-  let loOpen = true;
-  let hiOpen = true;
-  let name: string | undefined;
-  for (const r of rels) {
-    if (r.k !== 'rel' || r.op === 'eq' || r.op === 'ne') return undefined;
-    const lSym = r.lhs.k === 'sym' ? r.lhs.name : undefined;
-    const rSym = r.rhs.k === 'sym' ? r.rhs.name : undefined;
-    let sym: string;
-    let bound: Node;
-    let op: RelOp = r.op;
-    if (lSym && !rSym && freeSymbols(r.rhs).size === 0) {
-      sym = lSym;
-      bound = r.rhs;
-    } else if (rSym && !lSym && freeSymbols(r.lhs).size === 0) {
-      sym = rSym;
-      bound = r.lhs;
-      op = INVERSE[op]!;
-    } else return undefined;
-    if (name !== undefined && name !== sym) return undefined;
-    name = sym;
-    if (op === 'gt' || op === 'ge') {
-      lo = bound;
-      loOpen = op === 'gt';
-    } else {
-      hi = bound;
-      hiOpen = op === 'lt';
-    }
-  }
-  return { k: 'interval', a: lo, b: hi, lo: loOpen, ro: hiOpen };
-}
 
 // ---- sets ----
 
@@ -205,6 +175,8 @@ function setLength(n: Node): number {
 }
 
 function compareSets(gold: Node, pred: Node, ctx: ScoreContext): boolean {
+  // FiniteSet(Matrix) raises (a mutable matrix is unhashable).
+  if (hasMatrix(gold) || hasMatrix(pred)) return false;
   const a: Node = isSetNode(gold) || gold.k === 'tuple' ? gold : { k: 'fset', args: [gold], unsorted: [gold] };
   const b: Node = isSetNode(pred) || pred.k === 'tuple' ? pred : { k: 'fset', args: [pred], unsorted: [pred] };
   if (a.k === 'interval' && b.k === 'interval') return compareInterval(a, b, ctx);
@@ -269,8 +241,14 @@ function numericSetsEqual(a: Node, b: Node): boolean {
   if (!ca || !cb || ca.length !== cb.length) return false;
   return ca.every((x, i) => {
     const y = cb[i]!;
-    return x.lo === y.lo && x.hi === y.hi && x.loOpen === y.loOpen && x.hiOpen === y.hiOpen;
+    return near(x.lo, y.lo) && near(x.hi, y.hi) && x.loOpen === y.loOpen && x.hiOpen === y.hiOpen;
   });
+}
+
+/** Same end point: equal, or within rounding (ends like sqrt(8)/2 and sqrt(2) come from different trees). */
+function near(x: number, y: number): boolean {
+  if (x === y) return true;
+  return Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) <= 1e-12 * Math.max(1, Math.abs(x), Math.abs(y));
 }
 
 interface Piece {
@@ -318,8 +296,10 @@ function canonicalSet(n: Node): Piece[] | undefined {
   const out: Piece[] = [];
   for (const p of pieces) {
     const last = out[out.length - 1];
-    if (last && (p.lo < last.hi || (p.lo === last.hi && !(p.loOpen && last.hiOpen)))) {
-      if (p.hi > last.hi || (p.hi === last.hi && !p.hiOpen)) {
+    const touching = last !== undefined && near(p.lo, last.hi);
+    if (last && ((p.lo < last.hi && !touching) || (touching && !(p.loOpen && last.hiOpen)))) {
+      const sameEnd = near(p.hi, last.hi);
+      if ((p.hi > last.hi && !sameEnd) || (sameEnd && !p.hiOpen && last.hiOpen)) {
         last.hi = p.hi;
         last.hiOpen = p.hiOpen;
       }
@@ -368,21 +348,32 @@ function isAtomicOrPct(n: Node, floatOnly: boolean): boolean {
   return n.k === 'mul' && n.args.length === 2 && same(n.args[1]!, PCT) && n.args[1]!.k === 'rat' && ok(n.args[0]!);
 }
 
-function hasFloat(n: Node): boolean {
-  if (n.k === 'float') return true;
-  switch (n.k) {
-    case 'add':
-    case 'mul':
-    case 'fn':
-      return n.args.some(hasFloat);
-    case 'pow':
-      return hasFloat(n.base) || hasFloat(n.exp);
-    default:
-      return false;
+
+/** sympy_numeric_eq on scalars: float rounding, doit() equality, or (a - b).evalf() == 0. */
+function numericEq(a: Node, b: Node): boolean {
+  if (isAtomicOrPct(a, false) || isAtomicOrPct(b, false)) {
+    if (isAtomicOrPct(a, true) || isAtomicOrPct(b, true)) return roundedEqual(a, b);
+    return valuesEqual(a, b, false);
   }
+  return same(a, b) || valuesEqual(a, b, false);
+}
+
+/**
+ * Matrices (and MatAdd/MatMul of them) after doit(): equal when every entry is numerically equal,
+ * or when simplify(a - b) is the zero matrix. Anything else involving a matrix is unequal (SymPy
+ * raises on a matrix minus a scalar).
+ */
+function matrixEq(a: Node, b: Node): boolean {
+  if (!isMatrixKind(a) || !isMatrixKind(b)) return false;
+  const ma = matrixDoit(a);
+  const mb = matrixDoit(b);
+  if (!ma || !mb || ma.rows !== mb.rows || ma.cols !== mb.cols) return false;
+  if (ma.args.every((x, i) => numericEq(x, mb.args[i]!))) return true;
+  return ma.args.every((x, i) => valuesEqual(x, mb.args[i]!, true));
 }
 
 function numericOrSymbolicEq(a: Node, b: Node): boolean {
+  if (hasMatrix(a) || hasMatrix(b)) return matrixEq(a, b);
   if (isAtomicOrPct(a, false) || isAtomicOrPct(b, false)) {
     if (isAtomicOrPct(a, true) || isAtomicOrPct(b, true)) {
       if (roundedEqual(a, b)) return true;

@@ -3,7 +3,8 @@
 // (treated as "cannot decide", never as equal), and nothing here recurses beyond the parser's
 // depth bound.
 
-import type { Node } from './nodes.js';
+import { type Node, symKey } from './nodes.js';
+import { evalLimit, indefiniteIntegral, sumInClosedForm } from './calculus.js';
 
 export interface Complex {
   re: number;
@@ -24,9 +25,16 @@ export function evalNode(n: Node, env?: Env): Complex {
     case 'float':
       return { re: n.v, im: 0 };
     case 'sym': {
-      const v = env?.get(n.name);
+      const v = env?.get(symKey(n));
       return v === undefined ? NAN : { re: v, im: 0 };
     }
+    case 'sum':
+    case 'prod':
+      return evalSumOrProduct(n, env);
+    case 'integral':
+      return evalIntegral(n, env);
+    case 'limit':
+      return evalLimit(n, env);
     case 'const':
       switch (n.name) {
         case 'pi':
@@ -219,6 +227,166 @@ function evalFn(name: string, args: Complex[]): Complex {
     default:
       return NAN;
   }
+}
+
+// ---- big operators (doit()/evalf() of Sum, Product, Integral) ----
+
+/** Summands and integrand values one comparison may evaluate in all (nested sums multiply). */
+const BIG_OP_BUDGET = 50_000;
+let bigOpBudget = BIG_OP_BUDGET;
+
+/** Called at the start of each comparison and parse: big operators draw on a fresh budget. */
+export function resetEvalBudget(): void {
+  bigOpBudget = BIG_OP_BUDGET;
+}
+
+/** Takes `units` of work from the budget; false when it is spent (the value is then undecided). */
+export function spend(units: number): boolean {
+  bigOpBudget -= units;
+  return bigOpBudget >= 0;
+}
+
+/** Whether nested evaluations have spent the budget (loops stop at once then). */
+export function budgetSpent(): boolean {
+  return bigOpBudget < 0;
+}
+
+const MAX_TERMS = 20_000;
+const MAX_SERIES_TERMS = 3_000;
+
+function realValue(n: Node, env?: Env): number | undefined {
+  const v = evalNode(n, env);
+  return v.im === 0 && !Number.isNaN(v.re) ? v.re : undefined;
+}
+
+type BigOp = Extract<Node, { k: 'sum' | 'prod' }>;
+
+function evalSumOrProduct(n: BigOp, env?: Env): Complex {
+  const lo = realValue(n.lo, env);
+  const hi = realValue(n.hi, env);
+  if (lo === undefined || hi === undefined) return NAN;
+  const isSum = n.k === 'sum';
+  if (Number.isInteger(lo) && Number.isInteger(hi)) {
+    // Karr's convention, as SymPy: a sum from a to b < a is minus the sum from b+1 to a-1.
+    const reversed = hi < lo;
+    const from = reversed ? hi + 1 : lo;
+    const to = reversed ? lo - 1 : hi;
+    const count = to - from + 1;
+    if (count > MAX_TERMS || !spend(Math.max(count, 0))) return NAN;
+    const local = new Map(env ?? []);
+    const key = symKey(n.v);
+    let acc: Complex = { re: isSum ? 0 : 1, im: 0 };
+    for (let k = from; k <= to; k++) {
+      local.set(key, k);
+      const t = evalNode(n.body, local);
+      if (bigOpBudget < 0) return NAN;
+      acc = isSum ? { re: acc.re + t.re, im: acc.im + t.im } : cmul(acc, t);
+    }
+    if (!reversed) return acc;
+    return isSum ? { re: -acc.re, im: -acc.im } : cdiv({ re: 1, im: 0 }, acc);
+  }
+  if (isSum && Number.isInteger(lo) && hi === Infinity) return geometricSeries(n, lo, env);
+  // Bounds that are not integers at the sample point (a symbolic n): SymPy's closed form, which
+  // exists for polynomial summands.
+  if (isSum && Number.isFinite(lo) && Number.isFinite(hi)) return sumInClosedForm(n, lo, hi, env);
+  return NAN;
+}
+
+/**
+ * An infinite sum whose terms shrink at least geometrically: summed until they no longer matter.
+ * Slower series (1/k^2) are left undecided rather than approximated.
+ */
+function geometricSeries(n: BigOp, lo: number, env?: Env): Complex {
+  const local = new Map(env ?? []);
+  const key = symKey(n.v);
+  let re = 0;
+  let im = 0;
+  let prev = NaN;
+  let shrinking = 0;
+  for (let i = 0; i < MAX_SERIES_TERMS; i++) {
+    if (!spend(1)) return NAN;
+    local.set(key, lo + i);
+    const t = evalNode(n.body, local);
+    if (!isFiniteComplex(t) || bigOpBudget < 0) return NAN;
+    re += t.re;
+    im += t.im;
+    const size = Math.hypot(t.re, t.im);
+    shrinking = size === 0 || (prev > 0 && size <= 0.95 * prev) ? shrinking + 1 : 0;
+    prev = size;
+    if (shrinking >= 10 && size <= 1e-17 * Math.max(Math.hypot(re, im), 1e-300)) return { re, im };
+  }
+  return NAN;
+}
+
+type IntegralNode = Extract<Node, { k: 'integral' }>;
+
+function evalIntegral(n: IntegralNode, env?: Env): Complex {
+  if (!n.lo || !n.hi) return indefiniteIntegral(n, env);
+  const a = realValue(n.lo, env);
+  const b = realValue(n.hi, env);
+  if (a === undefined || b === undefined) return NAN;
+  if (a === b) return { re: 0, im: 0 };
+  if (b < a) {
+    const r = integrate(n, b, a, env);
+    return { re: -r.re, im: 0 };
+  }
+  return integrate(n, a, b, env);
+}
+
+// Gauss-Kronrod 7/15 nodes and weights on [-1, 1].
+const XGK = [0.991455371120812639, 0.949107912342758525, 0.864864423359769073, 0.741531185599394440, 0.586087235467691130, 0.405845151377397167, 0.207784955007898468, 0];
+const WGK = [0.022935322010529225, 0.063092092629978553, 0.104790010322250184, 0.140653259715525919, 0.169004726639267903, 0.190350578064785410, 0.204432940075298892, 0.209482141084727828];
+const WG = [0.129484966168869693, 0.279705391489276668, 0.381830050505118945, 0.417959183673469388];
+
+/** Adaptive Gauss-Kronrod quadrature; NaN when the integrand is not finite and real, or it does not converge. */
+function integrate(n: IntegralNode, a: number, b: number, env?: Env): Complex {
+  const local = new Map(env ?? []);
+  const key = symKey(n.v);
+  let bad = false;
+  const f = (x: number): number => {
+    local.set(key, x);
+    const v = evalNode(n.body, local);
+    if (v.im !== 0 || !Number.isFinite(v.re)) bad = true;
+    return v.re;
+  };
+  // Infinite ranges map onto finite ones: x = a + t/(1-t), x = b - t/(1-t), x = t/(1-t^2).
+  let g: (t: number) => number;
+  let lo: number;
+  let hi: number;
+  if (Number.isFinite(a) && Number.isFinite(b)) [g, lo, hi] = [f, a, b];
+  else if (Number.isFinite(a)) [g, lo, hi] = [(t) => f(a + t / (1 - t)) / ((1 - t) * (1 - t)), 0, 1];
+  else if (Number.isFinite(b)) [g, lo, hi] = [(t) => f(b - t / (1 - t)) / ((1 - t) * (1 - t)), 0, 1];
+  else [g, lo, hi] = [(t) => (f(t / (1 - t * t)) * (1 + t * t)) / ((1 - t * t) * (1 - t * t)), -1, 1];
+  const segment = (x0: number, x1: number): [number, number] => {
+    const c = (x0 + x1) / 2;
+    const h = (x1 - x0) / 2;
+    let kron = WGK[7]! * g(c);
+    let gauss = WG[3]! * g(c);
+    for (let i = 0; i < 7; i++) {
+      const fx = g(c - h * XGK[i]!) + g(c + h * XGK[i]!);
+      kron += WGK[i]! * fx;
+      if (i % 2 === 1) gauss += WG[(i - 1) / 2]! * fx;
+    }
+    return [kron * h, Math.abs((kron - gauss) * h)];
+  };
+  const stack: [number, number, number][] = [[lo, hi, 0]];
+  let total = 0;
+  let whole: number | undefined;
+  while (stack.length > 0) {
+    const [x0, x1, depth] = stack.pop()!;
+    if (!spend(15)) return NAN;
+    const [value, err] = segment(x0, x1);
+    if (bad || bigOpBudget < 0) return NAN;
+    if (whole === undefined) whole = Math.abs(value);
+    const tolerance = 1e-14 * Math.max(whole, 1e-300) * ((x1 - x0) / (hi - lo));
+    if (err <= tolerance || err <= 1e-300) total += value;
+    else if (depth >= 40) return NAN;
+    else {
+      const mid = (x0 + x1) / 2;
+      stack.push([x0, mid, depth + 1], [mid, x1, depth + 1]);
+    }
+  }
+  return { re: total, im: 0 };
 }
 
 export function isFiniteComplex(c: Complex): boolean {

@@ -7,7 +7,8 @@
 import { type ScoreContext, checkDeadline } from '../types.js';
 import { asciiDigits, ANY, D, DOT, END, S, PY_S_BODY, ci } from './pyRegex.js';
 import { normalizeLatex } from './normalize.js';
-import { latexToTree } from './latexParser.js';
+import { latexToTree, UnsupportedLatex } from './latexParser.js';
+import { resetEvalBudget } from './evaluate.js';
 import { parsePythonArithmetic } from './exprParser.js';
 import { type Node, PCT } from './nodes.js';
 import { makeFiniteSet } from './latexParser.js';
@@ -218,6 +219,11 @@ export interface Extraction {
   /** Where in the text the match that produced the value lies (UTF-16 offsets), for the reward debugger. */
   start?: number;
   end?: number;
+  /**
+   * Set when extraction stopped at a construct the reference reads but this port does not: no
+   * value, rather than a candidate the reference would never have reached (a number inside it).
+   */
+  unsupported?: string;
 }
 
 interface Candidate {
@@ -252,7 +258,7 @@ export function parseAnswer(text: string, ctx: ScoreContext, targets: readonly E
     cands.sort((a, b) => b.end - a.end || a.start - b.start || a.order - b.order);
     for (const c of cands) {
       checkDeadline(ctx);
-      let extracted: [Node | null, string | null];
+      let extracted: [Node | null | UnsupportedLatex, string | null];
       try {
         extracted = c.kind === 'latex' ? extractLatex(c.m, c.p) : extractExpr(c.m, c.p);
       } catch (e) {
@@ -261,6 +267,7 @@ export function parseAnswer(text: string, ctx: ScoreContext, targets: readonly E
       }
       const [value, str] = extracted;
       if (str) fallbacks.push(str);
+      if (value instanceof UnsupportedLatex) return { value: null, str: fallbacks[0] ?? null, unsupported: value.message };
       if (value !== null) return { value, str: fallbacks[0] ?? null, via: c.kind, start: c.start, end: c.end };
     }
   }
@@ -296,24 +303,27 @@ export function findAll(p: Pattern, text: string): RegExpExecArray[] {
 
 // Like the reference's lru_cache on parse_latex_cached: repeated strings (the same gold for
 // every rollout of a prompt) are converted once per worker. Trees are never mutated.
-const LATEX_CACHE = new LruCache<Node | null>(2000);
+type Converted = Node | null | UnsupportedLatex;
+const LATEX_CACHE = new LruCache<Converted>(2000);
 
-function convertLatex(normalized: string): Node | null {
+function convertLatex(normalized: string): Converted {
   return LATEX_CACHE.get(normalized, convertLatexUncached);
 }
 
-function convertLatexUncached(normalized: string): Node | null {
+function convertLatexUncached(normalized: string): Converted {
+  resetEvalBudget();
   try {
     return latexToTree(normalized);
   } catch (e) {
+    if (e instanceof UnsupportedLatex) return e;
     if (e instanceof RangeError) return null; // stack exhaustion: Python's RecursionError
     // Retry with the last part of an equation chain "a = b = c".
     const last = lastEquation(normalized);
     if (last === normalized) return null;
     try {
       return latexToTree(last);
-    } catch {
-      return null;
+    } catch (e2) {
+      return e2 instanceof UnsupportedLatex ? e2 : null;
     }
   }
 }
@@ -327,7 +337,7 @@ function lastEquation(latex: string): string {
   return latex;
 }
 
-function extractLatex(m: RegExpExecArray, p: Pattern): [Node | null, string] {
+function extractLatex(m: RegExpExecArray, p: Pattern): [Node | null | UnsupportedLatex, string] {
   const exprs: (Node | null)[] = [];
   const strs: string[] = [];
   // The first non-empty alternative of each of first/next1..next5.
@@ -338,6 +348,7 @@ function extractLatex(m: RegExpExecArray, p: Pattern): [Node | null, string] {
       const normalized = normalizeLatex(val, g.boxed ? 'last' : 'all');
       strs.push(normalized);
       let tree = convertLatex(normalized);
+      if (tree instanceof UnsupportedLatex) return [tree, strs[0]!];
       if (tree && g.percent !== 0 && m[g.percent]) tree = { k: 'mul', args: [tree, PCT] };
       exprs.push(tree);
       break;

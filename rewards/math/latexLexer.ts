@@ -10,6 +10,15 @@ export class LatexSyntaxError {
   constructor(readonly message: string) {}
 }
 
+/**
+ * A construct the reference reads but this port does not (or not faithfully). Unlike a syntax
+ * error, after which the reference goes on to other candidates, this stops the extraction: going
+ * on could pick a stray number from inside the construct where the reference had a value.
+ */
+export class UnsupportedLatex {
+  constructor(readonly message: string) {}
+}
+
 export type Tok =
   | 'ADD' | 'SUB' | 'MUL' | 'DIV'
   | 'LPAREN' | 'RPAREN' | 'LPAREN_V' | 'RPAREN_V' | 'LGROUP' | 'RGROUP'
@@ -22,7 +31,7 @@ export type Tok =
   | 'FUNC_MULTI' // \gcd \lcm \max \min
   | 'OPNAME1' | 'OPNAME_MULTI' // bare words usable inside \operatorname{...}
   | 'FUNC_SQRT' | 'TIMES' | 'CDOT' | 'CMD_DIV' | 'FRAC' | 'BINOM' | 'CHOOSE' | 'MOD' | 'MATHIT' | 'OPERATORNAME'
-  | 'MATRIX_WORD' | 'MATRIX_START' | 'MATRIX_END' | 'DEL_COL' | 'DEL_ROW' | 'XRIGHTARROW' | 'EXCHANGE'
+  | 'MATRIX_WORD' | 'MATRIX_START' | 'MATRIX_END' | 'ARRAY_START' | 'ARRAY_END' | 'DET_START' | 'DET_END' | 'DEL_COL' | 'DEL_ROW' | 'XRIGHTARROW' | 'EXCHANGE'
   | 'UNDERSCORE' | 'CARET' | 'COLON' | 'SEMICOLON' | 'COMMA' | 'PERIOD'
   | 'DIFFERENTIAL' | 'EXP_E' | 'E_NOTATION_E' | 'LETTER' | 'NUMBER' | 'E_NOTATION'
   | 'IN' | 'ASSIGN' | 'EQUAL' | 'APPROX' | 'LT' | 'LTE' | 'GT' | 'GTE' | 'UNEQUAL' | 'BANG'
@@ -82,6 +91,10 @@ const LITERALS: Rule[] = [
   ['\\binom', 'BINOM'], ['\\tbinom', 'BINOM'], ['\\dbinom', 'BINOM'], ['\\choose', 'CHOOSE'], ['\\mod', 'MOD'],
   ['\\mathit', 'MATHIT'], ['\\operatorname', 'OPERATORNAME'],
   ['matrix', 'MATRIX_WORD'], ['pmatrix', 'MATRIX_WORD'], ['bmatrix', 'MATRIX_WORD'], ['vmatrix', 'MATRIX_WORD'],
+  ...['matrix', 'pmatrix', 'bmatrix'].map((w): Rule => [`\\begin{${w}}`, 'MATRIX_START']),
+  ...['matrix', 'pmatrix', 'bmatrix'].map((w): Rule => [`\\end{${w}}`, 'MATRIX_END']),
+  ['\\end{array}', 'ARRAY_END'], // CMD_ARRAY_START ('\\begin{array}{' [clr]* '}') is matched in lex()
+  ['\\begin{vmatrix}', 'DET_START'], ['\\end{vmatrix}', 'DET_END'],
   ['&', 'DEL_COL'], ['\\\\', 'DEL_ROW'],
   ['_', 'UNDERSCORE'], ['^', 'CARET'], [':', 'COLON'], [';', 'SEMICOLON'], [',', 'COMMA'], ['.', 'PERIOD'],
   ['e', 'EXP_E'], ['\\exponentialE', 'EXP_E'], ['E', 'E_NOTATION_E'],
@@ -258,10 +271,12 @@ export function lex(s: string, maxTokens = 5000): Token[] {
         const close = s.indexOf('}', k);
         if (close >= 0) consider('ACCENT', close + 1 - i, RANK_ACCENT);
       }
-      if (s.startsWith('\\begin', i) || s.startsWith('\\end', i)) {
-        if (/^\\(?:begin|end)\{(?:matrix|pmatrix|bmatrix|vmatrix|array)\}/.test(s.slice(i, i + 20))) {
-          throw new LatexSyntaxError('matrices are not supported');
-        }
+      // Greek letters written \char"000391 and \variable{...}: lexed by the reference, not here.
+      if (s.startsWith('\\char', i) || s.startsWith('\\variable{', i)) throw new UnsupportedLatex('\\char and \\variable');
+      if (s.startsWith('\\begin{array}{', i)) {
+        let j = i + 14;
+        while (s[j] === 'c' || s[j] === 'l' || s[j] === 'r') j++;
+        if (s[j] === '}') consider('ARRAY_START', j + 1 - i, ORDER['ARRAY_END'] ?? 0);
       }
     }
     if (!best) throw new LatexSyntaxError(`token recognition error at ${i}`);

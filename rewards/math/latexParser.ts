@@ -4,11 +4,16 @@
 // grammar order and backtracking when one cannot be completed. Depth and size are bounded
 // (Python would hit its recursion limit on deep nesting and fail the parse too).
 
-import { lex, LatexSyntaxError, type Token, type Tok } from './latexLexer.js';
+import { lex, LatexSyntaxError, UnsupportedLatex, type Token, type Tok } from './latexLexer.js';
 import {
   type Node,
   type RelOp,
+  type SymNode,
   addFlat,
+  children,
+  hasMatrix,
+  isMatrixKind,
+  mapTree,
   isNumber,
   isSympyNumber,
   mulFlat,
@@ -23,13 +28,18 @@ import {
 } from './nodes.js';
 import { greekName } from './symbols.js';
 
-export { LatexSyntaxError };
+import { MAX_MATRIX_ENTRIES, determinant, makeMatrix, matrixDoit, transpose } from './matrix.js';
+import { B } from './pyRegex.js';
+
+export { LatexSyntaxError, UnsupportedLatex };
 
 const MAX_DEPTH = 60;
 
 class Parser {
   private pos = 0;
   private depth = 0;
+  /** Inside an integrand: implicit products stop before a differential (`x^2 dx`). */
+  private stopAtDifferential = false;
 
   constructor(
     private readonly toks: Token[],
@@ -250,7 +260,8 @@ class Parser {
     });
     if (withAtom) return withAtom;
     const left = this.minusExpr();
-    if (this.at('SUBSET', 'SUPSET')) throw new LatexSyntaxError('subset relations are not supported');
+    // is_subset() gives a Python bool, which never verifies; not modelled.
+    if (this.at('SUBSET', 'SUPSET')) throw new UnsupportedLatex('subset relations');
     return left;
   }
 
@@ -320,6 +331,10 @@ class Parser {
     while (this.at('ADD', 'SUB')) {
       const op = this.next().t;
       let right = this.mp(false);
+      if (isMatrixKind(left) || isMatrixKind(right)) {
+        left = matAddFlat(left, op === 'SUB' ? matMulFlat(MINUS_ONE, right) : right);
+        continue;
+      }
       if (op === 'SUB') right = isSympyNumber(right) ? negNumber(right) : mulFlat(MINUS_ONE, right);
       left = addFlat(left, right);
     }
@@ -331,8 +346,12 @@ class Parser {
     while (this.at('MUL', 'TIMES', 'CDOT', 'DIV', 'CMD_DIV', 'COLON', 'MOD')) {
       const op = this.next().t;
       const right = this.unary(nofunc);
-      if (op === 'MUL' || op === 'TIMES' || op === 'CDOT') left = mulFlat(left, right);
-      else if (op === 'MOD') left = { k: 'fn', name: 'Mod', args: [left, right] };
+      const matrices = isMatrixKind(left) || isMatrixKind(right);
+      if (op === 'MUL' || op === 'TIMES' || op === 'CDOT') left = matrices ? matMulFlat(left, right) : mulFlat(left, right);
+      else if (op === 'MOD') {
+        if (isMatrixKind(right)) throw new LatexSyntaxError('Cannot perform modulo operation with a matrix as an operand');
+        left = { k: 'fn', name: 'Mod', args: [left, right] };
+      } else if (matrices) left = { k: 'matmul', args: [left, pow(right, MINUS_ONE)] };
       else if (left.k === 'int' && right.k === 'int') left = rational(left.v, right.v);
       else left = { k: 'mul', args: [left, pow(right, MINUS_ONE)] };
     }
@@ -349,12 +368,14 @@ class Parser {
       this.enter();
       const inner = this.unary(nofunc);
       this.leave();
+      if (isMatrixKind(inner)) return matMulFlat(MINUS_ONE, inner);
       return isSympyNumber(inner) ? negNumber(inner) : mulFlat(MINUS_ONE, inner);
     }
     // postfix+ (unary_nofunc: postfix postfix_nofunc*)
     const items: Node[] = [this.postfix(nofunc)];
     for (;;) {
       if (!this.canStartComp()) break;
+      if (this.stopAtDifferential && this.at('DIFFERENTIAL')) break;
       const p = this.attempt(() => this.postfix(nofunc));
       if (!p) break;
       items.push(p);
@@ -370,6 +391,7 @@ class Parser {
       case 'LETTER': case 'GREEK': case 'OTHER_SYMBOL': case 'ACCENT': case 'FUNC_INT': case 'FUNC_SQRT': case 'FUNC_SUM':
       case 'FUNC_PROD': case 'FUNC_LIM': case 'EXP_E': case 'SYMBOL': case 'NUMBER': case 'PERCENT_NUMBER':
       case 'E_NOTATION': case 'E_NOTATION_E': case 'DIFFERENTIAL': case 'FRAC': case 'BINOM':
+      case 'MATRIX_START': case 'ARRAY_START': case 'DET_START':
         return true;
       default:
         return false;
@@ -385,11 +407,32 @@ class Parser {
         e = { k: 'fn', name: 'factorial', args: [e] };
       } else if (this.at('TRANSPOSE')) {
         this.next(); // transposing a scalar is the scalar
+        if (e.k === 'matrix') e = transpose(e);
+        else if (isMatrixKind(e)) {
+          const m = matrixDoit(e);
+          if (!m) throw new UnsupportedLatex('transpose of a matrix expression');
+          e = transpose(m);
+        }
+      } else if (this.at('BAR') && this.peek(1).t !== 'EOF' && (this.peek(1).t === 'UNDERSCORE' || this.peek(1).t === 'CARET') && this.peek(2).t === 'LBRACE') {
+        throw new UnsupportedLatex('evaluation bars');
       } else if (this.at('DEGREE')) {
         this.next(); // convert_degrees=False: the degree mark is dropped
       } else break;
     }
     return e;
+  }
+
+  /** convert_frac reads d/dx, dy/dx and the partial forms as derivatives: not modelled. */
+  private checkDerivative(topStart: number, topEnd: number, botStart: number, botEnd: number): void {
+    const bot = this.toks.slice(botStart, botEnd);
+    const top = this.toks.slice(topStart, topEnd);
+    const topText = this.textBetween(topStart, topEnd);
+    const differential = bot.length === 1 && bot[0]!.t === 'DIFFERENTIAL';
+    const partial = bot.length === 2 && bot[0]!.t === 'SYMBOL' && bot[0]!.s === '\\partial' && (bot[1]!.t === 'LETTER' || bot[1]!.t === 'SYMBOL');
+    if (differential && ((top.length === 1 && top[0]!.t === 'LETTER' && top[0]!.s === 'd') || topText.startsWith('d'))) {
+      throw new UnsupportedLatex('derivatives');
+    }
+    if (partial && top.length > 0 && top[0]!.t === 'SYMBOL' && top[0]!.s === '\\partial') throw new UnsupportedLatex('derivatives');
   }
 
   // exp: exp CARET (atom | L_BRACE expr R_BRACE) subexpr? | comp
@@ -476,18 +519,35 @@ class Parser {
         return { k: 'fn', name: 'ceiling', args: [e] };
       }
       case 'NORM':
+        throw new UnsupportedLatex('norms');
       case 'LANGLE':
-        throw new LatexSyntaxError('norms and dot products are not supported');
+        // convert_comp has no branch for dot_product: the conversion yields None and fails.
+        throw new LatexSyntaxError('dot products');
       case 'FRAC': {
         this.next();
         this.expect('LBRACE');
+        const topStart = this.pos;
         const top = this.expr();
+        const topEnd = this.pos;
         this.expect('RBRACE');
         this.expect('LBRACE');
+        const botStart = this.pos;
         const bot = this.expr();
+        this.checkDerivative(topStart, topEnd, botStart, this.pos);
         this.expect('RBRACE');
+        if (isMatrixKind(top) || isMatrixKind(bot)) return { k: 'matmul', args: [top, pow(bot, MINUS_ONE)] };
         if (top.k === 'int' && bot.k === 'int') return rational(top.v, bot.v);
         return { k: 'mul', args: [top, pow(bot, MINUS_ONE)] };
+      }
+      case 'MATRIX_START':
+      case 'ARRAY_START':
+        return this.matrix();
+      case 'DET_START': {
+        const m = this.matrixBody('DET_START', 'DET_END');
+        if (m.rows !== m.cols) throw new LatexSyntaxError('NonSquareMatrixError');
+        const det = determinant(m);
+        if (!det) throw new UnsupportedLatex('determinant of a large matrix');
+        return det;
       }
       case 'BINOM': {
         this.next();
@@ -531,6 +591,9 @@ class Parser {
       if (!root) return pow(base, HALF);
       return pow(base, reciprocal(root));
     }
+    if (t === 'FUNC_SUM' || t === 'FUNC_PROD') return this.sumOrProduct();
+    if (t === 'FUNC_INT') return this.integral();
+    if (t === 'FUNC_LIM') return this.limit();
     if (t === 'EXP_E') {
       this.next();
       if (this.at('CARET')) {
@@ -613,8 +676,15 @@ class Parser {
         funcPow = undefined;
       }
       expr = fn(name, arg);
-    } else if (name === 'det' || ['eye', 'rank', 'trace', 'tr', 'rref', 'nullspace', 'norm', 'cols', 'rows'].includes(name)) {
-      throw new LatexSyntaxError('matrix functions are not supported');
+    } else if (name === 'det') {
+      // arg.det(): only matrices have one.
+      if (!isMatrixKind(arg)) throw new LatexSyntaxError("'det' of a non-matrix");
+      const m = matrixDoit(arg);
+      const det = m && determinant(m);
+      if (!det) throw new UnsupportedLatex('determinant of this matrix expression');
+      expr = det;
+    } else if (['eye', 'rank', 'trace', 'tr', 'rref', 'nullspace', 'norm', 'cols', 'rows', 'eig', 'eigen', 'diagonalize', 'eigenvals', 'eigenvalues', 'eigenvects', 'eigenvectors', 'svd', 'SVD'].includes(name)) {
+      throw new UnsupportedLatex('matrix functions');
     } else expr = fn(name, arg);
     if (funcPow && !(funcPow.k === 'int' && funcPow.v === 0n)) expr = pow(expr, funcPow);
     return expr;
@@ -643,6 +713,9 @@ class Parser {
     } else {
       // func_multi_arg_noparens: the reference calls .split on a parse context and raises.
       throw new LatexSyntaxError('multi-argument function without parentheses');
+    }
+    if (['zeros', 'ones', 'diag', 'hstack', 'vstack', 'orth', 'ortho', 'orthogonal', 'orthogonalize'].includes(name)) {
+      throw new UnsupportedLatex('matrix functions');
     }
     const args = argText.split(',').map((a) => this.reparse(a));
     let expr: Node;
@@ -722,6 +795,174 @@ class Parser {
     return this.textBetween(start, this.pos);
   }
 
+  // matrix: (CMD_MATRIX_START rows CMD_MATRIX_END | CMD_ARRAY_START rows CMD_ARRAY_END) (xrightarrow transforms)?
+  private matrix(): Node {
+    const start = this.peek().t;
+    const m = start === 'ARRAY_START' ? this.matrixBody('ARRAY_START', 'ARRAY_END') : this.matrixBody('MATRIX_START', 'MATRIX_END');
+    if (this.at('XRIGHTARROW')) throw new UnsupportedLatex('elementary row and column transforms');
+    return m;
+  }
+
+  // matrix_row (MATRIX_DEL_ROW matrix_row)* MATRIX_DEL_ROW?, matrix_row: expr (MATRIX_DEL_COL expr)*
+  private matrixBody(open: Tok, close: Tok) {
+    this.expect(open);
+    const rows: Node[][] = [];
+    let entries = 0;
+    for (;;) {
+      const row = [this.expr()];
+      while (this.at('DEL_COL')) {
+        this.next();
+        row.push(this.expr());
+      }
+      rows.push(row);
+      entries += row.length;
+      if (entries > MAX_MATRIX_ENTRIES) throw new UnsupportedLatex('matrix too large');
+      if (!this.at('DEL_ROW')) break;
+      this.next();
+      if (this.at(close)) break;
+    }
+    this.expect(close);
+    // sympy.Matrix(rows) rejects ragged rows.
+    if (rows.some((r) => r.length !== rows[0]!.length)) throw new LatexSyntaxError('mismatched row lengths');
+    if (rows.some((r) => r.some(isMatrixKind))) throw new UnsupportedLatex('nested matrices');
+    return makeMatrix(rows);
+  }
+
+  // (FUNC_SUM | FUNC_PROD) (subeq supexpr | supexpr subeq) mp
+  private sumOrProduct(): Node {
+    const head = this.next();
+    let v: Node | undefined;
+    let lo: Node | undefined;
+    let hi: Node | undefined;
+    for (let i = 0; i < 2; i++) {
+      if (this.at('UNDERSCORE') && !v) {
+        // subeq: UNDERSCORE L_BRACE expr (EQUAL | ASSIGNMENT) expr R_BRACE
+        this.next();
+        this.expect('LBRACE');
+        v = this.expr();
+        if (!this.at('EQUAL', 'ASSIGN')) throw new LatexSyntaxError('expected =');
+        this.next();
+        lo = this.expr();
+        this.expect('RBRACE');
+      } else if (this.at('CARET') && !hi) {
+        this.next();
+        hi = this.scriptBody();
+      }
+    }
+    if (!v || !lo || !hi) throw new LatexSyntaxError('a sum or product needs both limits');
+    const body = this.mp(false);
+    const index = v;
+    if (index.k !== 'sym') throw new UnsupportedLatex('summation index that is not a symbol');
+    if ([body, lo, hi].some(isMatrixKind)) throw new UnsupportedLatex('sum of matrices');
+    return { k: head.t === 'FUNC_SUM' ? 'sum' : 'prod', body, v: index, lo, hi };
+  }
+
+  // FUNC_INT (subexpr supexpr | supexpr subexpr | _{}^{} | ^{}_{})? (additive? DIFFERENTIAL | frac | additive)
+  private integral(): Node {
+    this.next();
+    let lo: Node | undefined;
+    let hi: Node | undefined;
+    const emptyScript = (t: Tok): boolean => this.at(t) && this.peek(1).t === 'LBRACE' && this.peek(2).t === 'RBRACE';
+    if (emptyScript('UNDERSCORE') || emptyScript('CARET')) {
+      const first = this.peek().t;
+      this.pos += 3;
+      if (!emptyScript(first === 'UNDERSCORE' ? 'CARET' : 'UNDERSCORE')) throw new LatexSyntaxError('integral limits');
+      this.pos += 3;
+    } else if (this.at('UNDERSCORE', 'CARET')) {
+      for (let i = 0; i < 2; i++) {
+        if (this.at('UNDERSCORE') && !lo) {
+          this.next();
+          lo = this.scriptBody();
+        } else if (this.at('CARET') && !hi) {
+          this.next();
+          hi = this.scriptBody();
+        }
+      }
+      if (!lo || !hi) throw new LatexSyntaxError('integral limits');
+    }
+    let body: Node;
+    let v: SymNode | undefined;
+    if (this.at('DIFFERENTIAL')) {
+      body = ONE;
+      v = differentialVar(this.next().s);
+    } else {
+      const saved = this.stopAtDifferential;
+      const beforeDifferential = this.attempt(() => {
+        this.stopAtDifferential = true;
+        try {
+          const e = this.additive();
+          if (!this.at('DIFFERENTIAL')) throw new LatexSyntaxError('no differential');
+          return e;
+        } finally {
+          this.stopAtDifferential = saved;
+        }
+      });
+      if (beforeDifferential) {
+        body = beforeDifferential;
+        v = differentialVar(this.next().s);
+      } else {
+        body = this.at('FRAC') ? this.comp(false) : this.additive();
+        // No trailing dx: a symbol d<var> inside the integrand names the variable and becomes 1.
+        const dSymbols = [...symbolsOf(body)].filter((name) => name.length > 1 && name[0] === 'd');
+        if (dSymbols.length > 1) throw new UnsupportedLatex('ambiguous integration variable');
+        if (dSymbols.length === 1) {
+          const d = dSymbols[0]!;
+          v = { k: 'sym', name: d[1] === '\\' ? d.slice(2) : d.slice(1) };
+          body = mapTree(body, (n) => (n.k === 'sym' && n.name === d ? ONE : n));
+        } else v = { k: 'sym', name: 'x' };
+      }
+    }
+    if ([body, lo, hi].some((n) => n !== undefined && isMatrixKind(n))) throw new UnsupportedLatex('integral of a matrix');
+    return lo ? { k: 'integral', body, v: v!, lo, hi } : { k: 'integral', body, v: v! };
+  }
+
+  // FUNC_LIM limit_sub mp, limit_sub: _{ (LETTER | GREEK | OTHER_SYMBOL) \to expr (^{+|-})? }
+  private limit(): Node {
+    this.next();
+    this.expect('UNDERSCORE');
+    this.expect('LBRACE');
+    const varTok = this.next();
+    let v: SymNode;
+    if (varTok.t === 'LETTER') v = { k: 'sym', name: varTok.s };
+    else if (varTok.t === 'GREEK' || varTok.t === 'OTHER_SYMBOL') {
+      // get_symbol without lowercasing
+      const name = greekName(varTok.s.trim()) ?? varTok.s.trim();
+      if (name === 'pi') throw new UnsupportedLatex('limit variable pi');
+      v = { k: 'sym', name: name.startsWith('\\') ? name.slice(1) : name };
+    } else throw new LatexSyntaxError('limit variable');
+    this.expect('LIM_APPROACH');
+    // The point is an expr that stops before a trailing ^{+} / ^{-} (the direction).
+    const close = this.matchingBrace(this.pos - 3);
+    let end = close;
+    let dir: '+' | '-' = '+';
+    const t = (k: number): Tok => this.toks[k]!.t;
+    if (close - 4 >= this.pos && t(close - 4) === 'CARET' && t(close - 3) === 'LBRACE' && (t(close - 2) === 'ADD' || t(close - 2) === 'SUB') && t(close - 1) === 'RBRACE') {
+      end = close - 4;
+      dir = t(close - 2) === 'SUB' ? '-' : '+';
+    }
+    const sub = new Parser([...this.toks.slice(this.pos, end), { t: 'EOF', s: '' }], this.reparse);
+    const to = sub.expr();
+    sub.expect('EOF');
+    this.pos = close + 1;
+    const body = this.mp(false);
+    if (isMatrixKind(body) || isMatrixKind(to)) throw new UnsupportedLatex('limit of a matrix');
+    // sympy.Limit: the direction towards an infinity is fixed.
+    if (to.k === 'const' && (to.name === 'oo' || to.name === '-oo')) dir = to.name === 'oo' ? '-' : '+';
+    return { k: 'limit', body, v, to, dir };
+  }
+
+  /** Index of the RBRACE matching the LBRACE at `open` (or throws). */
+  private matchingBrace(open: number): number {
+    if (this.toks[open]?.t !== 'LBRACE') throw new LatexSyntaxError('expected {');
+    let depth = 0;
+    for (let i = open; i < this.toks.length; i++) {
+      const t = this.toks[i]!.t;
+      if (t === 'LBRACE') depth++;
+      else if (t === 'RBRACE' && --depth === 0) return i;
+    }
+    throw new LatexSyntaxError('unbalanced braces');
+  }
+
   // atom: atom_expr | SYMBOL | number_subexpr | PERCENT_NUMBER | E_NOTATION | E_NOTATION_E | DIFFERENTIAL | VARIABLE
   atom(): Node {
     const tk = this.peek();
@@ -789,6 +1030,16 @@ class Parser {
     const sym = getSymbol(atomText.trim() + sub);
     return sup ? pow(sym, sup) : sym;
   }
+}
+
+/** latex2sympy's mat_add_flat: MatAdd(evaluate=False) splicing the args of MatAdd operands. */
+function matAddFlat(a: Node, b: Node): Node {
+  return { k: 'matadd', args: [...(a.k === 'matadd' ? a.args : [a]), ...(b.k === 'matadd' ? b.args : [b])] };
+}
+
+/** latex2sympy's mat_mul_flat. */
+function matMulFlat(a: Node, b: Node): Node {
+  return { k: 'matmul', args: [...(a.k === 'matmul' ? a.args : [a]), ...(b.k === 'matmul' ? b.args : [b])] };
 }
 
 function fn(name: string, arg: Node): Node {
@@ -948,6 +1199,7 @@ function postfixList(items: Node[], i: number): Node {
   const res = items[i]!;
   if (i === items.length - 1) return res;
   const rh = postfixList(items, i + 1);
+  if (isMatrixKind(res) || isMatrixKind(rh)) return matMulFlat(res, rh);
   if (res.k === 'int' && (rh.k === 'int' || rh.k === 'rat')) {
     const p = rh.k === 'int' ? rh.v : rh.p;
     const q = rh.k === 'int' ? 1n : rh.q;
@@ -1021,12 +1273,77 @@ function asciiDigitsSimple(s: string): string {
 const PLAIN_INT = /^-?[0-9]+$/;
 const PLAIN_DECIMAL = /^-?[0-9]*\.[0-9]+$/;
 
-/** latex2sympy(latex, normalization_config=None): parse a normalized LaTeX string. */
+function differentialVar(tokenText: string): SymNode {
+  // get_differential_var_str: drop the 'd', the spaces after it and a leading backslash; the case is kept.
+  let v = tokenText.slice(1).replace(/^[ \t\r\n]+/, '');
+  if (v.startsWith('\\')) v = v.slice(1);
+  return { k: 'sym', name: v };
+}
+
+function symbolsOf(n: Node, out: Set<string> = new Set()): Set<string> {
+  if (n.k === 'sym') out.add(n.name);
+  for (const c of children(n)) symbolsOf(c, out);
+  return out;
+}
+
+/**
+ * Math-Verify's should_treat_as_complex: LaTeX matching this is parsed with is_real=False, so its
+ * symbols are not the real symbols of the same name.
+ */
+const COMPLEX_HINT = new RegExp(
+  [
+    '\\\\mathbb\\{C\\}', `\\\\i${B}`, `${B}i${B}`, '\\\\text\\{i\\}', '\\\\mathrm\\{i\\}', `\\\\imath${B}`, '\\\\det',
+    '\\\\operatorname\\{tr\\}', '\\\\operatorname\\{rank\\}', '\\\\text\\{rank\\}', '\\\\arg\\{', '\\\\Re\\{', '\\\\Im\\{',
+    '\\\\operatorname\\{Re\\}', '\\\\operatorname\\{Im\\}', '\\\\text\\{Re\\}', '\\\\text\\{Im\\}',
+  ].join('|'),
+  'u',
+);
+
+export function looksComplex(latex: string): boolean {
+  return COMPLEX_HINT.test(latex);
+}
+
+/**
+ * Matrices are read where latex2sympy handles them as matrices: on their own, in sums and products
+ * of matrices (MatAdd/MatMul), as the base of a power, and as a side of a relation. Elsewhere (in a
+ * set, a function, a scalar sum) SymPy's behaviour is not modelled: the construct is not read.
+ */
+function checkMatrixPlacement(n: Node, allowed: boolean): void {
+  if (isMatrixKind(n) && !allowed) throw new UnsupportedLatex('a matrix inside a scalar expression');
+  switch (n.k) {
+    case 'matadd':
+    case 'matmul':
+      for (const a of n.args) checkMatrixPlacement(a, true);
+      return;
+    case 'pow':
+      checkMatrixPlacement(n.base, true);
+      checkMatrixPlacement(n.exp, false);
+      return;
+    case 'rel':
+      checkMatrixPlacement(n.lhs, true);
+      checkMatrixPlacement(n.rhs, true);
+      return;
+    default:
+      for (const c of children(n)) checkMatrixPlacement(c, false);
+  }
+}
+
+/** latex2sympy(latex, is_real=not should_treat_as_complex(latex), normalization_config=None). */
 export function latexToTree(latex: string): Node {
   // Fast paths with the grammar's result: NUMBER (leading zeros dropped), optionally negated.
   if (PLAIN_INT.test(latex)) return { k: 'int', v: BigInt(latex) };
   if (PLAIN_DECIMAL.test(latex)) return { k: 'float', v: Number(latex) };
+  let tree = parseLatex(latex);
+  if (hasMatrix(tree)) checkMatrixPlacement(tree, true);
+  if (looksComplex(latex)) tree = mapTree(tree, (n) => (n.k === 'sym' ? { ...n, cx: true } : n));
+  return tree;
+}
+
+/** The parse itself; function arguments are re-parsed through here, with the outer string's realness. */
+function parseLatex(latex: string): Node {
+  if (PLAIN_INT.test(latex)) return { k: 'int', v: BigInt(latex) };
+  if (PLAIN_DECIMAL.test(latex)) return { k: 'float', v: Number(latex) };
   const toks = lex(latex);
-  const parser = new Parser(toks, (text) => latexToTree(text));
+  const parser = new Parser(toks, parseLatex);
   return parser.parseMath(latex);
 }

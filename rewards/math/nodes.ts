@@ -10,7 +10,9 @@ export type Node =
   | { k: 'int'; v: bigint }
   | { k: 'rat'; p: bigint; q: bigint } // q > 1, gcd(p, q) = 1
   | { k: 'float'; v: number }
-  | { k: 'sym'; name: string }
+  // `cx`: created while parsing LaTeX that looks complex (latex2sympy's is_real=False); SymPy
+  // never equates such a symbol with the real one of the same name.
+  | { k: 'sym'; name: string; cx?: boolean }
   | { k: 'const'; name: ConstName }
   | { k: 'add'; args: Node[] }
   | { k: 'mul'; args: Node[] }
@@ -23,7 +25,27 @@ export type Node =
   | { k: 'tuple'; args: Node[] }
   | { k: 'interval'; a: Node; b: Node; lo: boolean; ro: boolean }
   | { k: 'setop'; op: 'union' | 'inter' | 'minus'; args: Node[] }
-  | { k: 'sset'; name: SpecialSet };
+  | { k: 'sset'; name: SpecialSet }
+  // A SymPy Matrix (row-major entries), and the unevaluated MatAdd/MatMul latex2sympy builds.
+  | { k: 'matrix'; rows: number; cols: number; args: Node[] }
+  | { k: 'matadd'; args: Node[] }
+  | { k: 'matmul'; args: Node[] }
+  // Sum/Product(body, (v, lo, hi)), Integral(body, (v, lo, hi)) or Integral(body, v), and
+  // Limit(body, v, to, dir), all unevaluated as latex2sympy returns them.
+  | { k: 'sum' | 'prod'; body: Node; v: SymNode; lo: Node; hi: Node }
+  | { k: 'integral'; body: Node; v: SymNode; lo?: Node; hi?: Node }
+  | { k: 'limit'; body: Node; v: SymNode; to: Node; dir: '+' | '-' };
+
+export type SymNode = Extract<Node, { k: 'sym' }>;
+
+/** Identity of a symbol: its name and whether it is the complex one. */
+export function symKey(n: SymNode): string {
+  return n.cx ? `${n.name}\u0000cx` : n.name;
+}
+
+export function isMatrixKind(n: Node): boolean {
+  return n.k === 'matrix' || n.k === 'matadd' || n.k === 'matmul';
+}
 
 export const ZERO: Node = { k: 'int', v: 0n };
 export const ONE: Node = { k: 'int', v: 1n };
@@ -127,7 +149,7 @@ export function same(a: Node, b: Node): boolean {
     case 'float':
       return a.v === (b as typeof a).v;
     case 'sym':
-      return a.name === (b as typeof a).name;
+      return a.name === (b as typeof a).name && !a.cx === !(b as typeof a).cx;
     case 'const':
       return a.name === (b as typeof a).name;
     case 'sset':
@@ -160,7 +182,27 @@ export function same(a: Node, b: Node): boolean {
     case 'add':
     case 'mul':
     case 'tuple':
+    case 'matadd':
+    case 'matmul':
       return sameList(a.args, (b as typeof a).args);
+    case 'matrix': {
+      const o = b as typeof a;
+      return a.rows === o.rows && a.cols === o.cols && sameList(a.args, o.args);
+    }
+    case 'sum':
+    case 'prod': {
+      const o = b as typeof a;
+      return same(a.v, o.v) && same(a.body, o.body) && same(a.lo, o.lo) && same(a.hi, o.hi);
+    }
+    case 'integral': {
+      const o = b as typeof a;
+      if (!same(a.v, o.v) || !same(a.body, o.body) || (a.lo === undefined) !== (o.lo === undefined)) return false;
+      return a.lo === undefined || (same(a.lo, o.lo!) && same(a.hi!, o.hi!));
+    }
+    case 'limit': {
+      const o = b as typeof a;
+      return a.dir === o.dir && same(a.v, o.v) && same(a.body, o.body) && same(a.to, o.to);
+    }
   }
 }
 
@@ -186,6 +228,70 @@ export function isRelational(n: Node): n is Extract<Node, { k: 'rel' }> {
   return n.k === 'rel';
 }
 
+/** Whether a Float occurs anywhere in the tree. */
+export function hasFloat(n: Node): boolean {
+  if (n.k === 'float') return true;
+  for (const c of children(n)) if (hasFloat(c)) return true;
+  return false;
+}
+
+/** Whether a matrix (or MatAdd/MatMul) occurs anywhere in the tree. */
+export function hasMatrix(n: Node): boolean {
+  if (isMatrixKind(n)) return true;
+  for (const c of children(n)) if (hasMatrix(c)) return true;
+  return false;
+}
+
+/** The tree with every node rebuilt bottom-up through `f` (children first). */
+export function mapTree(n: Node, f: (n: Node) => Node): Node {
+  let out: Node;
+  switch (n.k) {
+    case 'add':
+    case 'mul':
+    case 'tuple':
+    case 'and':
+    case 'matadd':
+    case 'matmul':
+      out = { ...n, args: n.args.map((a) => mapTree(a, f)) };
+      break;
+    case 'fn':
+    case 'setop':
+      out = { ...n, args: n.args.map((a) => mapTree(a, f)) } as Node;
+      break;
+    case 'matrix':
+      out = { ...n, args: n.args.map((a) => mapTree(a, f)) };
+      break;
+    case 'fset':
+      out = { k: 'fset', args: n.args.map((a) => mapTree(a, f)), unsorted: n.unsorted.map((a) => mapTree(a, f)) };
+      break;
+    case 'pow':
+      out = { k: 'pow', base: mapTree(n.base, f), exp: mapTree(n.exp, f) };
+      break;
+    case 'rel':
+      out = { ...n, lhs: mapTree(n.lhs, f), rhs: mapTree(n.rhs, f) };
+      break;
+    case 'not':
+      out = { k: 'not', arg: mapTree(n.arg, f) };
+      break;
+    case 'interval':
+      out = { ...n, a: mapTree(n.a, f), b: mapTree(n.b, f) };
+      break;
+    case 'sum':
+    case 'prod':
+      out = { ...n, body: mapTree(n.body, f), v: mapTree(n.v, f) as SymNode, lo: mapTree(n.lo, f), hi: mapTree(n.hi, f) };
+      break;
+    case 'integral':
+      out = { ...n, body: mapTree(n.body, f), v: mapTree(n.v, f) as SymNode, lo: n.lo && mapTree(n.lo, f), hi: n.hi && mapTree(n.hi, f) };
+      break;
+    case 'limit':
+      out = { ...n, body: mapTree(n.body, f), v: mapTree(n.v, f) as SymNode, to: mapTree(n.to, f) };
+      break;
+    default:
+      out = n;
+  }
+  return f(out);
+}
+
 /** Number of nodes, for work bounds. */
 export function size(n: Node, limit = 1e6): number {
   let count = 0;
@@ -206,9 +312,19 @@ export function children(n: Node): Node[] {
     case 'and':
     case 'fn':
     case 'setop':
+    case 'matrix':
+    case 'matadd':
+    case 'matmul':
       return n.args;
     case 'fset':
       return n.args;
+    case 'sum':
+    case 'prod':
+      return [n.body, n.v, n.lo, n.hi];
+    case 'integral':
+      return n.lo ? [n.body, n.v, n.lo, n.hi!] : [n.body, n.v];
+    case 'limit':
+      return [n.body, n.v, n.to];
     case 'pow':
       return [n.base, n.exp];
     case 'rel':
@@ -222,9 +338,23 @@ export function children(n: Node): Node[] {
   }
 }
 
-/** Free symbols (names). */
+/** Free symbols (their symKey); a Sum's, Integral's or Limit's own variable is bound in its body. */
 export function freeSymbols(n: Node, out: Set<string> = new Set()): Set<string> {
-  if (n.k === 'sym') out.add(n.name);
+  if (n.k === 'sym') {
+    out.add(symKey(n));
+    return out;
+  }
+  if (n.k === 'sum' || n.k === 'prod' || n.k === 'integral' || n.k === 'limit') {
+    const inner = freeSymbols(n.body);
+    inner.delete(symKey(n.v));
+    for (const s of inner) out.add(s);
+    if (n.k === 'limit') freeSymbols(n.to, out);
+    else if (n.lo) {
+      freeSymbols(n.lo, out);
+      freeSymbols(n.hi!, out);
+    } else out.add(symKey(n.v)); // an indefinite integral is a function of its variable
+    return out;
+  }
   for (const c of children(n)) freeSymbols(c, out);
   return out;
 }
@@ -266,5 +396,21 @@ export function show(n: Node): string {
       return `Interval(${show(n.a)}, ${show(n.b)}, ${n.lo}, ${n.ro})`;
     case 'setop':
       return `${n.op}(${n.args.map(show).join(', ')})`;
+    case 'matrix': {
+      const rows: string[] = [];
+      for (let r = 0; r < n.rows; r++) rows.push(`[${n.args.slice(r * n.cols, (r + 1) * n.cols).map(show).join(', ')}]`);
+      return `Matrix([${rows.join(', ')}])`;
+    }
+    case 'matadd':
+      return n.args.map(show).join(' + ');
+    case 'matmul':
+      return n.args.map(show).join('*');
+    case 'sum':
+    case 'prod':
+      return `${n.k === 'sum' ? 'Sum' : 'Product'}(${show(n.body)}, (${show(n.v)}, ${show(n.lo)}, ${show(n.hi)}))`;
+    case 'integral':
+      return n.lo ? `Integral(${show(n.body)}, (${show(n.v)}, ${show(n.lo)}, ${show(n.hi!)}))` : `Integral(${show(n.body)}, ${show(n.v)})`;
+    case 'limit':
+      return `Limit(${show(n.body)}, ${show(n.v)}, ${show(n.to)}, dir='${n.dir}')`;
   }
 }

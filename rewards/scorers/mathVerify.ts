@@ -20,7 +20,7 @@ function parseGold(gold: string, ctx: ScoreContext): Extraction {
   return GOLD_CACHE.get(gold, (g) => parseAnswer(`\\boxed{${g}}`, ctx));
 }
 
-export type MathVerifyRule = 'no_extraction' | 'string_match' | 'verify_equal' | 'verify_unequal';
+export type MathVerifyRule = 'no_extraction' | 'unsupported_construct' | 'string_match' | 'verify_equal' | 'verify_unequal';
 
 /** parse()'s result list: [value, first fallback string], each only when present. */
 export function answers(e: Extraction): Answer[] {
@@ -70,6 +70,7 @@ export function mathVerifyScore(response: string, gold: unknown, ctx: ScoreConte
           ...extra,
         }
       : undefined;
+  if (parsed.unsupported) return withDetails(0, details('unsupported_construct', { unsupported: parsed.unsupported }));
   if (parsed.value === null || !parsed.str) return withDetails(0, details('no_extraction'));
   const { members, items } = goldCandidates(gold, parsed.str);
   if (members) return withDetails(1, details('string_match'));
@@ -80,7 +81,14 @@ export function mathVerifyScore(response: string, gold: unknown, ctx: ScoreConte
       throw new ScoreFailure('timeout', `ground truth of ${codePointLength(g)} code points is too long to parse within the item budget`);
     }
     const goldParsed = parseGold(g, ctx);
-    if (ctx.details) goldParses.push({ gold: g, parsed: goldParsed.str, parsed_value: goldParsed.value ? show(goldParsed.value) : null });
+    if (ctx.details) {
+      goldParses.push({
+        gold: g,
+        parsed: goldParsed.str,
+        parsed_value: goldParsed.value ? show(goldParsed.value) : null,
+        ...(goldParsed.unsupported ? { unsupported: goldParsed.unsupported } : {}),
+      });
+    }
     if (verifyLists(answers(goldParsed), target, ctx)) return withDetails(1, details('verify_equal', { gold_parse: goldParses }));
   }
   return withDetails(0, details('verify_unequal', { gold_parse: goldParses }));

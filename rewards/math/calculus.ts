@@ -3,11 +3,13 @@
 // of polynomials (SymPy's, with no constant), and limits by substitution or L'Hopital's rule.
 // Anything else is left undecided (NaN), which compares as unequal.
 
-import { type Node, type SymNode, MINUS_ONE, ONE, ZERO, symKey } from './nodes.js';
+import { type Node, type SymNode, MINUS_ONE, ONE, ZERO, size, symKey } from './nodes.js';
 import { type Complex, type Env, evalNode, isFiniteComplex } from './evaluate.js';
 
 const NAN: Complex = { re: NaN, im: NaN };
 const MAX_DEGREE = 12;
+/** Expressions larger than this are not searched for polynomial structure (the search is quadratic). */
+const MAX_POLY_NODES = 400;
 
 function dependsOn(n: Node, key: string): boolean {
   switch (n.k) {
@@ -35,6 +37,10 @@ const cscale = (a: Complex, s: number): Complex => ({ re: a.re * s, im: a.im * s
 
 /** Coefficients (lowest degree first) of `n` as a polynomial in the variable `key`, numeric in `env`. */
 export function polyCoeffs(n: Node, key: string, env?: Env): Complex[] | undefined {
+  return size(n, MAX_POLY_NODES + 1) > MAX_POLY_NODES ? undefined : coeffs(n, key, env);
+}
+
+function coeffs(n: Node, key: string, env?: Env): Complex[] | undefined {
   if (!dependsOn(n, key)) {
     const v = evalNode(n, env);
     return isFiniteComplex(v) ? [v] : undefined;
@@ -45,7 +51,7 @@ export function polyCoeffs(n: Node, key: string, env?: Env): Complex[] | undefin
     case 'add': {
       let acc: Complex[] = [];
       for (const a of n.args) {
-        const c = polyCoeffs(a, key, env);
+        const c = coeffs(a, key, env);
         if (!c) return undefined;
         const out: Complex[] = [];
         for (let i = 0; i < Math.max(acc.length, c.length); i++) out.push(cadd(acc[i] ?? { re: 0, im: 0 }, c[i] ?? { re: 0, im: 0 }));
@@ -56,7 +62,7 @@ export function polyCoeffs(n: Node, key: string, env?: Env): Complex[] | undefin
     case 'mul': {
       let acc: Complex[] = [{ re: 1, im: 0 }];
       for (const a of n.args) {
-        const c = polyCoeffs(a, key, env);
+        const c = coeffs(a, key, env);
         if (!c) return undefined;
         acc = polyMul(acc, c);
         if (!acc.length) return undefined;
@@ -67,7 +73,7 @@ export function polyCoeffs(n: Node, key: string, env?: Env): Complex[] | undefin
       if (dependsOn(n.exp, key)) return undefined;
       const e = evalNode(n.exp, env);
       if (e.im !== 0 || !Number.isInteger(e.re) || e.re < 0 || e.re > MAX_DEGREE) return undefined;
-      const base = polyCoeffs(n.base, key, env);
+      const base = coeffs(n.base, key, env);
       if (!base) return undefined;
       let acc: Complex[] = [{ re: 1, im: 0 }];
       for (let i = 0; i < e.re; i++) {
@@ -167,6 +173,7 @@ const isZero = (v: Complex): boolean => isFiniteComplex(v) && Math.hypot(v.re, v
  */
 export function evalLimit(n: Extract<Node, { k: 'limit' }>, env?: Env): Complex {
   const key = symKey(n.v);
+  if (size(n.body, MAX_POLY_NODES + 1) > MAX_POLY_NODES) return NAN;
   if (hasDiscontinuity(n.body, key)) return NAN;
   const to = evalNode(n.to, env);
   if (to.im !== 0 || Number.isNaN(to.re)) return NAN;

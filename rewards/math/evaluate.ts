@@ -3,7 +3,7 @@
 // (treated as "cannot decide", never as equal), and nothing here recurses beyond the parser's
 // depth bound.
 
-import { type Node, symKey } from './nodes.js';
+import { type Node, size, symKey } from './nodes.js';
 import { evalLimit, indefiniteIntegral, sumInClosedForm } from './calculus.js';
 
 export interface Complex {
@@ -252,6 +252,11 @@ export function budgetSpent(): boolean {
 }
 
 const MAX_TERMS = 20_000;
+
+/** Budget units one evaluation of `body` costs: 1 per 20 nodes, at least 1. */
+export function termCost(body: Node): number {
+  return 1 + Math.floor(size(body, 100_000) / 20);
+}
 const MAX_SERIES_TERMS = 3_000;
 
 function realValue(n: Node, env?: Env): number | undefined {
@@ -272,7 +277,7 @@ function evalSumOrProduct(n: BigOp, env?: Env): Complex {
     const from = reversed ? hi + 1 : lo;
     const to = reversed ? lo - 1 : hi;
     const count = to - from + 1;
-    if (count > MAX_TERMS || !spend(Math.max(count, 0))) return NAN;
+    if (count > MAX_TERMS || !spend(Math.max(count, 0) * termCost(n.body))) return NAN;
     const local = new Map(env ?? []);
     const key = symKey(n.v);
     let acc: Complex = { re: isSum ? 0 : 1, im: 0 };
@@ -303,8 +308,9 @@ function geometricSeries(n: BigOp, lo: number, env?: Env): Complex {
   let im = 0;
   let prev = NaN;
   let shrinking = 0;
+  const cost = termCost(n.body);
   for (let i = 0; i < MAX_SERIES_TERMS; i++) {
-    if (!spend(1)) return NAN;
+    if (!spend(cost)) return NAN;
     local.set(key, lo + i);
     const t = evalNode(n.body, local);
     if (!isFiniteComplex(t) || bigOpBudget < 0) return NAN;
@@ -369,12 +375,13 @@ function integrate(n: IntegralNode, a: number, b: number, env?: Env): Complex {
     }
     return [kron * h, Math.abs((kron - gauss) * h)];
   };
+  const cost = 15 * termCost(n.body);
   const stack: [number, number, number][] = [[lo, hi, 0]];
   let total = 0;
   let whole: number | undefined;
   while (stack.length > 0) {
     const [x0, x1, depth] = stack.pop()!;
-    if (!spend(15)) return NAN;
+    if (!spend(cost)) return NAN;
     const [value, err] = segment(x0, x1);
     if (bad || bigOpBudget < 0) return NAN;
     if (whole === undefined) whole = Math.abs(value);

@@ -332,6 +332,8 @@ class Parser {
       const op = this.next().t;
       let right = this.mp(false);
       if (isMatrixKind(left) || isMatrixKind(right)) {
+        // MatAdd raises on an operand that is not a matrix (a scalar, or a Pow of a matrix).
+        if (!matrixValued(left) || !matrixValued(right)) throw new LatexSyntaxError('Mix of Matrix and Scalar symbols');
         left = matAddFlat(left, op === 'SUB' ? matMulFlat(MINUS_ONE, right) : right);
         continue;
       }
@@ -846,7 +848,8 @@ class Parser {
         this.expect('RBRACE');
       } else if (this.at('CARET') && !hi) {
         this.next();
-        hi = this.scriptBody();
+        // ^n_{k=1}: the bare letter does not take the lower limit as its subscript.
+        hi = i === 0 && this.at('LETTER', 'GREEK', 'OTHER_SYMBOL', 'ACCENT') ? this.atomExpr(false, true) : this.scriptBody();
       }
     }
     if (!v || !lo || !hi) throw new LatexSyntaxError('a sum or product needs both limits');
@@ -869,13 +872,17 @@ class Parser {
       if (!emptyScript(first === 'UNDERSCORE' ? 'CARET' : 'UNDERSCORE')) throw new LatexSyntaxError('integral limits');
       this.pos += 3;
     } else if (this.at('UNDERSCORE', 'CARET')) {
+      // A bare letter as the first limit does not take the other limit as its own script
+      // (\int_a^b is from a to b, \int^b_a too), as ANTLR's prediction decides.
+      const limit = (first: boolean, isSub: boolean): Node =>
+        first && this.at('LETTER', 'GREEK', 'OTHER_SYMBOL', 'ACCENT') ? this.atomExpr(isSub, !isSub) : this.scriptBody();
       for (let i = 0; i < 2; i++) {
         if (this.at('UNDERSCORE') && !lo) {
           this.next();
-          lo = this.scriptBody();
+          lo = limit(i === 0, true);
         } else if (this.at('CARET') && !hi) {
           this.next();
-          hi = this.scriptBody();
+          hi = limit(i === 0, false);
         }
       }
       if (!lo || !hi) throw new LatexSyntaxError('integral limits');
@@ -1006,7 +1013,7 @@ class Parser {
   }
 
   // atom_expr: (LETTER_NO_E | GREEK_CMD | OTHER_SYMBOL_CMD | ACCENT) (supexpr subexpr | subexpr supexpr | subexpr | supexpr)?
-  private atomExpr(noSup: boolean): Node {
+  private atomExpr(noSup: boolean, noSub = false): Node {
     const tk = this.next();
     let atomText: string;
     if (tk.t === 'LETTER') {
@@ -1019,7 +1026,7 @@ class Parser {
     let sub = '';
     let sup: Node | undefined;
     for (let i = 0; i < 2; i++) {
-      if (this.at('UNDERSCORE') && !sub) {
+      if (!noSub && this.at('UNDERSCORE') && !sub) {
         const s = this.subexprText();
         sub = s.length > 1 ? `_{${s}}` : `_${s}`;
       } else if (!noSup && this.at('CARET') && !sup) {
@@ -1030,6 +1037,11 @@ class Parser {
     const sym = getSymbol(atomText.trim() + sub);
     return sup ? pow(sym, sup) : sym;
   }
+}
+
+function matrixValued(n: Node): boolean {
+  if (n.k === 'matrix') return true;
+  return (n.k === 'matadd' || n.k === 'matmul') && n.args.some(matrixValued);
 }
 
 /** latex2sympy's mat_add_flat: MatAdd(evaluate=False) splicing the args of MatAdd operands. */

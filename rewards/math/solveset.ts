@@ -9,7 +9,7 @@
 // compare with the prediction's as SymPy's would. Anything else (other functions, cubic factors
 // without rational roots, several variables) is left to the caller, as a failed as_set() is.
 
-import { type Node, type RelOp, MINUS_ONE, ONE, ZERO, freeSymbols, mapTree, rational, show, symKey } from './nodes.js';
+import { type Node, type RelOp, MINUS_ONE, ONE, ZERO, freeSymbols, mapTree, rational, show, size, symKey } from './nodes.js';
 import { exactValue, type Rat } from './exact.js';
 import { type Env, evalNode } from './evaluate.js';
 import { makeFiniteSet } from './latexParser.js';
@@ -17,6 +17,8 @@ import { makeFiniteSet } from './latexParser.js';
 const MAX_DEGREE = 6;
 const MAX_ABS = 3;
 const MAX_COEFF_SIZE = 400;
+/** Relations larger than this are not solved (a failed as_set(): the relation is compared as it is). */
+const MAX_RELATION_NODES = 300;
 
 interface Bound {
   node: Node;
@@ -44,6 +46,7 @@ export function unwrapFunctions(n: Node): Node {
 
 /** The relation's solution set over the reals, or undefined where as_set() would fail or we cannot follow. */
 export function relationAsSet(relation: Node): Node | undefined {
+  if (size(relation, MAX_RELATION_NODES + 1) > MAX_RELATION_NODES) return undefined;
   const unwrapped = unwrapFunctions(relation);
   const symbols = freeSymbols(unwrapped);
   if (symbols.size !== 1) return undefined;

@@ -80,6 +80,13 @@ const BIG_OPERATORS: Case[] = [
   ['limit at infinity', '\\lim_{x\\to\\infty} \\frac{2x+1}{x}', '$2$', 1],
   ['wrong limit', '\\lim_{x \\to 0} \\frac{\\sin x}{x}', '$0$', 0],
   ['different sum bounds and terms', '$F_n = \\sum_{k=0}^{n-1} F_k F_{n-k-1}$', '$F_n = \\sum_{k=0}^{n-2} F_k F_{n-k-2}$', 0],
+  ['d/dx applied to what follows', '2x', '$\\frac{d}{dx} x^2$', 1],
+  ['d(...)/dx', '2x', '$\\frac{d(x^2)}{dx}$', 1],
+  ['derivative of a function', '\\cos x', '$\\frac{d}{dx} \\sin x$', 1],
+  ['partial derivative', '2x', '$\\frac{\\partial}{\\partial x} x^2$', 1],
+  ['dy/dx of an independent y is 0', '0', '$\\frac{dy}{dx}$', 1],
+  ['...and not y', 'y', '$\\frac{dy}{dx}$', 0],
+  ['the operator takes the product, not the sum', '2', '$\\frac{d}{dx} x^2 + 1$', 0],
 ];
 
 describe('matrices', () => {
@@ -117,8 +124,6 @@ describe('big operators', () => {
 describe('constructs this port does not read stop the extraction', () => {
   const unsupported = [
     '\\operatorname{rank}\\begin{pmatrix}1 & 2 \\\\ 2 & 4\\end{pmatrix}',
-    '\\frac{d}{dx} x^2',
-    '\\frac{dy}{dx}',
     'x^2 |_{0}^{1}',
     '\\|v\\|',
     '\\{1\\} \\subseteq \\{1, 2\\}',

@@ -4,7 +4,7 @@
 // depth bound.
 
 import { type Node, size, symKey } from './nodes.js';
-import { evalLimit, indefiniteIntegral, sumInClosedForm } from './calculus.js';
+import { derivative, evalLimit, indefiniteIntegral, sumInClosedForm } from './calculus.js';
 
 export interface Complex {
   re: number;
@@ -35,6 +35,8 @@ export function evalNode(n: Node, env?: Env): Complex {
       return evalIntegral(n, env);
     case 'limit':
       return evalLimit(n, env);
+    case 'deriv':
+      return evalDerivative(n, env);
     case 'const':
       switch (n.name) {
         case 'pi':
@@ -227,6 +229,18 @@ function evalFn(name: string, args: Complex[]): Complex {
     default:
       return NAN;
   }
+}
+
+// Derivative(body, v).doit(): taken symbolically once per tree, then evaluated.
+const DERIVATIVES = new WeakMap<Node, Node | null>();
+
+function evalDerivative(n: Extract<Node, { k: 'deriv' }>, env?: Env): Complex {
+  let d = DERIVATIVES.get(n);
+  if (d === undefined) {
+    d = derivative(n.body, n.v) ?? null;
+    DERIVATIVES.set(n, d);
+  }
+  return d ? evalNode(d, env) : NAN;
 }
 
 // ---- big operators (doit()/evalf() of Sum, Product, Integral) ----

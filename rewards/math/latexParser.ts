@@ -406,6 +406,7 @@ class Parser {
     for (;;) {
       if (this.at('BANG')) {
         this.next();
+        if (e.k === 'dmark') throw new LatexSyntaxError('Cannot apply postfix to derivative');
         e = { k: 'fn', name: 'factorial', args: [e] };
       } else if (this.at('TRANSPOSE')) {
         this.next(); // transposing a scalar is the scalar
@@ -424,17 +425,54 @@ class Parser {
     return e;
   }
 
-  /** convert_frac reads d/dx, dy/dx and the partial forms as derivatives: not modelled. */
-  private checkDerivative(topStart: number, topEnd: number, botStart: number, botEnd: number): void {
-    const bot = this.toks.slice(botStart, botEnd);
-    const top = this.toks.slice(topStart, topEnd);
-    const topText = this.textBetween(topStart, topEnd);
+  /**
+   * convert_frac's derivatives, decided on the tokens of the two braces: {d}{dx} and
+   * {\\partial}{\\partial x} are the operator (applied to what follows, in a product), {dy}{dx}
+   * and {d(...)}{dx} (or \\partial) the derivative of the rest of the numerator.
+   */
+  private derivativeFraction(): Node | undefined {
+    if (!this.at('LBRACE')) return undefined;
+    const topOpen = this.pos;
+    const topClose = this.matchingBraceOrNone(topOpen);
+    if (topClose === undefined || this.toks[topClose + 1]?.t !== 'LBRACE') return undefined;
+    const botClose = this.matchingBraceOrNone(topClose + 1);
+    if (botClose === undefined) return undefined;
+    const top = this.toks.slice(topOpen + 1, topClose);
+    const bot = this.toks.slice(topClose + 2, botClose);
     const differential = bot.length === 1 && bot[0]!.t === 'DIFFERENTIAL';
     const partial = bot.length === 2 && bot[0]!.t === 'SYMBOL' && bot[0]!.s === '\\partial' && (bot[1]!.t === 'LETTER' || bot[1]!.t === 'SYMBOL');
-    if (differential && ((top.length === 1 && top[0]!.t === 'LETTER' && top[0]!.s === 'd') || topText.startsWith('d'))) {
-      throw new UnsupportedLatex('derivatives');
+    if (!differential && !partial) return undefined;
+    let v: SymNode;
+    if (differential) v = differentialVar(bot[0]!.s);
+    else v = { k: 'sym', name: bot[1]!.t === 'SYMBOL' ? bot[1]!.s.slice(1) : bot[1]!.s };
+    const operator = differential
+      ? top.length === 1 && top[0]!.t === 'LETTER' && top[0]!.s === 'd'
+      : top.length === 1 && top[0]!.t === 'SYMBOL' && top[0]!.s === '\\partial';
+    if (operator) {
+      this.pos = botClose + 1;
+      return { k: 'dmark', v };
     }
-    if (partial && top.length > 0 && top[0]!.t === 'SYMBOL' && top[0]!.s === '\\partial') throw new UnsupportedLatex('derivatives');
+    const upper = this.textBetween(topOpen + 1, topClose);
+    let inner: string | undefined;
+    if (differential && upper.startsWith('d')) inner = upper.slice(1);
+    else if (partial && top[0]?.t === 'SYMBOL' && top[0].s === '\\partial') inner = upper.slice('\\partial'.length);
+    if (inner === undefined) return undefined;
+    const body = this.reparse(inner);
+    // `if expr_top:` in the reference: a zero numerator falls back to a plain fraction.
+    if ((body.k === 'int' && body.v === 0n) || (body.k === 'float' && body.v === 0)) return undefined;
+    if (isMatrixKind(body)) throw new UnsupportedLatex('derivative of a matrix');
+    this.pos = botClose + 1;
+    return { k: 'deriv', body, v };
+  }
+
+  private matchingBraceOrNone(open: number): number | undefined {
+    let depth = 0;
+    for (let i = open; i < this.toks.length; i++) {
+      const t = this.toks[i]!.t;
+      if (t === 'LBRACE') depth++;
+      else if (t === 'RBRACE' && --depth === 0) return i;
+    }
+    return undefined;
   }
 
   // exp: exp CARET (atom | L_BRACE expr R_BRACE) subexpr? | comp
@@ -443,6 +481,7 @@ class Parser {
     try {
       let base = this.comp(nofunc);
       while (this.at('CARET')) {
+        if (base.k === 'dmark') throw new LatexSyntaxError('Cannot raise derivative to power');
         this.next();
         let exponent: Node;
         if (this.at('LBRACE')) {
@@ -527,15 +566,13 @@ class Parser {
         throw new LatexSyntaxError('dot products');
       case 'FRAC': {
         this.next();
+        const derivative = this.derivativeFraction();
+        if (derivative) return derivative;
         this.expect('LBRACE');
-        const topStart = this.pos;
         const top = this.expr();
-        const topEnd = this.pos;
         this.expect('RBRACE');
         this.expect('LBRACE');
-        const botStart = this.pos;
         const bot = this.expr();
-        this.checkDerivative(topStart, topEnd, botStart, this.pos);
         this.expect('RBRACE');
         if (isMatrixKind(top) || isMatrixKind(bot)) return { k: 'matmul', args: [top, pow(bot, MINUS_ONE)] };
         if (top.k === 'int' && bot.k === 'int') return rational(top.v, bot.v);
@@ -909,6 +946,7 @@ class Parser {
         v = differentialVar(this.next().s);
       } else {
         body = this.at('FRAC') ? this.comp(false) : this.additive();
+        if (body.k === 'dmark') throw new LatexSyntaxError('a derivative operator as integrand');
         // No trailing dx: a symbol d<var> inside the integrand names the variable and becomes 1.
         const dSymbols = [...symbolsOf(body)].filter((name) => name.length > 1 && name[0] === 'd');
         if (dSymbols.length > 1) throw new UnsupportedLatex('ambiguous integration variable');
@@ -1209,6 +1247,13 @@ function childrenOf(n: Node): Node[] {
 /** latex2sympy's convert_postfix_list: implicit products, with mixed-fraction support. */
 function postfixList(items: Node[], i: number): Node {
   const res = items[i]!;
+  if (res.k === 'dmark') {
+    // d/dx applied to the rest of the implicit product.
+    if (i === items.length - 1) throw new LatexSyntaxError('Expected expression for derivative');
+    const body = postfixList(items, i + 1);
+    if (isMatrixKind(body)) throw new UnsupportedLatex('derivative of a matrix');
+    return { k: 'deriv', body, v: res.v };
+  }
   if (i === items.length - 1) return res;
   const rh = postfixList(items, i + 1);
   if (isMatrixKind(res) || isMatrixKind(rh)) return matMulFlat(res, rh);

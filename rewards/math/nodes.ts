@@ -34,7 +34,10 @@ export type Node =
   // Limit(body, v, to, dir), all unevaluated as latex2sympy returns them.
   | { k: 'sum' | 'prod'; body: Node; v: SymNode; lo: Node; hi: Node }
   | { k: 'integral'; body: Node; v: SymNode; lo?: Node; hi?: Node }
-  | { k: 'limit'; body: Node; v: SymNode; to: Node; dir: '+' | '-' };
+  | { k: 'limit'; body: Node; v: SymNode; to: Node; dir: '+' | '-' }
+  // Derivative(body, v); `dmark` is the bare operator d/dx while parsing (never in a result).
+  | { k: 'deriv'; body: Node; v: SymNode }
+  | { k: 'dmark'; v: SymNode };
 
 export type SymNode = Extract<Node, { k: 'sym' }>;
 
@@ -203,6 +206,10 @@ export function same(a: Node, b: Node): boolean {
       const o = b as typeof a;
       return a.dir === o.dir && same(a.v, o.v) && same(a.body, o.body) && same(a.to, o.to);
     }
+    case 'deriv':
+      return same(a.v, (b as typeof a).v) && same(a.body, (b as typeof a).body);
+    case 'dmark':
+      return same(a.v, (b as typeof a).v);
   }
 }
 
@@ -286,6 +293,12 @@ export function mapTree(n: Node, f: (n: Node) => Node): Node {
     case 'limit':
       out = { ...n, body: mapTree(n.body, f), v: mapTree(n.v, f) as SymNode, to: mapTree(n.to, f) };
       break;
+    case 'deriv':
+      out = { ...n, body: mapTree(n.body, f), v: mapTree(n.v, f) as SymNode };
+      break;
+    case 'dmark':
+      out = { ...n, v: mapTree(n.v, f) as SymNode };
+      break;
     default:
       out = n;
   }
@@ -325,6 +338,10 @@ export function children(n: Node): Node[] {
       return n.lo ? [n.body, n.v, n.lo, n.hi!] : [n.body, n.v];
     case 'limit':
       return [n.body, n.v, n.to];
+    case 'deriv':
+      return [n.body, n.v];
+    case 'dmark':
+      return [n.v];
     case 'pow':
       return [n.base, n.exp];
     case 'rel':
@@ -412,5 +429,9 @@ export function show(n: Node): string {
       return n.lo ? `Integral(${show(n.body)}, (${show(n.v)}, ${show(n.lo)}, ${show(n.hi!)}))` : `Integral(${show(n.body)}, ${show(n.v)})`;
     case 'limit':
       return `Limit(${show(n.body)}, ${show(n.v)}, ${show(n.to)}, dir='${n.dir}')`;
+    case 'deriv':
+      return `Derivative(${show(n.body)}, ${show(n.v)})`;
+    case 'dmark':
+      return `d/d${show(n.v)}`;
   }
 }

@@ -86,6 +86,8 @@ const BIG_OPERATORS: Case[] = [
   ['partial derivative', '2x', '$\\frac{\\partial}{\\partial x} x^2$', 1],
   ['dy/dx of an independent y is 0', '0', '$\\frac{dy}{dx}$', 1],
   ['...and not y', 'y', '$\\frac{dy}{dx}$', 0],
+  ['an evaluation bar binds to the last factor', '3', '$x^2 + 2|^{x=1}$', 0],
+  ['evaluation bar, both ends', '3', '$x^2|^{x=2}_{x=1}$', 1],
   ['the operator takes the product, not the sum', '2', '$\\frac{d}{dx} x^2 + 1$', 0],
 ];
 
@@ -124,7 +126,8 @@ describe('big operators', () => {
 describe('constructs this port does not read stop the extraction', () => {
   const unsupported = [
     '\\operatorname{rank}\\begin{pmatrix}1 & 2 \\\\ 2 & 4\\end{pmatrix}',
-    'x^2 |_{0}^{1}',
+    '\\{\\begin{pmatrix}1 \\\\ 2\\end{pmatrix}\\}',
+    '\\char"000391 + 1',
     '\\|v\\|',
     '\\{1\\} \\subseteq \\{1, 2\\}',
   ];

@@ -416,13 +416,43 @@ class Parser {
           if (!m) throw new UnsupportedLatex('transpose of a matrix expression');
           e = transpose(m);
         }
-      } else if (this.at('BAR') && this.peek(1).t !== 'EOF' && (this.peek(1).t === 'UNDERSCORE' || this.peek(1).t === 'CARET') && this.peek(2).t === 'LBRACE') {
-        throw new UnsupportedLatex('evaluation bars');
+      } else if (this.at('BAR') && (this.peek(1).t === 'UNDERSCORE' || this.peek(1).t === 'CARET') && this.peek(2).t === 'LBRACE') {
+        e = this.evalAt(e);
       } else if (this.at('DEGREE')) {
         this.next(); // convert_degrees=False: the degree mark is dropped
       } else break;
     }
     return e;
+  }
+
+  // eval_at: BAR (eval_at_sup | eval_at_sub | eval_at_sup eval_at_sub), each _{expr | equality}
+  private evalAt(e: Node): Node {
+    if (e.k === 'dmark') throw new LatexSyntaxError('Cannot apply postfix to derivative');
+    this.next();
+    const part = (): Node => {
+      this.next();
+      this.expect('LBRACE');
+      const lhs = this.expr();
+      let at: Node;
+      if (this.at('EQUAL', 'ASSIGN')) {
+        // subs(lh, rh)
+        this.next();
+        const rhs = this.expr();
+        if (lhs.k !== 'sym') throw new UnsupportedLatex('substituting for an expression');
+        at = substitute(e, lhs, rhs);
+      } else {
+        // subs(first symbol of the point, point); no symbol: unchanged
+        const syms = [...symbolsOf(lhs)];
+        if (syms.length > 1) throw new UnsupportedLatex('evaluation point with several symbols');
+        at = syms.length === 0 ? e : substitute(e, { k: 'sym', name: syms[0]! }, lhs);
+      }
+      this.expect('RBRACE');
+      return at;
+    };
+    const upper = this.at('CARET') ? part() : undefined;
+    const lower = this.at('UNDERSCORE') ? part() : undefined;
+    if (upper && lower) return addFlat(upper, mulFlat(lower, MINUS_ONE));
+    return (upper ?? lower)!;
   }
 
   /**
@@ -1335,6 +1365,10 @@ function differentialVar(tokenText: string): SymNode {
   let v = tokenText.slice(1).replace(/^[ \t\r\n]+/, '');
   if (v.startsWith('\\')) v = v.slice(1);
   return { k: 'sym', name: v };
+}
+
+function substitute(n: Node, target: Node, by: Node): Node {
+  return mapTree(n, (e) => (e.k === 'sym' && target.k === 'sym' && e.name === target.name ? by : e));
 }
 
 function symbolsOf(n: Node, out: Set<string> = new Set()): Set<string> {

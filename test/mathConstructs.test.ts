@@ -10,6 +10,7 @@ import { parseAnswer } from '../rewards/math/extract.js';
 import { show } from '../rewards/math/nodes.js';
 import { ScoreFailure, type ScoreContext } from '../rewards/types.js';
 import { readJsonl, type ScoreCase } from './helpers/parity.js';
+import { boundedScore } from './helpers/boundedScore.js';
 
 const ctx = (): ScoreContext => ({ details: true, deadline: performance.now() + 5000 });
 const score = (response: string, gold: string): number => mathVerifyScore(response, gold, ctx()).score;
@@ -91,26 +92,27 @@ const BIG_OPERATORS: Case[] = [
   ['the operator takes the product, not the sum', '2', '$\\frac{d}{dx} x^2 + 1$', 0],
 ];
 
-describe('matrices', () => {
-  it.each(MATRICES)('%s', (_name, gold, response, expected) => {
-    expect(score(response, gold)).toBe(expected);
+const TABLES: [string, Case[]][] = [
+  ['matrices: scores', MATRICES],
+  ['a relation in the gold against a set in the prediction', RELATIONS],
+  ['big operators and derivatives: scores', BIG_OPERATORS],
+];
+for (const [title, cases] of TABLES) {
+  describe(title, () => {
+    it.each(cases)('%s', (_name, gold, response, expected) => {
+      expect(score(response, gold)).toBe(expected);
+    });
   });
+}
+
+describe('matrices', () => {
   it('parses them into SymPy-like matrices', () => {
     const parsed = parseAnswer('\\boxed{\\begin{pmatrix}\\frac{1}{2} & x \\\\ 3 & 4\\end{pmatrix}}', ctx());
     expect(parsed.value && show(parsed.value)).toBe('Matrix([[1/2, x], [3, 4]])');
   });
 });
 
-describe('a relation in the gold against a set in the prediction', () => {
-  it.each(RELATIONS)('%s', (_name, gold, response, expected) => {
-    expect(score(response, gold)).toBe(expected);
-  });
-});
-
 describe('big operators', () => {
-  it.each(BIG_OPERATORS)('%s', (_name, gold, response, expected) => {
-    expect(score(response, gold)).toBe(expected);
-  });
   it('parses them as latex2sympy does', () => {
     const value = (latex: string): string | null => {
       const v = parseAnswer(`\\boxed{${latex}}`, ctx()).value;
@@ -249,15 +251,8 @@ describe('hostile big operators finish quickly', () => {
     ['\\boxed{\\begin{pmatrix}' + Array.from({ length: 12 }, () => Array(12).fill('1').join('&')).join('\\\\') + '\\end{pmatrix}}', '1'],
   ];
   it.each(cases)('%# returns a score or a typed error in well under a second', (response, gold) => {
-    const start = performance.now();
-    let result: number | string;
-    try {
-      result = mathVerifyScore(response, gold, { details: false, deadline: performance.now() + 1000 }).score;
-    } catch (e) {
-      expect(e).toBeInstanceOf(ScoreFailure);
-      result = (e as ScoreFailure).code;
-    }
-    expect(performance.now() - start).toBeLessThan(1000);
+    const { result, ms } = boundedScore(response, gold);
+    expect(ms).toBeLessThan(1000);
     expect([0, 1, 'timeout']).toContain(result);
   });
 });

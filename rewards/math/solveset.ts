@@ -108,6 +108,19 @@ function dependsOn(n: Node, key: string): boolean {
   return freeSymbols(n).has(key);
 }
 
+function rfAdd(a: RationalFunction, b: RationalFunction): RationalFunction | undefined {
+  const left = polyMul(a.num, b.den);
+  const right = polyMul(b.num, a.den);
+  const den = polyMul(a.den, b.den);
+  return left && right && den ? { num: polyAdd(left, right), den } : undefined;
+}
+
+function rfMul(a: RationalFunction, b: RationalFunction): RationalFunction | undefined {
+  const num = polyMul(a.num, b.num);
+  const den = polyMul(a.den, b.den);
+  return num && den ? { num, den } : undefined;
+}
+
 /** n as num/den polynomials in the variable; Abs(...) of the variable must already be replaced. */
 function rationalFunction(n: Node, key: string): RationalFunction | undefined {
   if (!dependsOn(n, key)) {
@@ -118,28 +131,14 @@ function rationalFunction(n: Node, key: string): RationalFunction | undefined {
   switch (n.k) {
     case 'sym':
       return { num: [ZERO, ONE], den: [ONE] };
-    case 'add': {
-      let acc: RationalFunction = { num: [ZERO], den: [ONE] };
-      for (const a of n.args) {
-        const r = rationalFunction(a, key);
-        if (!r) return undefined;
-        const left = polyMul(acc.num, r.den);
-        const right = polyMul(r.num, acc.den);
-        const den = polyMul(acc.den, r.den);
-        if (!left || !right || !den) return undefined;
-        acc = { num: polyAdd(left, right), den };
-      }
-      return acc;
-    }
+    case 'add':
     case 'mul': {
-      let acc: RationalFunction = { num: [ONE], den: [ONE] };
+      const combine = n.k === 'add' ? rfAdd : rfMul;
+      let acc: RationalFunction | undefined = { num: [n.k === 'add' ? ZERO : ONE], den: [ONE] };
       for (const a of n.args) {
         const r = rationalFunction(a, key);
-        if (!r) return undefined;
-        const num = polyMul(acc.num, r.num);
-        const den = polyMul(acc.den, r.den);
-        if (!num || !den) return undefined;
-        acc = { num, den };
+        acc = r && acc && combine(acc, r);
+        if (!acc) return undefined;
       }
       return acc;
     }
@@ -148,15 +147,9 @@ function rationalFunction(n: Node, key: string): RationalFunction | undefined {
       const e = exactValue(n.exp);
       if (!e || e.q !== 1n || e.p > BigInt(MAX_DEGREE) || e.p < -BigInt(MAX_DEGREE)) return undefined;
       const base = rationalFunction(n.base, key);
-      if (!base) return undefined;
-      let acc: RationalFunction = { num: [ONE], den: [ONE] };
-      const k = Number(e.p < 0n ? -e.p : e.p);
-      for (let i = 0; i < k; i++) {
-        const num = polyMul(acc.num, base.num);
-        const den = polyMul(acc.den, base.den);
-        if (!num || !den) return undefined;
-        acc = { num, den };
-      }
+      let acc: RationalFunction | undefined = { num: [ONE], den: [ONE] };
+      for (let i = 0n; i < (e.p < 0n ? -e.p : e.p) && acc; i++) acc = base && rfMul(acc, base);
+      if (!acc) return undefined;
       return e.p < 0n ? { num: acc.den, den: acc.num } : acc;
     }
     default:

@@ -81,6 +81,12 @@ const BIG_OPERATORS: Case[] = [
   ['limit at infinity', '\\lim_{x\\to\\infty} \\frac{2x+1}{x}', '$2$', 1],
   ['wrong limit', '\\lim_{x \\to 0} \\frac{\\sin x}{x}', '$0$', 0],
   ['different sum bounds and terms', '$F_n = \\sum_{k=0}^{n-1} F_k F_{n-k-1}$', '$F_n = \\sum_{k=0}^{n-2} F_k F_{n-k-2}$', 0],
+  // doit() gives an Integer, which never equals a Float; simplify() of a lone Sum or Integral
+  // (SymPy drops the 0.0) leaves it unevaluated, while a nonzero Float gets it evaluated.
+  ['a zero sum against 0.0', '\\sum_{k=0}^{0} 3k^3', '$0.0$', 0],
+  ['a zero integral against 0.0', '\\int_{-1}^{1} x dx', '$0.0$', 0],
+  ['a zero limit against 0.0', '\\lim_{x \\to 0} x', '$0.0$', 1],
+  ['a sum against a nonzero float', '\\sum_{k=1}^{2} k', '$3.0$', 1],
   ['d/dx applied to what follows', '2x', '$\\frac{d}{dx} x^2$', 1],
   ['d(...)/dx', '2x', '$\\frac{d(x^2)}{dx}$', 1],
   ['derivative of a function', '\\cos x', '$\\frac{d}{dx} \\sin x$', 1],

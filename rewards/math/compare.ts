@@ -4,7 +4,7 @@
 // several points when free symbols remain) otherwise.
 
 import { type ScoreContext, checkDeadline } from '../types.js';
-import { type Node, type RelOp, MINUS_ONE, PCT, freeSymbols, hasFloat, hasMatrix, isMatrixKind, isNumber, isSympyNumber, same, show, size } from './nodes.js';
+import { type Node, type RelOp, MINUS_ONE, PCT, children, freeSymbols, hasFloat, hasMatrix, isMatrixKind, isNumber, isSympyNumber, same, show, size } from './nodes.js';
 import { evalNode, isFiniteComplex, resetEvalBudget, type Complex } from './evaluate.js';
 import { matrixDoit } from './matrix.js';
 import { relationAsSet } from './solveset.js';
@@ -379,8 +379,24 @@ function numericOrSymbolicEq(a: Node, b: Node): boolean {
       if (roundedEqual(a, b)) return true;
     } else if (valuesEqual(a, b, false)) return true;
     // simplify(a - b).is_zero
-    return valuesEqual(a, b, true);
+    return symbolicZero(a, b);
   }
+  return symbolicZero(a, b);
+}
+
+const isFloatZero = (n: Node): boolean => n.k === 'float' && n.v === 0;
+
+function hasSumOrIntegral(n: Node): boolean {
+  if (n.k === 'sum' || n.k === 'integral') return true;
+  return children(n).some(hasSumOrIntegral);
+}
+
+/**
+ * simplify(a - b).is_zero. SymPy drops a Float zero from the difference, and simplify() alone
+ * leaves a Sum or an Integral unevaluated: against 0.0 those are never zero.
+ */
+function symbolicZero(a: Node, b: Node): boolean {
+  if ((isFloatZero(a) && hasSumOrIntegral(b)) || (isFloatZero(b) && hasSumOrIntegral(a))) return false;
   return valuesEqual(a, b, true);
 }
 
@@ -408,7 +424,16 @@ function roundTo6(n: Node): { value: bigint; isInt: boolean } | undefined {
   }
   const v = evalNode(n);
   if (!isFiniteComplex(v) || v.im !== 0) return undefined;
+  // An Integral, Limit or Derivative with a whole-number value: doit() gives SymPy an Integer.
+  if (!hasFloat(n) && hasCalculus(n) && Math.abs(v.re - Math.round(v.re)) <= 1e-9 * Math.max(1, Math.abs(v.re))) {
+    return { value: BigInt(Math.round(v.re)) * 1000000n, isInt: true };
+  }
   return { value: roundDecimalHalfEven(v.re), isInt: false };
+}
+
+function hasCalculus(n: Node): boolean {
+  if (n.k === 'integral' || n.k === 'limit' || n.k === 'deriv' || n.k === 'sum' || n.k === 'prod') return true;
+  return children(n).some(hasCalculus);
 }
 
 const SHORT_DECIMAL = /^(-?)(\d+)\.(\d{1,6})$/;

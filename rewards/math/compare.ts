@@ -4,7 +4,7 @@
 // several points when free symbols remain) otherwise.
 
 import { type ScoreContext, checkDeadline } from '../types.js';
-import { type Node, type RelOp, MINUS_ONE, PCT, children, freeSymbols, hasFloat, hasMatrix, isMatrixKind, isNumber, isSympyNumber, same, show, size } from './nodes.js';
+import { type Node, type RelOp, MINUS_ONE, PCT, freeSymbols, someNode, hasFloat, hasMatrix, isMatrixKind, isNumber, isSympyNumber, same, show, size } from './nodes.js';
 import { evalNode, isFiniteComplex, resetEvalBudget, type Complex } from './evaluate.js';
 import { matrixDoit } from './matrix.js';
 import { relationAsSet } from './solveset.js';
@@ -386,10 +386,7 @@ function numericOrSymbolicEq(a: Node, b: Node): boolean {
 
 const isFloatZero = (n: Node): boolean => n.k === 'float' && n.v === 0;
 
-function hasSumOrIntegral(n: Node): boolean {
-  if (n.k === 'sum' || n.k === 'integral') return true;
-  return children(n).some(hasSumOrIntegral);
-}
+const hasSumOrIntegral = (n: Node): boolean => someNode(n, (x) => x.k === 'sum' || x.k === 'integral');
 
 /**
  * simplify(a - b).is_zero. SymPy drops a Float zero from the difference, and simplify() alone
@@ -431,10 +428,8 @@ function roundTo6(n: Node): { value: bigint; isInt: boolean } | undefined {
   return { value: roundDecimalHalfEven(v.re), isInt: false };
 }
 
-function hasCalculus(n: Node): boolean {
-  if (n.k === 'integral' || n.k === 'limit' || n.k === 'deriv' || n.k === 'sum' || n.k === 'prod') return true;
-  return children(n).some(hasCalculus);
-}
+const hasCalculus = (n: Node): boolean =>
+  someNode(n, (x) => x.k === 'integral' || x.k === 'limit' || x.k === 'deriv' || x.k === 'sum' || x.k === 'prod');
 
 const SHORT_DECIMAL = /^(-?)(\d+)\.(\d{1,6})$/;
 

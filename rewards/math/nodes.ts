@@ -237,16 +237,45 @@ export function isRelational(n: Node): n is Extract<Node, { k: 'rel' }> {
 
 /** Whether a Float occurs anywhere in the tree. */
 export function hasFloat(n: Node): boolean {
-  if (n.k === 'float') return true;
-  for (const c of children(n)) if (hasFloat(c)) return true;
-  return false;
+  return someNode(n, (x) => x.k === 'float');
 }
 
 /** Whether a matrix (or MatAdd/MatMul) occurs anywhere in the tree. */
 export function hasMatrix(n: Node): boolean {
-  if (isMatrixKind(n)) return true;
-  for (const c of children(n)) if (hasMatrix(c)) return true;
-  return false;
+  return someNode(n, isMatrixKind);
+}
+
+/** Whether `test` holds for the node or any node below it (no allocation: this is on the hot path). */
+export function someNode(n: Node, test: (n: Node) => boolean): boolean {
+  if (test(n)) return true;
+  switch (n.k) {
+    case 'int':
+    case 'rat':
+    case 'float':
+    case 'sym':
+    case 'const':
+    case 'sset':
+      return false;
+    case 'pow':
+      return someNode(n.base, test) || someNode(n.exp, test);
+    case 'rel':
+      return someNode(n.lhs, test) || someNode(n.rhs, test);
+    case 'add':
+    case 'mul':
+    case 'tuple':
+    case 'and':
+    case 'fn':
+    case 'setop':
+    case 'fset':
+    case 'matrix':
+    case 'matadd':
+    case 'matmul':
+      for (const a of n.args) if (someNode(a, test)) return true;
+      return false;
+    default:
+      for (const c of children(n)) if (someNode(c, test)) return true;
+      return false;
+  }
 }
 
 /** The tree with every node rebuilt bottom-up through `f` (children first). */
@@ -372,8 +401,25 @@ export function freeSymbols(n: Node, out: Set<string> = new Set()): Set<string> 
     } else out.add(symKey(n.v)); // an indefinite integral is a function of its variable
     return out;
   }
-  for (const c of children(n)) freeSymbols(c, out);
-  return out;
+  switch (n.k) {
+    case 'int':
+    case 'rat':
+    case 'float':
+    case 'const':
+    case 'sset':
+      return out;
+    case 'pow':
+      freeSymbols(n.base, out);
+      return freeSymbols(n.exp, out);
+    case 'add':
+    case 'mul':
+    case 'fn':
+      for (const a of n.args) freeSymbols(a, out);
+      return out;
+    default:
+      for (const c of children(n)) freeSymbols(c, out);
+      return out;
+  }
 }
 
 /** SymPy-like printing, used where Math-Verify compares str(a) == str(b). */

@@ -87,6 +87,8 @@ const BIG_OPERATORS: Case[] = [
   ['a zero integral against 0.0', '\\int_{-1}^{1} x dx', '$0.0$', 0],
   ['a zero limit against 0.0', '\\lim_{x \\to 0} x', '$0.0$', 1],
   ['a sum against a nonzero float', '\\sum_{k=1}^{2} k', '$3.0$', 1],
+  ['a double sum too long to take exactly', '\\sum_{i=1}^{100}\\sum_{j=1}^{100} i j', '$25502500$', 1],
+  ['a double sum too long to take exactly, wrong value', '\\sum_{i=1}^{100}\\sum_{j=1}^{100} i j', '$25502501$', 0],
   ['d/dx applied to what follows', '2x', '$\\frac{d}{dx} x^2$', 1],
   ['d(...)/dx', '2x', '$\\frac{d(x^2)}{dx}$', 1],
   ['derivative of a function', '\\cos x', '$\\frac{d}{dx} \\sin x$', 1],

@@ -249,9 +249,17 @@ function evalDerivative(n: Extract<Node, { k: 'deriv' }>, env?: Env): Complex {
 const BIG_OP_BUDGET = 50_000;
 let bigOpBudget = BIG_OP_BUDGET;
 
-/** Called at the start of each comparison and parse: big operators draw on a fresh budget. */
+/**
+ * Exact (bigint) sums and products draw on a budget of their own: an exact attempt that gives up
+ * half-way must not leave the floating-point evaluation that follows it nothing to work with
+ * (a 100 x 100 double sum is too long to do exactly but well within the floating-point budget).
+ */
+let exactBudget = BIG_OP_BUDGET;
+
+/** Called at the start of each comparison and parse: big operators draw on fresh budgets. */
 export function resetEvalBudget(): void {
   bigOpBudget = BIG_OP_BUDGET;
+  exactBudget = BIG_OP_BUDGET;
 }
 
 /** Takes `units` of work from the budget; false when it is spent (the value is then undecided). */
@@ -263,6 +271,17 @@ export function spend(units: number): boolean {
 /** Whether nested evaluations have spent the budget (loops stop at once then). */
 export function budgetSpent(): boolean {
   return bigOpBudget < 0;
+}
+
+/** spend() for exact evaluation. */
+export function spendExact(units: number): boolean {
+  exactBudget -= units;
+  return exactBudget >= 0;
+}
+
+/** budgetSpent() for exact evaluation. */
+export function exactBudgetSpent(): boolean {
+  return exactBudget < 0;
 }
 
 const MAX_TERMS = 20_000;

@@ -3,7 +3,7 @@
 // rational or the result would be too large.
 
 import { type Node, symKey } from './nodes.js';
-import { budgetSpent, spend, termCost } from './evaluate.js';
+import { exactBudgetSpent, spendExact, termCost } from './evaluate.js';
 
 export interface Rat {
   p: bigint;
@@ -54,14 +54,14 @@ export function exactValue(n: Node, depth = 0, env?: ReadonlyMap<string, bigint>
       const to = reversed ? lo.p - 1n : hi.p;
       const count = to - from + 1n;
       // Exact terms cost more than floating-point ones (bigint arithmetic): they draw 5 units each.
-      if (count > BigInt(MAX_EXACT_TERMS) || !spend(5 * termCost(n.body) * Number(count > 0n ? count : 0n))) return undefined;
+      if (count > BigInt(MAX_EXACT_TERMS) || !spendExact(5 * termCost(n.body) * Number(count > 0n ? count : 0n))) return undefined;
       const local = new Map(env ?? []);
       const key = symKey(n.v);
       let acc: Rat = { p: n.k === 'sum' ? 0n : 1n, q: 1n };
       for (let k = from; k <= to; k++) {
         local.set(key, k);
         const t = exactValue(n.body, depth + 1, local);
-        if (!t || budgetSpent()) return undefined;
+        if (!t || exactBudgetSpent()) return undefined;
         const r = n.k === 'sum' ? norm(acc.p * t.q + t.p * acc.q, acc.q * t.q) : norm(acc.p * t.p, acc.q * t.q);
         if (!r || tooBig(r)) return undefined;
         acc = r;

@@ -56,6 +56,19 @@ const RELATIONS: Case[] = [
   ['two variables: no set', 'x + y > 0', '$(0, \\infty)$', 0],
   ['a set in the gold is not turned into a relation', 'x \\in [-2,7]', '$-2 \\le x \\le 7$', 0],
   ['a relation in the gold against a set', '-2 \\le x \\le 7', '$x \\in [-2,7]$', 1],
+  // SymPy evaluates a relation its assumptions decide: true becomes UniversalSet, equal to no set.
+  ['true for every real x: not the reals', 'x^2+1>0', '$\\mathbb{R}$', 0],
+  ['true for every real x: not (-oo, oo)', 'x^2+1>0', '$(-\\infty, \\infty)$', 0],
+  ['a sum of squares is nonnegative', 'x^2 + (x-1)^2 \\ge 0', '$\\mathbb{R}$', 0],
+  ['a product of squares, negated', '-2x^2 (x-1)^2 \\le 0', '$(-\\infty, \\infty)$', 0],
+  ['an inequation true everywhere', 'x^2 + 1 \\ne 0', '$\\mathbb{R}$', 0],
+  ['exponentials are positive', 'e^x > 0', '$\\mathbb{R}$', 0],
+  ['false for every real x: the empty set', '|x| < 0', '$\\emptyset$', 1],
+  ['a chain with a false link', '-1 < x^2 + 1 < 0', '$\\emptyset$', 1],
+  ['a chain with one undecided link keeps both', '0 < x^2 + 1 < 5', '$(-2, 2)$', 1],
+  ['signs of terms do not decide it: solved', 'x^2 + 2x + 1 \\geq 0', '$\\mathbb{R}$', 1],
+  ['x^2 > 0 is not decided (x may be 0)', 'x^2 > 0', '$(-\\infty, 0) \\cup (0, \\infty)$', 1],
+  ['an unwrapped f(x) is not known to be real', 'f(x)^2 + 1 > 0', '$\\mathbb{R}$', 1],
 ];
 
 const BIG_OPERATORS: Case[] = [

@@ -99,6 +99,8 @@ function exprEq(gold: Node, pred: Node, ctx: ScoreContext): boolean {
 
   if (isRelation(gold) && isSetNode(pred)) {
     const asSet = relationAsSet(gold);
+    // UniversalSet is neither equal to nor has an empty symmetric difference with any set.
+    if (asSet === 'UniversalSet') return false;
     if (asSet) gold = asSet;
   }
 

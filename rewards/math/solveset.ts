@@ -13,6 +13,7 @@ import { type Node, type RelOp, MINUS_ONE, ONE, ZERO, freeSymbols, mapTree, rati
 import { exactValue, type Rat } from './exact.js';
 import { type Env, evalNode } from './evaluate.js';
 import { makeFiniteSet } from './latexParser.js';
+import { relationTruth } from './relationSign.js';
 
 const MAX_DEGREE = 6;
 const MAX_ABS = 3;
@@ -44,9 +45,19 @@ export function unwrapFunctions(n: Node): Node {
   });
 }
 
-/** The relation's solution set over the reals, or undefined where as_set() would fail or we cannot follow. */
-export function relationAsSet(relation: Node): Node | undefined {
+/**
+ * The relation's solution set over the reals, or undefined where as_set() would fail or we cannot
+ * follow; 'UniversalSet' when SymPy evaluates the relation to true (it then equals no set).
+ */
+export function relationAsSet(relation: Node): Node | 'UniversalSet' | undefined {
   if (size(relation, MAX_RELATION_NODES + 1) > MAX_RELATION_NODES) return undefined;
+  // Rebuilding evaluates each relation: a chain with one false link is false, one whose links
+  // are all true is true (a chain left with a single undecided link keeps all of them: the
+  // rebuilt And fails in latex2sympy and unwrap_fcs returns it as it was).
+  const links = relation.k === 'and' ? relation.args : [relation];
+  const truths = links.map((r) => (r.k === 'rel' ? relationTruth(r.lhs, r.op, r.rhs) : undefined));
+  if (truths.includes(false)) return { k: 'sset', name: 'EmptySet' };
+  if (truths.every((t) => t === true)) return 'UniversalSet';
   const unwrapped = unwrapFunctions(relation);
   const symbols = freeSymbols(unwrapped);
   if (symbols.size !== 1) return undefined;

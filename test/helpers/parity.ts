@@ -30,6 +30,9 @@ export const loadScoreCases = (file = 'scores.public.jsonl'): ScoreCase[] => rea
 /** GoLongRL's other math routes (math_dapo, math_verify.compute_score), scored by the reference. */
 export const EXTRA_ROUTES_FILE = 'scores.extra-routes.public.jsonl';
 
+/** Math-Verify 0.8.0's own test pairs as math_longcot_math_verify rows, scored by the reference. */
+export const MVSUITE_FILE = 'scores.mvsuite.public.jsonl';
+
 /** The row as a verl item (what a trainer posts). */
 export function verlItem(c: ScoreCase): Record<string, unknown> {
   return { id: c.id, data_source: c.data_source, solution_str: c.solution_str, ground_truth: c.ground_truth, extra_info: c.extra_info };

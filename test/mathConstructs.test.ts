@@ -68,6 +68,13 @@ const RELATIONS: Case[] = [
   ['signs of terms do not decide it: solved', 'x^2 + 2x + 1 \\geq 0', '$\\mathbb{R}$', 1],
   ['x^2 > 0 is not decided (x may be 0)', 'x^2 > 0', '$(-\\infty, 0) \\cup (0, \\infty)$', 1],
   ['an unwrapped f(x) is not known to be real', 'f(x)^2 + 1 > 0', '$\\mathbb{R}$', 1],
+  // a x^n + b without a rational root: the real n-th roots of -b/a.
+  ['a cube root end point', 'x^3 - 2 > 0', '$(\\sqrt[3]{2}, \\infty)$', 1],
+  ['a cube root end point, as a decimal', '2x^3 - 1 \\geq 0', '$[0.793701, \\infty)$', 1],
+  ['a cube root end point, closed where open', 'x^3 - 2 > 0', '$[\\sqrt[3]{2}, \\infty)$', 0],
+  ['even degree: both fourth roots', 'x^4 - 2 \\le 0', '$[-\\sqrt[4]{2}, \\sqrt[4]{2}]$', 1],
+  ['after a rational root is divided out', '(x-1)(x^3 - 2) < 0', '$(1, \\sqrt[3]{2})$', 1],
+  ['inside an absolute value', '|x^3 - 2| < 1', '$(1, \\sqrt[3]{3})$', 1],
 ];
 
 const BIG_OPERATORS: Case[] = [

@@ -19,7 +19,8 @@ function gcd(a: bigint, b: bigint): bigint {
   return a;
 }
 
-function norm(p: bigint, q: bigint): Rat | undefined {
+/** p/q in lowest terms with a positive denominator (undefined for q = 0). */
+export function norm(p: bigint, q: bigint): Rat | undefined {
   if (q === 0n) return undefined;
   if (q < 0n) {
     p = -p;

@@ -5,12 +5,13 @@
 // SymPy's solve_univariate_inequality is reproduced for rational functions of the variable, with
 // absolute values of them: the real line is cut at the roots of every numerator and denominator
 // (for each sign choice of the absolute values) and the sign of the expression is read between
-// the cuts. Roots are kept as exact expressions (rationals, or quadratic surds), so the set's ends
-// compare with the prediction's as SymPy's would. Anything else (other functions, cubic factors
-// without rational roots, several variables) is left to the caller, as a failed as_set() is.
+// the cuts. Roots are kept as exact expressions (rationals, quadratic surds, real n-th roots of
+// a x^n + b), so the set's ends compare with the prediction's as SymPy's would. Anything else
+// (other functions, cubic factors of another shape without rational roots, several variables)
+// is left to the caller, as a failed as_set() is.
 
 import { type Node, type RelOp, MINUS_ONE, ONE, ZERO, freeSymbols, mapTree, rational, show, size, symKey } from './nodes.js';
-import { exactValue, type Rat } from './exact.js';
+import { exactValue, norm, type Rat } from './exact.js';
 import { type Env, evalNode } from './evaluate.js';
 import { makeFiniteSet } from './latexParser.js';
 import { relationTruth } from './relationSign.js';
@@ -229,7 +230,12 @@ function realRoots(p: Poly): Bound[] | undefined {
     for (;;) {
       if (ints.length <= 3) break;
       const root = findRationalRoot(ints);
-      if (!root) return undefined;
+      if (!root) {
+        const binomial = binomialRoots(ints);
+        if (!binomial) return undefined;
+        for (const b of binomial) if (!roots.some((r) => sameValue(r, b))) roots.push(b);
+        return roots;
+      }
       if (!roots.some((r) => r.exact && r.exact.p === root.p && r.exact.q === root.q)) roots.push(bound(rational(root.p, root.q)));
       ints = deflate(ints, root);
     }
@@ -262,6 +268,22 @@ function realRoots(p: Poly): Bound[] | undefined {
     }
   }
   return roots;
+}
+
+/**
+ * Real roots of a x^n + b (n >= 3, no rational root): the real n-th roots of -b/a, as SymPy
+ * writes them (2**(1/3), -2**(1/4)); undefined for any other shape.
+ */
+function binomialRoots(c: bigint[]): Bound[] | undefined {
+  const n = c.length - 1;
+  if (c.slice(1, n).some((x) => x !== 0n)) return undefined;
+  const ratio = norm(-c[0]!, c[n]!);
+  if (!ratio) return undefined;
+  if (ratio.p === 0n) return [];
+  const magnitude: Node = { k: 'pow', base: rational(ratio.p < 0n ? -ratio.p : ratio.p, ratio.q), exp: rational(1n, BigInt(n)) };
+  const negative: Node = { k: 'mul', args: [MINUS_ONE, magnitude] };
+  if (n % 2 === 1) return [bound(ratio.p < 0n ? negative : magnitude)];
+  return ratio.p < 0n ? [] : [bound(negative), bound(magnitude)];
 }
 
 function gcd(a: bigint, b: bigint): bigint {

@@ -12,7 +12,9 @@ import { retrievalCalculateScore } from './scorers/retrievalCalculate.js';
 import { didYouMean } from './suggest.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
 import { VERL_ROW_EXAMPLES, type VerlRowExample } from './verlExamples.js';
-import { VERL_DATA_SOURCES, type VerlRoute } from './verlRouting.js';
+import { VERL_DATA_SOURCES, verlBranch, type VerlRoute } from './verlRouting.js';
+import { PROBLEM_CODES, type Severity } from './ideal/problems.js';
+import { IDEAL_RECIPES, IDEAL_RESPONSE_BY_SCORER } from './ideal/recipes.js';
 
 export const SEMANTICS = 'golongrl-reference';
 
@@ -184,10 +186,12 @@ export function knownTaskNames(): string[] {
 
 export interface TasksDescription {
   semantics: string;
-  scorers: Array<{ name: string; reward_type: string; description: string; reference: string; options: OptionDocs }>;
+  scorers: Array<{ name: string; reward_type: string; description: string; reference: string; options: OptionDocs; ideal_response: string }>;
   longbench_pro_subtasks: Array<{ name: string; reward_type: string; scorer: string }>;
-  /** Each routing-table row (with the ground_truth and extra_info it reads) and a row that scores 1. */
-  data_sources: Array<VerlRoute & { example: VerlRowExample | undefined }>;
+  /** Each routing-table row (with the ground_truth and extra_info it reads), a row that scores 1, and the dataset check's ideal response. */
+  data_sources: Array<VerlRoute & { example: VerlRowExample | undefined; ideal_response: string }>;
+  /** What POST /check and `golong-reward check` report about a dataset row. */
+  check_problems: Array<{ code: string; severity: Severity; meaning: string }>;
 }
 
 export function describeTasks(): TasksDescription {
@@ -199,12 +203,18 @@ export function describeTasks(): TasksDescription {
       description: s.description,
       reference: s.reference,
       options: s.options,
+      ideal_response: IDEAL_RESPONSE_BY_SCORER[s.name]!,
     })),
     longbench_pro_subtasks: Object.entries(LBP_SUBTASK_METRIC).map(([name, metric]) => ({
       name,
       reward_type: metric,
       scorer: LBP_METRIC_SCORER[metric],
     })),
-    data_sources: VERL_DATA_SOURCES.map((d) => ({ ...d, example: VERL_ROW_EXAMPLES[d.data_source] })),
+    data_sources: VERL_DATA_SOURCES.map((d) => ({
+      ...d,
+      example: VERL_ROW_EXAMPLES[d.data_source],
+      ideal_response: IDEAL_RECIPES[verlBranch(d.data_source)!].construction,
+    })),
+    check_problems: Object.entries(PROBLEM_CODES).map(([code, { severity, doc }]) => ({ code, severity, meaning: doc })),
   };
 }

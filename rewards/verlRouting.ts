@@ -106,7 +106,8 @@ export const VERL_DATA_SOURCES: readonly VerlRoute[] = [
 ];
 
 const JUDGE_SOURCES = ['model_verify', 'retrieval_summary_calculate', 'model_judge', 'retrieval_model_judge'];
-const JUDGE_MODES = new Set(['model_judge', 'model_judge_with_question', 'model_compare']);
+/** Judge reward modes: an exact copy of extra_info.ground_truth scores 1, anything else needs the LLM judge. */
+export const JUDGE_MODES: ReadonlySet<string> = new Set(['model_judge', 'model_judge_with_question', 'model_compare']);
 
 /**
  * verl's own reward routes, which the dispatcher keeps but GoLongRL's training never uses: the
@@ -138,7 +139,8 @@ export interface VerlOutcome extends ScorerOutput {
   reward_type: string;
 }
 
-type Branch =
+/** A dispatcher branch; the dataset check (rewards/ideal) keeps one ideal-response recipe per branch. */
+export type VerlBranch =
   | 'longbench_pro'
   | 'iou'
   | 'retrieval_calculate'
@@ -151,7 +153,7 @@ type Branch =
   | 'math_verify_metric';
 
 /** Which dispatcher branch a data_source takes, or undefined when the reference has none here. */
-export function verlBranch(dataSource: string): Branch | undefined {
+export function verlBranch(dataSource: string): VerlBranch | undefined {
   // default_compute_score's order. verl's built-ins are exact names no other rule matches, so
   // setting them all aside first changes nothing (gsm8k and lighteval MATH do come first there).
   if (VERL_BUILTINS.has(dataSource)) return undefined;
@@ -228,12 +230,20 @@ function mathGold(gold: unknown): unknown {
   return gold !== null && typeof gold === 'object' && !Array.isArray(gold) ? Object.keys(gold) : gold;
 }
 
+export interface VerlRowOptions {
+  /**
+   * Apply the think gate (default true). The dataset check turns it off: it scores an ideal
+   * answer built from the ground truth, which has no think section, on every branch as is.
+   */
+  thinkGate?: boolean;
+}
+
 /**
  * Scores one verl row the way GoLongRL's dispatcher does. Throws ScoreFailure for rows the
  * reference cannot score (unknown data source, missing keys, judge-only reward modes).
  */
-export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
-  const out = routeVerlRow(row, ctx);
+export function scoreVerlRow(row: VerlRow, ctx: ScoreContext, options: VerlRowOptions = {}): VerlOutcome {
+  const out = routeVerlRow(row, ctx, options);
   if (ctx.details && out.details !== undefined && out.details.rule !== 'think_gate') {
     // The debugger shows that the gate passed and which part of solution_str the scorer read.
     const solution = row.solution_str as string;
@@ -247,7 +257,7 @@ export function scoreVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
   return out;
 }
 
-function routeVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
+function routeVerlRow(row: VerlRow, ctx: ScoreContext, { thinkGate = true }: VerlRowOptions): VerlOutcome {
   const { data_source: dataSource, solution_str: solution } = row;
   if (typeof dataSource !== 'string') throw new ScoreFailure('bad_item', `data_source must be a string, got ${typeName(dataSource)}`, 'data_source');
   if (typeof solution !== 'string') throw new ScoreFailure('bad_item', `solution_str must be a string, got ${typeName(solution)}`, 'solution_str');
@@ -256,7 +266,7 @@ function routeVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
   if (!branch) throw unknownDataSource(dataSource);
   const groundTruth = row.ground_truth;
   const extraInfo = row.extra_info;
-  const gate = thinkGateFailure(solution);
+  const gate = thinkGate ? thinkGateFailure(solution) : undefined;
 
   if (branch === 'longbench_pro') {
     if (gate) {
@@ -313,7 +323,7 @@ function routeVerlRow(row: VerlRow, ctx: ScoreContext): VerlOutcome {
 }
 
 /** The scorer each branch reports (the judge branch reports the one it actually used). */
-const BRANCH_SCORER: Record<Exclude<Branch, 'longbench_pro'>, string> = {
+const BRANCH_SCORER: Record<Exclude<VerlBranch, 'longbench_pro'>, string> = {
   iou: 'iou',
   retrieval_calculate: 'retrieval_calculate',
   selection: 'choice',

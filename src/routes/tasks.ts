@@ -16,6 +16,7 @@ const tasksResponse = z.object({
         .record(z.string(), z.string())
         .describe('Options a native item may set, with their meaning.')
         .meta({ example: { language: '"en"/"English" (default) or "zh"/"Chinese"', think: '"none" (default), "strip" or "gate"' } }),
+      ideal_response: z.string().describe('The ideal response the dataset check (POST /check) builds from the ground truth for this scorer.'),
     }),
   ),
   longbench_pro_subtasks: z.array(z.object({ name: z.string(), reward_type: z.string(), scorer: z.string() })),
@@ -31,8 +32,12 @@ const tasksResponse = z.object({
       example: z
         .object({ data_source: z.string(), solution_str: z.string(), ground_truth: z.unknown(), extra_info: z.unknown() })
         .describe('A verl row of this data source that scores 1.'),
+      ideal_response: z.string().describe('The ideal response the dataset check (POST /check) builds for rows of this data source.'),
     }),
   ),
+  check_problems: z
+    .array(z.object({ code: z.string(), severity: z.enum(['fatal', 'capped', 'warning']), meaning: z.string() }))
+    .describe('Problem codes of POST /check, with their severity.'),
 });
 
 export async function tasksRoutes(app: FastifyInstance): Promise<void> {

@@ -154,4 +154,12 @@ export function warmUp(): void {
   const options = { timeoutMs: 600_000 };
   scoreItem({ task: 'rouge_l', response: '今天的天气很好，我们去公园散步。', reference: ['今天天气不错，我们去公园。'], options: { language: 'zh' } }, options);
   scoreItem({ task: 'math_verify', response: 'The answer is \\boxed{\\frac{1}{2}}.', reference: '0.5' }, options);
+  // The math extraction regexes compile (and tier up) on first use; the first item of a batch
+  // that needed them took up to half a second on a loaded machine. One pass over the main answer
+  // shapes per math scorer pays for that here instead.
+  for (const task of ['math_verify', 'math_verify_metric', 'minerva']) {
+    for (const response of ['Final Answer: The final answer is $−3$. I hope it is correct.', 'Answer: −36', 'so x = 3/4, 1,000 or \\(y\\)', 'the final answer is \\[ \\sqrt{2} \\]']) {
+      scoreItem({ task, response, reference: '-3' }, options);
+    }
+  }
 }

@@ -1,4 +1,4 @@
-// Admission control for the scoring routes (/score and /openrlhf/reward share it): at most
+// Admission control for the scoring routes (/score, /openrlhf/reward and /check share it): at most
 // `maxActive` batches are scored at once and at most `maxQueued` wait for a turn; anything beyond
 // is shed (503 + Retry-After) before its body is read.
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -85,7 +85,7 @@ declare module 'fastify' {
 }
 
 /**
- * An onRequest hook for the scoring routes (/score, /openrlhf/reward): sheds the request with a
+ * An onRequest hook for the scoring routes (/score, /openrlhf/reward, /check): sheds the request with a
  * 503 and Retry-After before its body is read when the service is full; else the request holds
  * a ticket (request.admissionTicket) until its response ends, whichever way it ends.
  */
@@ -107,4 +107,17 @@ export function admissionHook(admission: Admission, retryAfterSeconds: number) {
     reply.raw.once('close', ticket.release);
     return undefined;
   };
+}
+
+/**
+ * Waits for the request's turn (its ticket from admissionHook, when it has one) and returns a
+ * signal that aborts when the client goes away, or undefined when it already left while queued.
+ */
+export async function admissionTurn(request: FastifyRequest, reply: FastifyReply): Promise<AbortSignal | undefined> {
+  const gone = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) gone.abort();
+  });
+  await request.admissionTicket?.turn();
+  return gone.signal.aborted ? undefined : gone.signal;
 }

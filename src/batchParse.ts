@@ -8,6 +8,7 @@ import { itemId, type ItemResult } from '../rewards/index.js';
 import { notJsonMessage } from './bodyHints.js';
 import { parseItemJsonPy, parseJsonPy, stringifyJsonPy } from '../rewards/pyjson.js';
 import { decodeUtf8 } from './utf8.js';
+import { checkBodySchema, describeCheckIssues } from './schemas/check.js';
 import { describeScoreIssues, scoreBodySchema, type AdvantagesOption, type ScoreLimits } from './schemas/score.js';
 
 export interface BodyLimits extends ScoreLimits {
@@ -113,7 +114,32 @@ function envelope(data: unknown, limits: BodyLimits, packed: () => PackedItems):
 }
 
 export function parseScoreBody({ body, limits }: ParseTask): ParsedBatch | RejectedBody {
-  const scan = scanItems(body);
+  return parseItemsBody(body, 'items', (data, packed) => envelope(data, limits, packed));
+}
+
+/** A POST /check body: its dataset rows as JSON texts (see ParsedBatch). */
+export interface ParsedCheck {
+  ok: true;
+  timeoutMs?: number;
+  includeIdeal: boolean;
+  packed: PackedItems;
+}
+
+export function parseCheckBody({ body, limits }: ParseTask): ParsedCheck | RejectedBody {
+  return parseItemsBody(body, 'rows', (data, packed): ParsedCheck | RejectedBody => {
+    const parsed = checkBodySchema(limits).safeParse(data);
+    if (!parsed.success) return { ok: false, code: 'FST_ERR_VALIDATION', message: describeCheckIssues(parsed.error.issues) };
+    return { ok: true, timeoutMs: parsed.data.timeout_ms, includeIdeal: parsed.data.include_ideal ?? false, packed: packed() };
+  });
+}
+
+/**
+ * A JSON object body whose `key` array holds the items (each kept as its JSON text, parsed later
+ * by the worker that gets it); `validate` checks the envelope, with the items array seen as
+ * that many nulls. Also the body parser of POST /check (key `rows`).
+ */
+export function parseItemsBody<T>(body: Uint8Array, key: string, validate: (data: unknown, packed: () => PackedItems) => T | RejectedBody): T | RejectedBody {
+  const scan = scanItems(body, key);
   if (scan) {
     // The envelope alone: the items array's bytes become "[]". It parses exactly when the whole
     // body would, but for syntax errors inside an item (the scanner checked everything around
@@ -127,8 +153,8 @@ export function parseScoreBody({ body, limits }: ParseTask): ParsedBatch | Rejec
     }
     if (record(data)) {
       // zod checks the count (its message names the length); the values are the workers' business.
-      (data as Record<string, unknown>).items = new Array<null>(scan.spans.length / 2).fill(null);
-      return envelope(data, limits, () => packSpans(body, scan.spans));
+      (data as Record<string, unknown>)[key] = new Array<null>(scan.spans.length / 2).fill(null);
+      return validate(data, () => packSpans(body, scan.spans));
     }
   }
   const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
@@ -140,7 +166,7 @@ export function parseScoreBody({ body, limits }: ParseTask): ParsedBatch | Rejec
     return rejectedJson(err, body, text);
   }
   // Only reached when the scanner did not recognise the shape: the items are re-serialised, Python number types included.
-  return envelope(data, limits, () => pack((record(data)?.items as unknown[]).map((item) => stringifyJsonPy(item))));
+  return validate(data, () => pack((record(data)?.[key] as unknown[]).map((item) => stringifyJsonPy(item))));
 }
 
 const QUOTE = 0x22;
@@ -198,12 +224,12 @@ export interface ItemsScan {
 }
 
 /**
- * The top-level `items` array (the last such key, as JSON.parse keeps) and its elements, found
+ * The top-level `key` array (`items`; the last such key, as JSON.parse keeps) and its elements, found
  * without decoding: structural characters are ASCII, so UTF-8 continuation bytes never match
  * them. Undefined when the body is not an object with an `items` array of well-delimited
  * values; the values themselves are not checked (the scoring worker parses each one).
  */
-export function scanItems(body: Uint8Array): ItemsScan | undefined {
+export function scanItems(body: Uint8Array, itemsKey = 'items'): ItemsScan | undefined {
   const b = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   let i = skipSpace(b, 0);
   if (b[i] !== 0x7b) return undefined;
@@ -225,7 +251,7 @@ export function scanItems(body: Uint8Array): ItemsScan | undefined {
     i = skipSpace(b, i + 1);
     const end = valueEnd(b, i);
     if (end < 0 || end === i) return undefined;
-    if (key === 'items') {
+    if (key === itemsKey) {
       itemsAt = i;
       itemsEnd = end;
     }

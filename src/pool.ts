@@ -4,14 +4,17 @@
 import { Piscina } from 'piscina';
 import type { ItemResult } from '../rewards/index.js';
 import { sharedDictTrie } from '../rewards/jiebaDag.js';
+import { lostRowCheck, type RowCheck } from '../rewards/ideal/index.js';
 import type { Config } from './config.js';
 import { enableGc, releaseMainMemory } from './memory.js';
-import { itemByteLength, itemIdOf, select, type BodyLimits, type PackedItems, type ParsedBatch, type RejectedBody } from './batchParse.js';
+import { itemByteLength, itemIdOf, select, type BodyLimits, type PackedItems, type ParsedBatch, type ParsedCheck, type RejectedBody } from './batchParse.js';
 import { putJsonResult, WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask, type JsonResults, type PoolWorkerData } from './workerProtocol.js';
 
 export type PoolConfig = Pick<Config, 'workers' | 'chunkItems' | 'chunkBytes' | 'timeoutGraceMs' | 'testHooks'>;
 
 export interface BatchOptions {
+  /** `check`: the items are dataset rows to check (see checkBatch); default `score`. */
+  kind?: 'score' | 'check';
   details: boolean;
   timeoutMs: number;
   /** Aborted when the client has gone: no further chunks are started. */
@@ -123,14 +126,17 @@ export class ScoringPool {
   }
 
   /** Parses and validates a /score body on a worker thread. */
-  async parseBody(blocks: Uint8Array[], limits: BodyLimits): Promise<ParsedBatch | RejectedBody> {
+  parseBody(blocks: Uint8Array[], limits: BodyLimits): Promise<ParsedBatch | RejectedBody>;
+  /** Parses and validates a /check body (dataset rows) on a worker thread. */
+  parseBody(blocks: Uint8Array[], limits: BodyLimits, body: 'check'): Promise<ParsedCheck | RejectedBody>;
+  async parseBody(blocks: Uint8Array[], limits: BodyLimits, body: 'score' | 'check' = 'score'): Promise<ParsedBatch | ParsedCheck | RejectedBody> {
     if (!this.piscina) throw new Error('the scoring pool has not been started');
     // Shared-memory blocks (bodyBlocks.ts) are read in place; others move without a copy.
-    const task: BodyBlocksTask = { blocks, limits };
+    const task: BodyBlocksTask = { blocks, limits, ...(body === 'check' && { body }) };
     const transferList = [...new Set(blocks.map((b) => b.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
     this.enter();
     try {
-      return (await this.piscina.run(task, { name: 'parseBody', transferList })) as ParsedBatch | RejectedBody;
+      return (await this.piscina.run(task, { name: 'parseBody', transferList })) as ParsedBatch | ParsedCheck | RejectedBody;
     } finally {
       this.leave();
     }
@@ -163,6 +169,20 @@ export class ScoringPool {
       };
       pump();
     });
+  }
+
+  /**
+   * Checks dataset rows (POST /check, `golong-reward check --workers`) with the chunking, watchdog
+   * and crash isolation of scoreBatch; a row whose thread hung or died gets `check_failed`.
+   */
+  async checkBatch(
+    items: PackedItems,
+    indices: readonly number[],
+    { includeIdeal = false, ...options }: Pick<BatchOptions, 'timeoutMs' | 'signal'> & { includeIdeal?: boolean },
+  ): Promise<RowCheck[]> {
+    // `details` of a check task asks for the ideal response.
+    const out = (await this.scoreBatch(items, indices, { ...options, details: includeIdeal, kind: 'check' })) as Array<RowCheck | ItemResult>;
+    return out.map((r) => ('problems' in r ? r : lostRowCheck(r)));
   }
 
   /** Stops the watchdog and terminates the threads. */
@@ -236,6 +256,7 @@ export class ScoringPool {
     const selected = select(items, unit.map((k) => indices[k]!));
     const task: ChunkTask = {
       items: selected,
+      ...(options.kind === 'check' && { kind: 'check' }),
       details: options.details,
       timeoutMs: options.timeoutMs,
       progress: progress.buffer as SharedArrayBuffer,

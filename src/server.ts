@@ -1,5 +1,5 @@
 // The HTTP service: fastify with auth, gzip bodies, error mapping (never a 500 for client input),
-// metrics, OpenAPI, and the scoring worker pool behind /score.
+// metrics, OpenAPI, and the scoring worker pool behind /score and /check.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { Transform, pipeline } from 'node:stream';
@@ -16,6 +16,7 @@ import { formatBytes, type Config } from './config.js';
 import { ScoringPool } from './pool.js';
 import { advantagesRoutes } from './routes/advantages.js';
 import { batchesRoutes } from './routes/batches.js';
+import { checkRoutes } from './routes/check.js';
 import { healthRoutes, type HealthState } from './routes/health.js';
 import { metricsRoutes, ServiceMetrics } from './routes/metrics.js';
 import { openrlhfRoutes, poolScoreItems } from './routes/openrlhf.js';
@@ -245,6 +246,7 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
   });
 
   app.register(scoreRoutes, { config, pool, admission, metrics, batches });
+  app.register(checkRoutes, { config, pool, admission, metrics });
   app.register(advantagesRoutes);
   app.register(openrlhfRoutes, {
     scoreItems: poolScoreItems(pool, config.itemTimeoutMs),

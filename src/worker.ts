@@ -5,9 +5,10 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { itemId, scoreItem, type ItemResult } from '../rewards/index.js';
+import { itemId, scoreItem, warmUp, type ItemResult } from '../rewards/index.js';
+import { checkRow, problem, type CheckOptions, type RowCheck } from '../rewards/ideal/index.js';
 import { adoptDictTrie } from '../rewards/jiebaDag.js';
-import { checkedItem, itemCount, itemText, parseScoreBody } from './batchParse.js';
+import { checkedItem, itemCount, itemText, parseCheckBody, parseScoreBody } from './batchParse.js';
 import { releaseWorkerMemory, shrinkWorkerMemory } from './memory.js';
 import { emptyJsonResults, putJsonResult, WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask, type PoolWorkerData } from './workerProtocol.js';
 
@@ -60,16 +61,7 @@ lowerThreadPriority();
 
 // Warm up at load time: jieba's dictionary and the math code load before this thread takes a
 // task, so no item pays for them and /readyz means what it says.
-scoreItem({ task: 'rouge_l', response: '今天的天气很好，我们去公园散步。', reference: ['今天天气不错，我们去公园。'], options: { language: 'zh' } });
-scoreItem({ task: 'math_verify', response: 'The answer is \\boxed{\\frac{1}{2}}.', reference: '0.5' });
-// The math extraction regexes compile (and tier up) on first use; the first item of a batch
-// that needed them took up to half a second on a loaded machine. One pass over the main answer
-// shapes per math scorer pays for that here instead.
-for (const task of ['math_verify', 'math_verify_metric', 'minerva']) {
-  for (const response of ['Final Answer: The final answer is $−3$. I hope it is correct.', 'Answer: −36', 'so x = 3/4, 1,000 or \\(y\\)', 'the final answer is \\[ \\sqrt{2} \\]']) {
-    scoreItem({ task, response, reference: '-3' });
-  }
-}
+warmUp();
 parentPort?.postMessage({ [WARM_MESSAGE]: threadId });
 
 function scoreAll(task: ChunkTask): ChunkOutput {
@@ -83,6 +75,11 @@ function scoreAll(task: ChunkTask): ChunkOutput {
   for (let i = 0; i < n; i++) {
     progress[1] = Date.now();
     progress[0] = i;
+    if (task.kind === 'check') {
+      // Results of a check are RowChecks; the pool's callers know (ScoringPool.checkBatch).
+      results![i] = checkText(itemText(task.items, i), { timeoutMs: task.timeoutMs, includeIdeal: task.details }) as unknown as ItemResult;
+      continue;
+    }
     const read = checkedItem(itemText(task.items, i), task.maxResponseChars);
     let result: ItemResult;
     if ('result' in read) result = read.result;
@@ -98,6 +95,17 @@ function scoreAll(task: ChunkTask): ChunkOutput {
   return { ...(results && { results }), ...(json && { json }), ...(uids && { uids }) };
 }
 
+/** Checks one dataset row given as JSON text; text that is not JSON is that row's problem. */
+function checkText(text: string, options: CheckOptions): RowCheck {
+  let row: unknown;
+  try {
+    row = JSON.parse(text);
+  } catch (err) {
+    return { ideal_score: null, best_score: null, problems: [problem('not_json', `the row is not valid JSON: ${(err as Error).message.slice(0, 200)}`)] };
+  }
+  return checkRow(row, options);
+}
+
 function joinShared(blocks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(new SharedArrayBuffer(blocks.reduce((n, b) => n + b.byteLength, 0)));
   let at = 0;
@@ -108,10 +116,10 @@ function joinShared(blocks: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Parses a /score body; the packed items travel back to the main thread without a copy. */
-export function parseBody({ blocks, limits }: BodyBlocksTask) {
+/** Parses a /score (or /check) body; the packed items travel back to the main thread without a copy. */
+export function parseBody({ blocks, limits, body: kind }: BodyBlocksTask) {
   const body = blocks.length === 1 ? blocks[0]! : joinShared(blocks);
-  const parsed = parseScoreBody({ body, limits });
+  const parsed = kind === 'check' ? parseCheckBody({ body, limits }) : parseScoreBody({ body, limits });
   if (!parsed.ok) return parsed;
   // The bytes are shared memory; only the spans move.
   return move({ [transferableSymbol]: [parsed.packed.spans.buffer], [valueSymbol]: parsed });

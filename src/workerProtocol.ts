@@ -6,6 +6,8 @@ import type { BodyLimits, PackedItems } from './batchParse.js';
 
 export interface ChunkTask {
   items: PackedItems;
+  /** `check`: the items are dataset rows to check (POST /check), not rollouts to score. */
+  kind?: 'score' | 'check';
   details: boolean;
   timeoutMs: number;
   /** Float64Array[2] over shared memory: [index of the item being scored, Date.now() when it started]. */
@@ -61,6 +63,8 @@ export const WARM_MESSAGE = 'golong-reward:warm';
 export interface BodyBlocksTask {
   blocks: Uint8Array[];
   limits: BodyLimits;
+  /** Which body: a /score batch (default) or a /check dataset. */
+  body?: 'score' | 'check';
 }
 
 /** What every worker thread starts with (piscina's workerData). */

@@ -97,6 +97,17 @@ export class ServiceMetrics {
     help: 'Items that exceeded their time budget.',
     registers: [this.registry],
   });
+  readonly checkRows = new Counter({
+    name: 'golong_reward_check_rows_total',
+    help: 'Dataset rows checked by POST /check.',
+    registers: [this.registry],
+  });
+  readonly checkProblems = new Counter({
+    name: 'golong_reward_check_problems_total',
+    help: 'Dataset rows POST /check reported, by their first problem code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
   readonly workersLost = new Counter({
     name: 'golong_reward_workers_replaced_total',
     help: 'Worker threads terminated (hung item) or crashed, and replaced.',
@@ -174,6 +185,12 @@ export class ServiceMetrics {
       results.map((r) => r.error?.code ?? ''),
       results.map((r) => r.score ?? Number.NaN),
     );
+  }
+
+  /** A POST /check batch: rows checked, and reported rows by first problem code. */
+  recordCheck(rows: number, byCode: Readonly<Record<string, number>>): void {
+    this.checkRows.inc(rows);
+    for (const [code, n] of Object.entries(byCode)) this.checkProblems.inc({ code }, n);
   }
 
   /** Items by reward type, their scores, and errors by code, from parallel arrays ('' / NaN for none). */

@@ -6,7 +6,7 @@
 import type {} from '@fastify/swagger'; // adds summary/tags to route schemas
 import type { FastifyInstance } from 'fastify';
 import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
-import { admissionHook, type Admission } from '../admission.js';
+import { admissionHook, admissionTurn, type Admission } from '../admission.js';
 import { copyPyMember, parseItemJsonPy, parseJsonPy } from '../../rewards/pyjson.js';
 import { jsonBodyParser } from '../bodyHints.js';
 import { pack } from '../batchParse.js';
@@ -237,15 +237,11 @@ export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItem
       let scored: ItemResult[] = [];
       let started = performance.now();
       if (toScore.length > 0) {
-        const gone = new AbortController();
-        reply.raw.once('close', () => {
-          if (!reply.raw.writableFinished) gone.abort();
-        });
-        await request.admissionTicket?.turn();
-        if (gone.signal.aborted) return reply; // the client left while queued
+        const signal = await admissionTurn(request, reply);
+        if (!signal) return reply; // the client left while queued
         started = performance.now();
-        scored = await scoreItems(toScore, { details: false, signal: gone.signal });
-        if (gone.signal.aborted) {
+        scored = await scoreItems(toScore, { details: false, signal });
+        if (signal.aborted) {
           request.log.info({ samples: n }, 'client disconnected; batch abandoned');
           return reply;
         }

@@ -4,7 +4,7 @@ import type {} from '@fastify/swagger'; // adds summary/tags to route schemas
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AdvantageInputError, advantagesForScored } from '../../rewards/advantages/index.js';
 import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
-import { admissionHook, type Admission } from '../admission.js';
+import { admissionHook, admissionTurn, type Admission } from '../admission.js';
 import { batchOrigin, countErrorCodes, summarizeBatch, type BatchLog } from '../batchLog.js';
 import { itemCount, type ParsedBatch } from '../batchParse.js';
 import { readBodyBlocks } from '../bodyBlocks.js';
@@ -92,12 +92,8 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
     async (request, reply) => {
       const { packed, details, timeoutMs, advantages } = request.body;
       const n = itemCount(packed);
-      const gone = new AbortController();
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) gone.abort();
-      });
-      await request.admissionTicket!.turn();
-      if (gone.signal.aborted) return reply; // the client left while queued
+      const signal = await admissionTurn(request, reply);
+      if (!signal) return reply; // the client left while queued
       const started = performance.now();
 
       // The workers parse and check each item (not valid JSON, response over the size limit)
@@ -107,9 +103,9 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
       await pool.scoreBatch(
         packed,
         Array.from({ length: n }, (_, i) => i),
-        { details, timeoutMs: timeoutMs ?? config.itemTimeoutMs, signal: gone.signal, maxResponseChars: config.maxResponseChars, json, ...(uids && { uids }) },
+        { details, timeoutMs: timeoutMs ?? config.itemTimeoutMs, signal, maxResponseChars: config.maxResponseChars, json, ...(uids && { uids }) },
       );
-      if (gone.signal.aborted) {
+      if (signal.aborted) {
         request.log.info({ items: n }, 'client disconnected; batch abandoned');
         return reply;
       }

@@ -7,7 +7,7 @@ import { describeIssues, oneOf } from './advantages.js';
 import { anyJson, documented, SCORE_EXAMPLES, SCORE_RESPONSE_EXAMPLES, withoutUnsafeIntegerBounds } from './openapiDocs.js';
 
 /** Message for a value of the wrong type, or "is required" when it is absent. */
-const expected = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
+export const expected = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
 
 export interface ScoreLimits {
   maxItems: number;
@@ -53,6 +53,16 @@ const advantagesOption = z
 
 export type AdvantagesOption = z.infer<typeof advantagesOption>;
 
+/** A per-item time budget in milliseconds, 1 to the configured maximum (also POST /check's). */
+export function timeoutMsField(maxItemTimeoutMs: number) {
+  return z
+    .number({ error: expected(`an integer number of milliseconds between 1 and ${maxItemTimeoutMs}`) })
+    .int({ error: `must be an integer number of milliseconds between 1 and ${maxItemTimeoutMs}` })
+    .min(1, { error: `must be between 1 and ${maxItemTimeoutMs}` })
+    .max(maxItemTimeoutMs, { error: `must be between 1 and ${maxItemTimeoutMs}` })
+    .optional();
+}
+
 export function scoreBodySchema({ maxItems, maxItemTimeoutMs }: ScoreLimits) {
   return z.strictObject(
     {
@@ -61,13 +71,7 @@ export function scoreBodySchema({ maxItems, maxItemTimeoutMs }: ScoreLimits) {
         .max(maxItems, { error: (issue) => `must have at most ${maxItems} items, not ${(issue.input as unknown[]).length}` })
         .describe(`The items to score, at most ${maxItems}: verl rows and native items, mixed freely.`),
       details: z.boolean({ error: expected('true or false') }).optional().describe('Add per-item explanations (`details`). Default false.'),
-      timeout_ms: z
-        .number({ error: expected(`an integer number of milliseconds between 1 and ${maxItemTimeoutMs}`) })
-        .int({ error: `must be an integer number of milliseconds between 1 and ${maxItemTimeoutMs}` })
-        .min(1, { error: `must be between 1 and ${maxItemTimeoutMs}` })
-        .max(maxItemTimeoutMs, { error: `must be between 1 and ${maxItemTimeoutMs}` })
-        .optional()
-        .describe('Time budget of each item in milliseconds; an item over it gets the item error `timeout`.'),
+      timeout_ms: timeoutMsField(maxItemTimeoutMs).describe('Time budget of each item in milliseconds; an item over it gets the item error `timeout`.'),
       advantages: advantagesOption.optional(),
     },
     { error: expected('a JSON object {items: [...]}') },

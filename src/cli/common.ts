@@ -1,11 +1,13 @@
 // What every command shares: the Command shape main.ts dispatches on, exit codes, the two kinds
 // of error a command throws (usage and input), flag parsing helpers, and line output with
-// backpressure. A new command is a file in this folder exporting a Command, plus one line in
+// backpressure, the output stream and the worker pool behind --workers. A new command is a file in this folder exporting a Command, plus one line in
 // main.ts's COMMANDS; `--help` and the error handling come from main.ts.
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from './verlRows.js';
+import type { ScoringPool } from '../pool.js';
 
 export interface Command {
   name: string;
@@ -26,6 +28,8 @@ export const EXIT = {
   usage: 2,
   /** Every item was read, some could not be scored, and --fail-on-error was given. */
   itemsFailed: 3,
+  /** check: every row was read, some have a problem, and --fail-on-problem was given (score's code for the same situation). */
+  problemsFound: 3,
 } as const;
 
 /** A mistake in how the command was called: printed with the command's usage, exit code 2. */
@@ -123,4 +127,37 @@ export function lineWriter(stream: NodeJS.WritableStream) {
     },
     flush,
   };
+}
+
+/**
+ * Where a command's lines go: the file of `--out` (a write error mid-run, such as a full disk,
+ * ends the command with a sentence, not a stack) or stdout.
+ */
+export function openOutput(path: string | undefined): NodeJS.WritableStream {
+  if (path === undefined) return process.stdout;
+  const stream = createWriteStream(path);
+  stream.on('error', (err) => {
+    process.stderr.write(`golong-reward: ${fsErrorMessage(err, path, '--out', 'write')}\n`);
+    process.exit(EXIT.inputError);
+  });
+  return stream;
+}
+
+/** Flushes the line writer and, for a file, ends the stream once everything is written. */
+export async function closeOutput(out: ReturnType<typeof lineWriter>, stream: NodeJS.WritableStream): Promise<void> {
+  await out.flush();
+  if (stream === process.stdout) return;
+  await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * The service's worker pool for a command's --workers (per-item watchdog, crash isolation).
+ * Loaded on demand: without --workers the commands run in this thread.
+ */
+export async function startPool(workers: number): Promise<ScoringPool> {
+  if (workers > 4 * availableParallelism()) process.stderr.write(`note: --workers ${workers} on a machine with ${availableParallelism()} cores\n`);
+  const { ScoringPool } = await import('../pool.js');
+  const pool = new ScoringPool({ workers, chunkItems: 64, chunkBytes: 4 << 20, timeoutGraceMs: 1000, testHooks: false });
+  pool.start();
+  return pool;
 }

@@ -3,10 +3,11 @@
 // an error result for that line, never a crash. Scoring runs in this thread, or with `workers`
 // on the service's worker pool (same per-item watchdog and crash isolation), still in order.
 import { createReadStream, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { DEFAULT_ITEM_TIMEOUT_MS, scoreItem, type ItemResult, type ScoreItemOptions } from '../../rewards/index.js';
-import { pack } from '../batchParse.js';
+import { DEFAULT_ITEM_TIMEOUT_MS, scoreItem, warmUp, type ItemResult, type ScoreItemOptions } from '../../rewards/index.js';
+import { pack, type PackedItems } from '../batchParse.js';
 import { parseItemJsonPy, stringifyJsonPy } from '../../rewards/pyjson.js';
 import { InputError, requireReadableFile } from './common.js';
 import { openVerlParquet, type VerlParquetOptions } from './parquet.js';
@@ -76,12 +77,16 @@ export interface InputRecord {
   index: number;
   /** The parsed item (absent when the line was malformed). */
   item?: unknown;
-  /** The item's JSON text, when it is already at hand (a JSONL line). */
+  /** The item's JSON text, when it is already at hand (a JSONL line, also one that was rejected). */
   text?: string;
   /** A result decided without scoring (malformed line). */
   early?: ItemResult;
   /** Progress in the input's own unit (bytes of a JSONL file, rows of a parquet file). */
   position: number;
+  /** The parquet row the item came from (a row with a list of responses gives several items). */
+  row?: number;
+  /** The JSONL line the item came from (1-based). */
+  line?: number;
 }
 
 export interface InputSource {
@@ -94,13 +99,51 @@ export interface SourceOptions extends VerlParquetOptions {
   stdin?: Readable;
 }
 
+const PARQUET_MAGIC = 'PAR1';
+
+/**
+ * Whether a file is a parquet file (its magic bytes, whatever its name) or JSONL; anything else
+ * (a JSON array, CSV, a binary file) is an InputError that says so. "-" (stdin) is JSONL.
+ */
+export async function detectFormat(path: string): Promise<'parquet' | 'jsonl'> {
+  if (path === '-') return 'jsonl';
+  requireReadableFile(path, /\.parquet$/i.test(path) ? 'the parquet dataset' : 'the items file');
+  const handle = await open(path, 'r');
+  let head: string;
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    if (buffer.toString('latin1', 0, 4) === PARQUET_MAGIC) return 'parquet';
+    head = buffer.toString('utf8', 0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  if (/\.parquet$/i.test(path)) throw new InputError(`${path} could not be read as parquet: it does not start with the parquet magic bytes PAR1`);
+  const neither = (why: string) => new InputError(`${path} is neither JSONL (one JSON object per line) nor parquet (no PAR1 magic): ${why}`);
+  if (head.includes('\u0000')) throw neither('it is a binary file');
+  // Whole lines only: the last one may be cut at the 64 KiB mark.
+  const lines = head.split('\n').slice(0, head.length === 64 * 1024 ? -1 : undefined).filter((l) => l.trim() !== '').slice(0, 2);
+  const parses = (line: string) => {
+    try {
+      JSON.parse(line);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (lines[0]?.trim() === '[') throw neither('it is one JSON array spread over lines; write one row per line (e.g. jq -c ".[]")');
+  // One bad line is that line's problem; a file none of whose first lines is JSON is not JSONL.
+  if (lines.length > 0 && !lines.some(parses)) throw neither(`its first line${lines.length > 1 ? 's are' : ' is'} not JSON`);
+  return 'jsonl';
+}
+
 /** The items of a JSONL file (or stdin for "-"), or of a verl .parquet dataset. An input without items is an InputError. */
 export async function openSource(path: string, options: SourceOptions = {}): Promise<InputSource> {
-  if (/\.parquet$/i.test(path)) {
+  if ((await detectFormat(path)) === 'parquet') {
     const { rows, items } = await openVerlParquet(path, options);
     async function* records(): AsyncGenerator<InputRecord> {
       let index = 0;
-      for await (const { item, row } of items) yield { index: index++, item, position: row + 1 };
+      for await (const { item, row } of items) yield { index: index++, item, position: row + 1, row };
       if (index === 0) throw new InputError(rows === 0 ? `${path} has no rows: no items to score` : `${path} has no responses: no items to score`);
     }
     return { total: rows, records: records() };
@@ -114,7 +157,7 @@ export async function openSource(path: string, options: SourceOptions = {}): Pro
     for await (const { line, index, lineNumber, bytesRead } of readItems(path, options.stdin)) {
       items++;
       const parsed = parseLine(line, index, lineNumber);
-      yield 'error' in parsed ? { index, early: parsed.error, position: bytesRead } : { index, item: parsed.item, text: line, position: bytesRead };
+      yield 'error' in parsed ? { index, early: parsed.error, text: line, position: bytesRead, line: lineNumber } : { index, item: parsed.item, text: line, position: bytesRead, line: lineNumber };
     }
     if (items === 0) {
       const what =
@@ -131,22 +174,24 @@ export interface Scored {
 }
 
 /**
- * Loads jieba's dictionary (hundreds of ms, seconds on a busy machine) outside any item's time
- * budget, as the service's workers do at start; otherwise the first ROUGE-L item of a file pays
- * for it and can time out.
+ * A function to call on each item before scoring it in this thread: the first item that routes to
+ * ROUGE-L (Summary) first loads jieba's dictionary (hundreds of ms, seconds on a busy machine)
+ * outside its time budget, as the service's workers do at start.
  */
-function loadSegmenter(): void {
-  scoreItem({ task: 'rouge_l', response: '今天天气很好', reference: ['今天天气不错'], options: { language: 'zh' } }, { timeoutMs: 600_000 });
+export function summaryWarmer(): (item: unknown) => void {
+  let warm = false;
+  return (item) => {
+    if (warm || item === undefined || itemContext(item).rewardType !== 'Summary') return;
+    warmUp();
+    warm = true;
+  };
 }
 
 /** Scores records one by one in this thread. */
 export async function* scoreInProcess(records: AsyncIterable<InputRecord>, options: ScoreItemOptions): AsyncGenerator<Scored> {
-  let segmenterLoaded = false;
+  const warm = summaryWarmer();
   for await (const record of records) {
-    if (!segmenterLoaded && record.item !== undefined && itemContext(record.item).rewardType === 'Summary') {
-      loadSegmenter();
-      segmenterLoaded = true;
-    }
+    warm(record.item);
     const result = record.early ?? withIndexId(scoreItem(record.item, options), record.index);
     yield { record, result };
   }
@@ -159,26 +204,16 @@ export interface PoolScoreOptions {
   batchSize: number;
 }
 
-/** Scores records on a worker pool, batch by batch, yielding results in input order. */
-export async function* scoreOnPool(records: AsyncIterable<InputRecord>, pool: ScoringPool, options: PoolScoreOptions): AsyncGenerator<Scored> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS;
-  const run = async (batch: InputRecord[]): Promise<Scored[]> => {
-    const indices: number[] = [];
-    const texts = batch.map((r, k) => {
-      if (r.early) return '';
-      indices.push(k);
-      return r.text ?? stringifyJsonPy(r.item);
-    });
-    const scored = indices.length > 0 ? await pool.scoreBatch(pack(texts), indices, { details: options.details, timeoutMs }) : [];
-    const results: ItemResult[] = batch.map((r) => r.early!);
-    indices.forEach((k, j) => (results[k] = withIndexId(scored[j]!, batch[k]!.index)));
-    return batch.map((record, k) => ({ record, result: results[k]! }));
-  };
-  let inFlight: Promise<Scored[]> | undefined;
-  let batch: InputRecord[] = [];
+/**
+ * Runs records through `run` batch by batch, yielding its results in input order; two batches are
+ * in flight, so reading the input overlaps the work on the pool.
+ */
+export async function* inBatches<T, R>(records: AsyncIterable<T>, batchSize: number, run: (batch: T[]) => Promise<R[]>): AsyncGenerator<R> {
+  let inFlight: Promise<R[]> | undefined;
+  let batch: T[] = [];
   for await (const record of records) {
     batch.push(record);
-    if (batch.length < options.batchSize) continue;
+    if (batch.length < batchSize) continue;
     const next = run(batch);
     batch = [];
     if (inFlight) yield* await inFlight;
@@ -187,4 +222,27 @@ export async function* scoreOnPool(records: AsyncIterable<InputRecord>, pool: Sc
   const last = batch.length > 0 ? run(batch) : undefined;
   if (inFlight) yield* await inFlight;
   if (last) yield* await last;
+}
+
+/** The JSON texts of a batch of records for the pool, and the positions of those that need it (not `early`). */
+export function packRecords(batch: readonly InputRecord[]): { packed: PackedItems; indices: number[] } {
+  const indices: number[] = [];
+  const texts = batch.map((r, k) => {
+    if (r.early) return '';
+    indices.push(k);
+    return r.text ?? stringifyJsonPy(r.item);
+  });
+  return { packed: pack(texts), indices };
+}
+
+/** Scores records on a worker pool, batch by batch, yielding results in input order. */
+export function scoreOnPool(records: AsyncIterable<InputRecord>, pool: ScoringPool, options: PoolScoreOptions): AsyncGenerator<Scored> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS;
+  return inBatches(records, options.batchSize, async (batch): Promise<Scored[]> => {
+    const { packed, indices } = packRecords(batch);
+    const scored = indices.length > 0 ? await pool.scoreBatch(packed, indices, { details: options.details, timeoutMs }) : [];
+    const results: ItemResult[] = batch.map((r) => r.early!);
+    indices.forEach((k, j) => (results[k] = withIndexId(scored[j]!, batch[k]!.index)));
+    return batch.map((record, k) => ({ record, result: results[k]! }));
+  });
 }

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// The golong-reward command line: run the service, list tasks, or score a file offline.
+// The golong-reward command line: run the service, list tasks, score a file offline, check a
+// dataset before training, profile scored rollouts per prompt.
 // One file per command in this folder, each exporting a Command (common.ts); this one dispatches,
 // answers --help and --version, and turns errors into sentences and exit codes.
 import { readFileSync } from 'node:fs';
+import { checkCommand } from './check.js';
 import { EXIT, InputError, UsageError, wantsHelp, type Command } from './common.js';
+import { profileCommand } from './profile.js';
 import { scoreCommand } from './score.js';
 import { serveCommand } from './serve.js';
 import { tasksCommand } from './tasks.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, scoreCommand, tasksCommand];
+const COMMANDS: readonly Command[] = [serveCommand, scoreCommand, checkCommand, profileCommand, tasksCommand];
 
 function programUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -19,6 +19,10 @@ const COMPRESSORS: Compressors = {
 };
 
 export interface VerlParquetOptions {
+  /** Read the dataset rows only, without responses (`golong-reward check`). */
+  datasetOnly?: boolean;
+  /** Columns copied onto every item when the file has them (`profile` reads `uid` and `model`). */
+  passColumns?: readonly string[];
   /** A file with one response per dataset row: JSONL (a string, a list of strings, or {response}) or, for .txt, plain lines. */
   responsesFile?: string;
   /** A column of the parquet file holding the response (or a list of responses) of each row. */
@@ -74,15 +78,16 @@ export async function openVerlParquet(path: string, options: VerlParquetOptions 
       for (const raw of objects) {
         const r: Record<string, unknown> = {};
         for (const [name, value] of Object.entries(raw)) r[name] = pythonValue(value, columnNodes.get(name), r, name);
-        let responses: string[];
-        if (fromFile) {
+        let responses: string[] | undefined; // none for a dataset read without responses
+        if (options.datasetOnly) responses = undefined;
+        else if (fromFile) {
           const next = await fromFile.next();
           if (next.done) throw new InputError(`${options.responsesFile} has fewer responses than ${path} has rows (${rows}); it ran out at row ${row}`);
           responses = next.value;
         } else {
           responses = responsesOf(r[responseColumn!], `${path} row ${row} column ${responseColumn}`, true);
         }
-        for (const item of rowItems(r, row, responses, responseColumn)) yield { item, row };
+        for (const item of rowItems(r, row, responses, responseColumn, options.passColumns)) yield { item, row };
         row++;
       }
     }

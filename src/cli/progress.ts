@@ -1,4 +1,4 @@
-// Progress of `golong-reward score` on stderr. On a terminal: one redrawn line, shown only once a
+// Progress of `golong-reward score` (and check, profile) on stderr. On a terminal: one redrawn line, shown only once a
 // file turns out to be big (small files finish before anyone looks). Forced with --progress onto a
 // non-terminal (a CI log): a plain line every 10%, or every 10,000 items when the total is unknown.
 
@@ -7,6 +7,9 @@ export interface ProgressOptions {
   force?: boolean;
   /** Items before a terminal bar appears (default 2000). */
   showAfter?: number;
+  /** What is being done, and to what (default "scoring", "items"). */
+  verb?: string;
+  unit?: string;
 }
 
 const REDRAW_MS = 100;
@@ -67,8 +70,8 @@ export class ProgressBar {
   private render(items: number, fraction: number | undefined): string {
     const seconds = (performance.now() - this.started) / 1000;
     const rate = seconds > 0 ? items / seconds : 0;
-    const stats = `${items.toLocaleString('en-US')} items, ${Math.round(rate).toLocaleString('en-US')}/s, ${seconds.toFixed(1)} s`;
-    if (fraction === undefined) return `scoring: ${stats}`;
+    const stats = `${items.toLocaleString('en-US')} ${this.options.unit ?? 'items'}, ${Math.round(rate).toLocaleString('en-US')}/s, ${seconds.toFixed(1)} s`;
+    if (fraction === undefined) return `${this.options.verb ?? 'scoring'}: ${stats}`;
     const filled = Math.round(fraction * WIDTH);
     const eta = fraction > 0 && fraction < 1 ? `, ~${Math.ceil((seconds * (1 - fraction)) / fraction)} s left` : '';
     return `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${stats}${eta}`;

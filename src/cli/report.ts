@@ -101,13 +101,12 @@ ${codes}
 ${exampleRows(data.errorExamples, true)}
 </table></section>`;
   const sections = data.byRewardType.map(typeSection).join('\n');
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>golong-reward report: ${escapeHtml(meta.source)}</title>
-<style>${CSS}</style></head>
-<body>
-<h1>golong-reward report</h1>
-<p class="muted"><code>${escapeHtml(meta.source)}</code> · ${data.items.toLocaleString('en-US')} items · ${data.scored.toLocaleString('en-US')} scored · ${data.errors.toLocaleString('en-US')} not scored · semantics ${escapeHtml(meta.semantics)} · ${meta.seconds.toFixed(1)} s · ${escapeHtml(meta.generatedAt.toISOString())}</p>
+  const title = `golong-reward report: ${meta.source}`;
+  const header = `<h1>golong-reward report</h1>
+<p class="muted"><code>${escapeHtml(meta.source)}</code> · ${data.items.toLocaleString('en-US')} items · ${data.scored.toLocaleString('en-US')} scored · ${data.errors.toLocaleString('en-US')} not scored · semantics ${escapeHtml(meta.semantics)} · ${meta.seconds.toFixed(1)} s · ${escapeHtml(meta.generatedAt.toISOString())}</p>`;
+  return renderPage(
+    title,
+    `${header}
 <table>
 <tr><th>reward type</th><th>count</th><th>mean</th><th>share of 0</th><th>share of 1</th><th>errors</th></tr>
 ${overview}
@@ -115,7 +114,22 @@ ${data.unroutedErrors > 0 ? `<tr><td><a href="#errors">(no reward type)</a></td>
 </table>
 ${sections}
 ${breakdownHtml(data)}
-${errorSection}
+${errorSection}`,
+  );
+}
+
+/**
+ * The hook for report sections of other commands and features: a whole self-contained page
+ * (this file's CSS, no scripts) around `body`. `golong-reward check --report` renders its page
+ * with it (checkReport.ts).
+ */
+export function renderPage(title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${CSS}</style></head>
+<body>
+${body}
 </body></html>
 `;
 }

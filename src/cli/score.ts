@@ -1,12 +1,11 @@
 // `golong-reward score FILE`: score a JSONL file of items (or a verl parquet dataset) offline.
 // Exactly one JSON result per input item goes to stdout (or --out), in input order; everything
 // meant for a person (progress, summary table) goes to stderr.
-import { createWriteStream, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
 import type { ScoringPool } from '../pool.js';
-import { EXIT, fsErrorMessage, lineWriter, positiveInt, requireWritablePath, UsageError, type Command } from './common.js';
+import { closeOutput, EXIT, lineWriter, openOutput, positiveInt, requireWritablePath, startPool, UsageError, type Command } from './common.js';
 import { openSource, scoreInProcess, scoreOnPool, type Scored } from './input.js';
 import { ProgressBar } from './progress.js';
 import { renderReport } from './report.js';
@@ -62,9 +61,6 @@ async function runScore(args: string[]): Promise<number> {
   const path = positionals[0]!;
   const timeoutMs = positiveInt('timeout-ms', values['timeout-ms']);
   const workers = positiveInt('workers', values.workers);
-  if (workers !== undefined && workers > 4 * availableParallelism()) {
-    process.stderr.write(`note: --workers ${workers} on a machine with ${availableParallelism()} cores\n`);
-  }
 
   // Output paths are checked before scoring: a long run must not end in a write error.
   if (values.out !== undefined) requireWritablePath(values.out, '--out');
@@ -77,14 +73,7 @@ async function runScore(args: string[]): Promise<number> {
   const summary = new ScoreSummary();
   const needSummary = !values.quiet || values.report !== undefined;
 
-  const outStream = values.out ? createWriteStream(values.out) : process.stdout;
-  if (outStream !== process.stdout) {
-    // A write error mid-run (disk full, the folder removed) ends the command with a sentence, not a stack.
-    outStream.on('error', (err) => {
-      process.stderr.write(`golong-reward: ${fsErrorMessage(err, values.out!, '--out', 'write')}\n`);
-      process.exit(EXIT.inputError);
-    });
-  }
+  const outStream = openOutput(values.out);
   const out = lineWriter(outStream);
   let pool: ScoringPool | undefined;
   let results: AsyncIterable<Scored>;
@@ -99,9 +88,7 @@ async function runScore(args: string[]): Promise<number> {
   if (workers === undefined) {
     results = scoreInProcess(source.records, { details, timeoutMs });
   } else {
-    const { ScoringPool } = await import('../pool.js');
-    pool = new ScoringPool({ workers, chunkItems: 64, chunkBytes: 4 << 20, timeoutGraceMs: 1000, testHooks: false });
-    pool.start();
+    pool = await startPool(workers);
     results = scoreOnPool(source.records, pool, { details, timeoutMs, batchSize: Math.max(1024, workers * 256) });
   }
 
@@ -118,8 +105,7 @@ async function runScore(args: string[]): Promise<number> {
   } finally {
     await pool?.close();
   }
-  await out.flush();
-  if (outStream !== process.stdout) await new Promise<void>((resolve, reject) => outStream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await closeOutput(out, outStream);
   const seconds = (performance.now() - started) / 1000;
   const data = summary.data();
   if (!values.quiet) {

@@ -280,6 +280,18 @@ function countIn(groups: Map<string, GroupStats>, key: string, score: number | n
 
 const pct = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
 
+/**
+ * A plain-text table: the first column left-aligned, the others right-aligned (unless `leftAligned`),
+ * a rule under the header and above the footer rows. No trailing newline.
+ */
+export function textTable(header: readonly string[], rows: readonly string[][], footer: readonly string[][] = [], leftAligned: ReadonlySet<number> = new Set()): string {
+  const all = [header, ...rows, ...footer];
+  const widths = header.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
+  const line = (cells: readonly string[]) => cells.map((cell, c) => (c === 0 || leftAligned.has(c) ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(header), rule, ...rows.map(line), ...(footer.length > 0 ? [rule, ...footer.map(line)] : [])].join('\n');
+}
+
 /** The summary table printed on stderr at the end of `score`. */
 export function formatSummaryTable(data: SummaryData): string {
   const header = ['reward type', 'count', 'mean', 'share 0', 'share 1', 'errors'];
@@ -290,10 +302,7 @@ export function formatSummaryTable(data: SummaryData): string {
   const zeros = data.byRewardType.reduce((a, t) => a + t.zeros, 0);
   const ones = data.byRewardType.reduce((a, t) => a + t.ones, 0);
   const total = ['all', String(data.scored), data.scored === 0 ? '-' : (sum / data.scored).toFixed(4), pct(zeros, data.scored), pct(ones, data.scored), String(data.errors)];
-  const widths = header.map((h, c) => Math.max(h.length, total[c]!.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const out = [line(header), rule, ...rows.map(line), rule, line(total)];
+  const out = [textTable(header, rows, [total])];
   out.push('(count, mean and shares are over scored items; errors are items that could not be scored, under the reward type they route to)');
   out.push(...formatErrorReasons(data));
   return out.join('\n') + '\n';

@@ -112,7 +112,12 @@ export interface ColumnChoice {
 }
 
 /** Checks a dataset's columns and picks what to read; `name` names the file in messages. */
-export function chooseColumns(name: string, columns: readonly string[], options: { responsesFile?: string; responseColumn?: string }, flags = { file: '--responses FILE', column: '--response-column NAME' }): ColumnChoice {
+export function chooseColumns(
+  name: string,
+  columns: readonly string[],
+  options: { responsesFile?: string; responseColumn?: string; datasetOnly?: boolean; passColumns?: readonly string[] },
+  flags = { file: '--responses FILE', column: '--response-column NAME' },
+): ColumnChoice {
   const has = (c: string) => columns.includes(c);
   const need = (c: string, why: string) => {
     if (!has(c)) throw new InputError(`${name} has no ${c} column (${why}); its columns: ${columns.join(', ')}`);
@@ -122,27 +127,42 @@ export function chooseColumns(name: string, columns: readonly string[], options:
   if (options.responsesFile && options.responseColumn) throw new InputError(`give either ${flags.file} or ${flags.column}, not both`);
   let responseColumn = options.responseColumn;
   if (responseColumn) need(responseColumn, `named by ${flags.column}`);
-  else if (!options.responsesFile) {
+  else if (!options.responsesFile && !options.datasetOnly) {
     responseColumn = ['responses', 'response', 'solution_str'].find(has);
     if (!responseColumn) {
       throw new InputError(`${name} has no responses column (responses, response or solution_str); pass ${flags.file} (one response per row) or ${flags.column}`);
     }
   }
-  const read = ['data_source', 'reward_model', 'ground_truth', 'extra_info', 'id', responseColumn].filter((c): c is string => c !== undefined && has(c));
+  const read = [...new Set(['data_source', 'reward_model', 'ground_truth', 'extra_info', 'id', responseColumn, ...(options.passColumns ?? [])])].filter(
+    (c): c is string => c !== undefined && has(c),
+  );
   return { read, responseColumn };
 }
 
-/** The verl rows (one per response) that a dataset row becomes; ids are ROW-K when the row holds a list. */
-export function rowItems(r: Record<string, unknown>, row: number, responses: readonly string[], responseColumn: string | undefined): Record<string, unknown>[] {
+/**
+ * The verl rows (one per response) that a dataset row becomes; ids are ROW-K when the row holds a
+ * list. Without responses (`check` reads datasets so), the dataset row itself, without
+ * solution_str. `passColumns` (profile's uid and model) are copied onto each item when read.
+ */
+export function rowItems(
+  r: Record<string, unknown>,
+  row: number,
+  responses: readonly string[] | undefined,
+  responseColumn: string | undefined,
+  passColumns: readonly string[] = [],
+): Record<string, unknown>[] {
   const rewardModel = r.reward_model;
   const from = 'ground_truth' in r ? r : rewardModel !== null && typeof rewardModel === 'object' ? (rewardModel as Record<string, unknown>) : undefined;
   const groundTruth = from?.ground_truth;
   const baseId = typeof r.id === 'string' || typeof r.id === 'number' ? r.id : row;
-  const many = responses.length !== 1 || Array.isArray(r[responseColumn ?? '']);
-  return responses.map((response, k) => {
-    const item = { id: many ? `${baseId}-${k}` : baseId, data_source: r.data_source, solution_str: response, ground_truth: groundTruth, extra_info: r.extra_info ?? null };
+  const extra = Object.fromEntries(passColumns.filter((c) => c in r).map((c) => [c, r[c]]));
+  const itemOf = (id: string | number, solution: Record<string, string>): Record<string, unknown> => {
+    const item = { id, data_source: r.data_source, ...solution, ground_truth: groundTruth, extra_info: r.extra_info ?? null, ...extra };
     // A ground truth's Python number type (100.0 a float) travels with the item.
     if (from) copyPyMember(from, 'ground_truth', item, 'ground_truth');
     return item;
-  });
+  };
+  if (!responses) return [itemOf(baseId, {})];
+  const many = responses.length !== 1 || Array.isArray(r[responseColumn ?? '']);
+  return responses.map((response, k) => itemOf(many ? `${baseId}-${k}` : baseId, { solution_str: response }));
 }

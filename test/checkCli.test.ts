@@ -81,8 +81,9 @@ describe('golong-reward check', () => {
   });
 
   it('--workers gives the same lines as one thread, on the public parity file', () => {
-    const one = cli(['check', PARITY_FILE, '--quiet']);
-    const two = cli(['check', PARITY_FILE, '--quiet', '--workers', '2']);
+    // A generous budget per row: the lines are compared, not the speed of a busy machine.
+    const one = cli(['check', PARITY_FILE, '--quiet', '--timeout-ms', '30000']);
+    const two = cli(['check', PARITY_FILE, '--quiet', '--timeout-ms', '30000', '--workers', '2']);
     expect(one.status).toBe(0);
     expect(two.stdout).toBe(one.stdout);
     // Every row the reference raises on is reported.

@@ -34,9 +34,10 @@ describe('POST /check', () => {
   it('agrees with golong-reward check line for line on the public parity file', async () => {
     const text = readFileSync(PARITY_FILE, 'utf8');
     const rows = text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
-    const res = await check({ rows });
+    // A generous budget per row: the lines are compared, not the speed of a busy machine.
+    const res = await check({ rows, timeout_ms: 30_000 });
     expect(res.status).toBe(200);
-    const cli = spawnSync(process.execPath, [CLI, 'check', PARITY_FILE, '--quiet'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const cli = spawnSync(process.execPath, [CLI, 'check', PARITY_FILE, '--quiet', '--timeout-ms', '30000'], { encoding: 'utf8', maxBuffer: 1 << 28 });
     const cliLines = cli.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
     expect(res.json.problems.length).toBeGreaterThan(50);
     expect(res.json.problems).toEqual(cliLines);

@@ -66,7 +66,7 @@ describe('POST /check', () => {
     expect(res.json.summary).toMatchObject({ rows: 4, fine: 2, with_problems: 2 });
   });
 
-  it('400 for a wrong envelope, naming the field', async () => {
+  it('400 for a wrong envelope, naming the field; query parameters are refused', async () => {
     expect((await check({})).json.message).toBe('rows is required');
     expect((await check({ rows: 'x' })).json.message).toBe('rows must be an array of dataset rows');
     const unknown = await check({ rows: [], details: true });
@@ -76,6 +76,9 @@ describe('POST /check', () => {
     expect(many.json.message).toBe('rows must have at most 2000 rows, not 2001');
     expect((await check({ rows: [], timeout_ms: 0 })).json.message).toMatch(/^timeout_ms must be between 1 and/);
     expect((await post(`${svc.url}/check`, '{"rows": [')).status).toBe(400);
+    const query = await post(`${svc.url}/check?include_ideal=true`, { rows: [] });
+    expect(query.status).toBe(400);
+    expect(query.json.message).toMatch(/takes no query parameters .*put "include_ideal" in the JSON body/);
   });
 
   it('sheds load with /score: while a batch holds the only slot, /check answers 503 with Retry-After', async () => {
@@ -101,8 +104,8 @@ describe('POST /check', () => {
   it('is in the OpenAPI document with its example, and GET /tasks states the ideal responses', async () => {
     const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as any;
     const op = doc.paths['/check'].post;
-    expect(op.requestBody.content['application/json'].example).toEqual(CHECK_EXAMPLE_BODY);
-    expect(op.responses['200'].content['application/json'].example).toEqual(CHECK_EXAMPLE_RESPONSE);
+    expect(op.requestBody.content['application/json'].examples.dataset.value).toEqual(CHECK_EXAMPLE_BODY);
+    expect(op.responses['200'].content['application/json'].examples.dataset.value).toEqual(CHECK_EXAMPLE_RESPONSE);
     const tasks = (await (await fetch(`${svc.url}/tasks`)).json()) as any;
     expect(tasks.scorers.find((s: { name: string }) => s.name === 'choice').ideal_response).toMatch(/The correct answer is \(X\)/);
     expect(tasks.check_problems.find((p: { code: string }) => p.code === 'no_answers')).toMatchObject({ severity: 'fatal' });

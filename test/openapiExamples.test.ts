@@ -98,6 +98,7 @@ describe('every example runs as documented', () => {
     ['/score', 'post'],
     ['/advantages', 'post'],
     ['/openrlhf/reward', 'post'],
+    ['/check', 'post'],
   ])('%s: each request example answers 200 with its documented response', async (path, method) => {
     const op = doc.paths[path]![method]!;
     const requests = op.requestBody!.content['application/json']!.examples!;

@@ -3,6 +3,7 @@
 // ideal has no think section) and report every way the row keeps rollouts from the scorer's best.
 import { DEFAULT_ITEM_TIMEOUT_MS, itemId } from '../index.js';
 import { ScoreFailure, type ScoreContext } from '../types.js';
+import { didYouMean } from '../suggest.js';
 import { scoreVerlRow, thinkGateFailure, verlBranch, VERL_DATA_SOURCES } from '../verlRouting.js';
 import { problem, sortProblems, type Problem, type RowCheck } from './problems.js';
 import { errorProblem, IDEAL_RECIPES, type IdealOutcome, type RowView } from './recipes.js';
@@ -22,16 +23,11 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /** Branches whose scorer sees only the text after the last </think>. */
 const READS_AFTER_THINK = new Set(VERL_DATA_SOURCES.filter((d) => d.response === 'after </think>').map((d) => verlBranch(d.data_source)));
 
-/** Exact data_source names the dispatcher routes. */
-const EXACT_SOURCES = VERL_DATA_SOURCES.filter((d) => d.match === 'exact').map((d) => d.data_source);
-
-/** A likely intended data_source for an unrouted one: stray whitespace or another case. */
+/** A likely intended data_source for an unrouted one: stray whitespace is named as such, else the router's own suggestion. */
 function dataSourceHint(dataSource: string): string {
   const trimmed = dataSource.trim();
   if (trimmed !== dataSource && verlBranch(trimmed)) return ` (it has stray whitespace: ${JSON.stringify(trimmed)} is routed)`;
-  const byCase = EXACT_SOURCES.find((d) => d.toLowerCase() === trimmed.toLowerCase());
-  if (byCase) return ` (data_source is case-sensitive: did you mean ${JSON.stringify(byCase)}?)`;
-  return '';
+  return didYouMean(dataSource, VERL_DATA_SOURCES.map((d) => d.data_source));
 }
 
 /** The ground truth of a dataset row: `ground_truth`, else verl's `reward_model.ground_truth`. */

@@ -8,6 +8,7 @@ import { jsPyTypeName, pyFromJs, pyGetItem, pyStr, tryPyJsonTable } from '../pyj
 import { extractChoice } from '../scorers/choice.js';
 import { mathVerifyScore } from '../scorers/mathVerify.js';
 import { normalizeAnswers } from '../scorers/lbpNormalize.js';
+import { didYouMean } from '../suggest.js';
 import { codePointLength, fold, pyLower, pyStrip } from '../text.js';
 import type { ItemErrorCode, ScoreContext } from '../types.js';
 import { JUDGE_MODES, type VerlBranch } from '../verlRouting.js';
@@ -96,18 +97,13 @@ const answerLine = (answer: string): string => fold(answer);
 
 const LBP_SUBTASKS = Object.keys(LBP_SUBTASK_METRIC);
 
-/** Why an unknown reward_mode is unknown: stray whitespace, case, a metric name instead of a sub-task. */
+/** Why an unknown reward_mode is unknown: stray whitespace, a metric name instead of a sub-task, else the router's suggestion. */
 function subtaskHint(mode: string): string {
   const trimmed = mode.trim();
   if (trimmed !== mode && Object.hasOwn(LBP_SUBTASK_METRIC, trimmed)) return ` (it has stray whitespace: ${quote(trimmed)} is a sub-task)`;
-  const byCase = LBP_SUBTASKS.find((t) => t.toLowerCase() === trimmed.toLowerCase());
-  if (byCase) return ` (sub-task names are case-sensitive: did you mean ${quote(byCase)}?)`;
   const metric = (Object.keys(LBP_METRIC_SCORER) as LbpMetric[]).find((m) => m.toLowerCase() === trimmed.toLowerCase());
   if (metric) return ` (${quote(mode)} is a metric; reward_mode names a sub-task, e.g. ${quote(LBP_SUBTASKS.find((t) => LBP_SUBTASK_METRIC[t] === metric)!)})`;
-  const id = /^T\d+\.\d+/i.exec(trimmed)?.[0];
-  const byId = id && LBP_SUBTASKS.find((t) => t.toLowerCase().startsWith(`${id.toLowerCase()} `));
-  if (byId) return ` (did you mean ${quote(byId)}?)`;
-  return '';
+  return didYouMean(mode, LBP_SUBTASKS);
 }
 
 /** Share of Han characters among the non-space characters of a text. */

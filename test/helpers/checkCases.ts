@@ -63,7 +63,7 @@ export const BROKEN_ROWS: CheckCase[] = [
   { name: 'data_source not a string', row: { data_source: 7, reward_model: { ground_truth: { golden_label: 'x' } } }, first: 'no_data_source' },
   { name: 'data_source with a trailing space', row: { ...em({ golden_label: 'x' }), data_source: 'EM ' }, first: 'unknown_data_source', says: /stray whitespace/ },
   { name: 'data_source in the wrong case', row: { ...em({ golden_label: 'x' }), data_source: 'Selection' }, first: 'unknown_data_source', says: /did you mean "selection"/ },
-  { name: 'sub-task in lower case', row: lbp(['a'], 't3.2 single-hop fact qa'), first: 'unknown_task', says: /case-sensitive/ },
+  { name: 'sub-task in lower case', row: lbp(['a'], 't3.2 single-hop fact qa'), first: 'unknown_task', says: /did you mean "T3\.2 Single-Hop Fact QA"/ },
   { name: 'metric name as the sub-task', row: lbp(['a', 'b'], 'SubEM'), first: 'unknown_task', says: /is a metric/ },
   { name: 'no reward_mode', row: { ...lbp(['a'], 'x'), extra_info: {} }, first: 'bad_extra_info', says: /KeyError: 'reward_mode'/ },
   { name: 'judge route without reward_mode', row: judge({}), first: 'bad_extra_info', says: /KeyError: 'reward_mode'/ },

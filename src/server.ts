@@ -246,7 +246,6 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
   });
 
   app.register(scoreRoutes, { config, pool, admission, metrics, batches });
-  app.register(checkRoutes, { config, pool, admission, metrics });
   app.register(advantagesRoutes);
   app.register(openrlhfRoutes, {
     scoreItems: poolScoreItems(pool, config.itemTimeoutMs),
@@ -259,6 +258,7 @@ export function buildServer(config: Config, { startWorkers = true }: BuildOption
     admission: { admission, retryAfterSeconds: config.retryAfterSeconds },
   });
   app.register(tasksRoutes);
+  app.register(checkRoutes, { config, pool, admission, metrics });
   app.register(healthRoutes, { pool, state });
   app.register(metricsRoutes, { metrics });
   app.register(batchesRoutes, { batches });

@@ -182,9 +182,14 @@ export function verlBranch(dataSource: string): VerlBranch | undefined {
   return undefined;
 }
 
+/** The verl built-in module a data_source names (gsm8k, math_reward, prime_math...), which this service does not implement. */
+export function verlBuiltinModule(dataSource: string): string | undefined {
+  return VERL_BUILTINS.get(dataSource);
+}
+
 /** Why a data_source is not served: a verl built-in we do not implement, or a name no rule matches. */
 function unknownDataSource(dataSource: string): ScoreFailure {
-  const module = VERL_BUILTINS.get(dataSource);
+  const module = verlBuiltinModule(dataSource);
   if (module !== undefined) {
     return new ScoreFailure(
       'unknown_data_source',

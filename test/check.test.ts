@@ -8,7 +8,8 @@ import { checkRow, PROBLEM_CODES, problemLine, ROUGE_L_BEST, type RowCheck } fro
 import { warmUp } from '../rewards/index.js';
 import { describeTasks } from '../rewards/registry.js';
 import { BROKEN_ROWS, GOOD_ROWS } from './helpers/checkCases.js';
-import { loadScoreCases } from './helpers/parity.js';
+import { EXTRA_ROUTES_FILE, loadScoreCases } from './helpers/parity.js';
+import { parseItemJsonPy } from '../rewards/pyjson.js';
 
 const codesOf = (c: RowCheck) => c.problems.map((p) => p.problem);
 
@@ -64,7 +65,7 @@ describe('broken rows: reported with the code and the reason', () => {
 
   it('never throws, whatever the row', () => {
     fc.assert(
-      fc.property(fc.anything(), fc.constantFrom('EM', 'selection', 'longbench_pro', 'multitableqa_pretraining', 'retrieval_calculate', 'math_longcot_math_verify', 'model_judge'), (value, ds) => {
+      fc.property(fc.anything(), fc.constantFrom('EM', 'selection', 'longbench_pro', 'multitableqa_pretraining', 'retrieval_calculate', 'math_longcot_math_verify', 'model_judge', 'math_dapo', 'math_dapo_math_verify', 'aime24'), (value, ds) => {
         for (const row of [value, { data_source: ds, ground_truth: value, extra_info: value }, { data_source: ds, reward_model: { ground_truth: value }, extra_info: { reward_mode: value } }]) {
           const check = checkRow(row);
           expect(Array.isArray(check.problems)).toBe(true);
@@ -89,6 +90,11 @@ describe('the ideal responses, as README and GET /tasks state them', () => {
     expect(ideal({ data_source: 'retrieval_calculate', ground_truth: { doc_ids: ['<|doc_1|>', '<|doc_4|>'], golden_label: '7' } })).toBe(
       '<relevant_doc_ids><|doc_1|>, <|doc_4|></relevant_doc_ids>\n<continue_reasoning>\\boxed{7}</continue_reasoning>',
     );
+    expect(ideal({ data_source: 'math_dapo', ground_truth: '\\frac{1}{2}' })).toBe('Answer: \\frac{1}{2}');
+    // Too long for the 500-code-point window as written; normalize_final_answer takes the spaces out.
+    expect(ideal({ data_source: 'math_dapo', ground_truth: '1 '.repeat(300) })).toBe(`Answer: ${'1'.repeat(300)}`);
+    expect(ideal({ data_source: 'math_dapo_math_verify', ground_truth: ['0.5', '1/2'] })).toBe('\\boxed{0.5}');
+    expect(ideal({ data_source: 'MATH##algebra', ground_truth: '\\sqrt{2}' })).toBe('\\boxed{\\sqrt{2}}');
     expect(ideal({ data_source: 'model_verify', ground_truth: '3', extra_info: { reward_mode: 'math_verify', ground_truth: '3' } })).toBe('3');
   });
 
@@ -118,6 +124,37 @@ describe('the ideal responses, as README and GET /tasks state them', () => {
     for (const s of tasks.scorers) expect(s.ideal_response.length, s.name).toBeGreaterThan(10);
     for (const d of tasks.data_sources) expect(d.ideal_response.length, d.data_source).toBeGreaterThan(10);
     expect(tasks.check_problems.map((p) => p.code).sort()).toEqual(Object.keys(PROBLEM_CODES).sort());
+  });
+});
+
+describe('Python number types in a ground truth', () => {
+  it('a float gold (JSON 42.0, which JavaScript reads as 42) is named a float, as the reference names it', () => {
+    const check = checkRow(parseItemJsonPy('{"data_source": "aime2024", "reward_model": {"ground_truth": 42.0}}'));
+    expect(codesOf(check)).toEqual(['bad_ground_truth']);
+    expect(check.problems[0]!.message).toContain('a float (42.0)');
+    expect(check.problems[0]!.message).toContain('can only concatenate str (not "float") to str');
+    expect(check.problems[0]!.message).toContain('store it as the string "42.0"');
+  });
+});
+
+describe('the extra-routes parity file (math_dapo, Minerva, math_verify.compute_score) used as a dataset', () => {
+  const cases = loadScoreCases(EXTRA_ROUTES_FILE);
+  let checks: RowCheck[];
+  beforeAll(() => {
+    checks = cases.map((c) => checkRow({ id: c.id, data_source: c.data_source, ground_truth: c.ground_truth, extra_info: c.extra_info }, { timeoutMs: 30_000 }));
+  });
+
+  it('covers every new route', () => {
+    expect(new Set(checks.map((c) => c.scorer))).toEqual(new Set(['minerva', 'math_verify', 'math_verify_metric']));
+  });
+
+  it('never calls a row fatal or capped when one of its rollouts reached 1 at the reference', () => {
+    const wrong = cases
+      .map((c, i) => ({ c, check: checks[i]! }))
+      .filter(({ c, check }) => c.expected === 1 && check.problems.some((p) => p.severity !== 'warning'))
+      .map(({ c, check }) => `${c.id}: ${check.problems[0]!.message}`);
+    expect(cases.filter((c) => c.expected === 1).length).toBeGreaterThan(50);
+    expect(wrong).toEqual([]);
   });
 });
 

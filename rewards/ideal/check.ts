@@ -3,8 +3,9 @@
 // ideal has no think section) and report every way the row keeps rollouts from the scorer's best.
 import { DEFAULT_ITEM_TIMEOUT_MS, itemId } from '../index.js';
 import { ScoreFailure, type ScoreContext } from '../types.js';
+import { pyMember, pyTypeName } from '../pyjson.js';
 import { didYouMean } from '../suggest.js';
-import { scoreVerlRow, thinkGateFailure, verlBranch, VERL_DATA_SOURCES } from '../verlRouting.js';
+import { scoreVerlRow, thinkGateFailure, verlBranch, verlBuiltinModule, VERL_DATA_SOURCES } from '../verlRouting.js';
 import { problem, sortProblems, type Problem, type RowCheck } from './problems.js';
 import { errorProblem, IDEAL_RECIPES, type IdealOutcome, type RowView } from './recipes.js';
 
@@ -30,12 +31,12 @@ function dataSourceHint(dataSource: string): string {
   return didYouMean(dataSource, VERL_DATA_SOURCES.map((d) => d.data_source));
 }
 
-/** The ground truth of a dataset row: `ground_truth`, else verl's `reward_model.ground_truth`. */
-function groundTruthOf(row: Record<string, unknown>): { found: boolean; value: unknown } {
-  if (Object.hasOwn(row, 'ground_truth')) return { found: true, value: row.ground_truth };
+/** The ground truth of a dataset row: `ground_truth`, else verl's `reward_model.ground_truth`; with its Python type name. */
+function groundTruthOf(row: Record<string, unknown>): { found: boolean; value: unknown; type: string } {
   const rm = row.reward_model;
-  if (isRecord(rm) && Object.hasOwn(rm, 'ground_truth')) return { found: true, value: rm.ground_truth };
-  return { found: false, value: undefined };
+  const holder = Object.hasOwn(row, 'ground_truth') ? row : isRecord(rm) && Object.hasOwn(rm, 'ground_truth') ? rm : undefined;
+  if (!holder) return { found: false, value: undefined, type: 'NoneType' };
+  return { found: true, value: holder.ground_truth, type: pyTypeName(pyMember(holder, 'ground_truth')) };
 }
 
 function scoreIdeal(view: RowView, response: string, ctx: ScoreContext): IdealOutcome {
@@ -70,6 +71,16 @@ export function checkRow(row: unknown, options: CheckOptions = {}): RowCheck {
   }
   base.data_source = dataSource;
   const branch = verlBranch(dataSource);
+  const builtin = verlBuiltinModule(dataSource);
+  if (builtin !== undefined) {
+    return none(
+      problem(
+        'unknown_data_source',
+        `data_source ${JSON.stringify(dataSource)} is one of verl's built-in reward routes (${builtin}), which GoLongRL keeps but its training does not use: /score answers unknown_data_source for every rollout, as this service does not implement verl built-ins`,
+      ),
+      base,
+    );
+  }
   if (!branch) {
     return none(
       problem('unknown_data_source', `data_source ${JSON.stringify(dataSource)} is not routed${dataSourceHint(dataSource)}: the reference raises for every rollout of it, and /score answers unknown_data_source`),
@@ -77,7 +88,7 @@ export function checkRow(row: unknown, options: CheckOptions = {}): RowCheck {
     );
   }
   const groundTruth = groundTruthOf(row);
-  const view: RowView = { dataSource, groundTruth: groundTruth.value, extraInfo: row.extra_info };
+  const view: RowView = { dataSource, groundTruth: groundTruth.value, groundTruthType: groundTruth.type, extraInfo: row.extra_info };
   const recipe = IDEAL_RECIPES[branch];
 
   try {

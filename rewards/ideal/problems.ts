@@ -31,6 +31,10 @@ export const PROBLEM_CODES = {
   label_not_a_choice: { severity: 'fatal', doc: 'the selection label is not a letter A-D (nor a text naming one): every rollout scores 0' },
   doc_ids_unmatchable: { severity: 'fatal', doc: 'retrieval_calculate doc_ids cannot equal the <|doc_N|> ids a response cites: every rollout scores 0' },
   math_gold_unparseable: { severity: 'fatal', doc: 'Math-Verify cannot read the math gold: \\boxed{gold} scores 0, so every rollout does' },
+  answer_line_unmatchable: {
+    severity: 'fatal',
+    doc: 'no "Answer:" line can equal the Minerva (math_dapo) gold after normalize_final_answer: it keeps a line break, or is too long for the last 500 code points',
+  },
 
   gold_split_by_think: { severity: 'fatal', doc: 'the answer contains </think> and the route scores only the text after the last </think>: no response can hold the whole answer' },
   ideal_below_best: { severity: 'capped', doc: 'the ideal response scores below the scorer\'s best for a reason not named by another code' },
@@ -40,7 +44,10 @@ export const PROBLEM_CODES = {
   math_gold_words: { severity: 'warning', doc: 'the math gold mixes words with a number: Math-Verify reads the words as a product of letters, so only a verbatim copy scores 1' },
   language_mismatch: { severity: 'warning', doc: 'a Chinese Summary reference whose ground_truth.summary is not "Chinese": no jieba segmentation, partial overlaps score 0' },
   gold_contains_think_tag: { severity: 'warning', doc: 'the answer contains <think> or </think>: a response that closes its think section and then writes it fails the think gate' },
-  empty_label: { severity: 'warning', doc: 'the EM golden_label is empty: a rollout that answers nothing scores 1' },
+  empty_label: {
+    severity: 'warning',
+    doc: 'the EM golden_label is empty, or the Minerva gold normalises to nothing: a rollout that answers nothing (EM) or writes an "Answer:" line that normalises away (Minerva) scores 1',
+  },
   odd_ground_truth: { severity: 'warning', doc: 'the reference still computes a number from an odd ground truth (a string iterated by character, an object by key)' },
   check_failed: { severity: 'fatal', doc: 'the check itself could not finish (time budget, crash): check the row by hand' },
 } as const satisfies Record<string, { severity: Severity; doc: string }>;

@@ -7,6 +7,8 @@ import { LBP_METRIC_SCORER, LBP_SUBTASK_METRIC, type LbpMetric } from '../longbe
 import { jsPyTypeName, pyFromJs, pyGetItem, pyStr, tryPyJsonTable } from '../pyjson.js';
 import { extractChoice } from '../scorers/choice.js';
 import { mathVerifyScore } from '../scorers/mathVerify.js';
+import { mathVerifyMetricScore } from '../scorers/mathVerifyMetric.js';
+import { minervaScore, normalizeFinalAnswer } from '../scorers/minerva.js';
 import { normalizeAnswers } from '../scorers/lbpNormalize.js';
 import { didYouMean } from '../suggest.js';
 import { codePointLength, fold, pyLower, pyStrip } from '../text.js';
@@ -19,6 +21,8 @@ export interface RowView {
   dataSource: string;
   /** `ground_truth`, or verl's `reward_model.ground_truth`. */
   groundTruth: unknown;
+  /** The ground truth's Python type name (`float` for a JSON `42.0`, which JavaScript reads as 42). */
+  groundTruthType: string;
   extraInfo: unknown;
 }
 
@@ -338,16 +342,21 @@ const multitable: IdealRecipe = {
 
 const MATH_FUNCTION_NAMES = new Set(['sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'log', 'exp', 'max', 'min', 'gcd', 'lcm', 'mod', 'det', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'sqrt', 'frac', 'inf', 'lim']);
 const TEXT_COMMAND = /\\(?:text|textbf|textit|mathrm|mathbf|operatorname|mbox)\s*\{[^{}]*\}/g;
+// A think tag in a gold is its own problem (gold_contains_think_tag), not a word.
+const THINK_TAG = /<\/?think>/g;
 const BARE_WORD = /(?<![\\A-Za-z])[A-Za-z]{3,}(?![A-Za-z])/g;
 
-/** Why a math gold cannot be matched, when \boxed{gold} scores 0 against it. */
-function explainMathGold(gold: string, outcome: IdealOutcome, where: string): Problem {
+/**
+ * Why a math gold cannot be matched, when \\boxed{gold} scores 0 against it. `window`: the route
+ * reads only the last 500 code points (math_verify_from_sky; math_verify.compute_score reads all).
+ */
+function explainMathGold(gold: string, outcome: IdealOutcome, where: string, window = true): Problem {
   const length = codePointLength(gold);
-  if (length > MATH_TAIL - 10) {
+  if (window && length > MATH_TAIL - 10) {
     return problem('math_gold_unparseable', `${where} is ${length} code points long: the reference reads only the last ${MATH_TAIL} code points of a response, so \\boxed{gold} never fits and every rollout scores 0`);
   }
   const rule = outcome.details?.rule;
-  const why = rule === 'no_extraction' ? 'Math-Verify finds no answer in \\boxed{gold}' : 'Math-Verify does not find \\boxed{gold} equal to the gold';
+  const why = rule === 'no_extraction' || rule === 'no_gold_extraction' ? 'Math-Verify finds no answer in \\boxed{gold}' : 'Math-Verify does not find \\boxed{gold} equal to the gold';
   return problem('math_gold_unparseable', `${where} ${quote(gold)} is not parseable: ${why}, so every rollout will score 0`);
 }
 
@@ -355,18 +364,18 @@ function explainMathGold(gold: string, outcome: IdealOutcome, where: string): Pr
  * A gold that mixes words with a number ("about 42 %") is read by Math-Verify as a product of
  * letters: only a verbatim copy matches. Reported when the gold without its words, boxed, scores 0.
  */
-function mathGoldWords(gold: string, ctx: ScoreContext, where: string): Problem | undefined {
+function mathGoldWords(gold: string, ctx: ScoreContext, where: string, score: typeof mathVerifyScore = mathVerifyScore): Problem | undefined {
   const words: string[] = [];
-  // Words inside \text{...} are text on purpose and stay; bare ones are taken out.
-  const withoutWords = gold.replace(new RegExp(`${TEXT_COMMAND.source}|${BARE_WORD.source}`, 'g'), (m) => {
-    if (m.startsWith('\\') || MATH_FUNCTION_NAMES.has(m.toLowerCase())) return m;
+  // Words inside \text{...} are text on purpose and stay (so do think tags); bare ones are taken out.
+  const withoutWords = gold.replace(new RegExp(`${TEXT_COMMAND.source}|${THINK_TAG.source}|${BARE_WORD.source}`, 'g'), (m) => {
+    if (m.startsWith('\\') || m.startsWith('<') || MATH_FUNCTION_NAMES.has(m.toLowerCase())) return m;
     words.push(m);
     return ' ';
   });
   if (words.length === 0) return undefined;
   const stripped = fold(withoutWords);
   if (stripped === '' || !/\d/.test(stripped)) return undefined;
-  const plain = mathVerifyScore(`\\boxed{${stripped}}`, gold, ctx);
+  const plain = score(`\\boxed{${stripped}}`, gold, ctx);
   if (plain.score > 0) return undefined;
   return problem(
     'math_gold_words',
@@ -389,28 +398,130 @@ function mathGoldStrings(gold: unknown, where: string): Read<string[]> {
   };
 }
 
+/** The math_verify_from_sky part of a route's plan: the gold value it compares with, \\boxed{} of its first string. */
+function skyMathPlan(plan: IdealPlan, goldValue: unknown, ctx: ScoreContext): IdealPlan {
+  const golds = mathGoldStrings(goldValue, 'the math gold');
+  if (!golds.ok) return { ...plan, problems: [golds.problem] };
+  const gold = golds.value[0];
+  if (gold === undefined) {
+    plan.problems.push(problem('math_gold_unparseable', `the math gold is ${shown(goldValue)}: with no gold string to compare with, every rollout scores 0`));
+    return plan;
+  }
+  if (typeof goldValue !== 'string') {
+    plan.problems.push(problem('odd_ground_truth', `the math gold is ${typeOf(goldValue)}: the reference compares with its ${Array.isArray(goldValue) ? 'elements' : 'keys'}; store the answer as a string`));
+  }
+  const words = mathGoldWords(gold, ctx, 'math gold');
+  if (words) plan.problems.push(words);
+  plan.response = `\\boxed{${gold}}`;
+  plan.explain = (outcome) => explainMathGold(gold, outcome, 'math gold');
+  return plan;
+}
+
+const BOXED_GOLD = '"\\boxed{gold}" (the gold answer string inside \\boxed{})';
+
+/** math_longcot_math_verify routes: the last element of a list, then a string or its golden_label. */
 const mathLongcot: IdealRecipe = {
-  construction: '"\\boxed{gold}" (the gold answer string inside \\boxed{})',
+  construction: BOXED_GOLD,
   plan({ dataSource, groundTruth }, ctx) {
     const plan: IdealPlan = { reward_type: dataSource, scorer: 'math_verify', best: 1, problems: [] };
     const gtRead = lastIfList(groundTruth);
     if (!gtRead.ok) return { ...plan, problems: [gtRead.problem] };
     const goldRead = typeof gtRead.value === 'string' ? gtRead : readKey(gtRead.value, 'golden_label', 'ground_truth');
     if (!goldRead.ok) return { ...plan, problems: [goldRead.problem] };
-    const golds = mathGoldStrings(goldRead.value, 'the math gold');
-    if (!golds.ok) return { ...plan, problems: [golds.problem] };
-    const gold = golds.value[0];
-    if (gold === undefined) {
-      plan.problems.push(problem('math_gold_unparseable', `the math gold is ${shown(goldRead.value)}: with no gold string to compare with, every rollout scores 0`));
+    return skyMathPlan(plan, goldRead.value, ctx);
+  },
+};
+
+/** math_dapo_math_verify: math_verify_from_sky on the ground truth as it is (no last element, no golden_label). */
+const mathDapoMathVerify: IdealRecipe = {
+  construction: `${BOXED_GOLD}; a list of golds: the first`,
+  plan({ dataSource, groundTruth }, ctx) {
+    return skyMathPlan({ reward_type: dataSource, scorer: 'math_verify', best: 1, problems: [] }, groundTruth, ctx);
+  },
+};
+
+/** `an int (42)`, `a float (42.0)`: a ground truth by its Python type (JavaScript reads 42.0 as 42). */
+function typedValue(value: unknown, type: string): string {
+  const text = type === 'float' && Number.isInteger(value) ? `${String(value)}.0` : shown(value);
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} (${text})`;
+}
+
+/** How to store a ground truth that is not a string, for the routes that read it as one. */
+function storeAsString(value: unknown, type: string): string {
+  if (type === 'int' || type === 'float') return `; store it as the string ${JSON.stringify(type === 'float' && Number.isInteger(value) ? `${String(value)}.0` : String(value))}`;
+  if (type === 'list') return '; this route reads the ground truth as it is (not its last element, nor a golden_label): store the answer string';
+  return '; store the answer as a string';
+}
+
+/** MATH##* and aime* routes: math_verify.compute_score, Math-Verify's math_metric on the whole response. */
+const mathVerifyMetric: IdealRecipe = {
+  construction: `${BOXED_GOLD}; the scorer reads the whole response and parses the gold as LaTeX`,
+  plan({ dataSource, groundTruth, groundTruthType }, ctx) {
+    const plan: IdealPlan = { reward_type: dataSource, scorer: 'math_verify_metric', best: 1, problems: [] };
+    if (typeof groundTruth !== 'string') {
+      plan.problems.push(
+        problem(
+          'bad_ground_truth',
+          `the ground truth is ${typedValue(groundTruth, groundTruthType)}, not a string: the reference's "\\\\boxed{" + ground_truth + "}" raises TypeError: can only concatenate str (not "${groundTruthType}") to str, for every rollout${storeAsString(groundTruth, groundTruthType)}`,
+        ),
+      );
       return plan;
     }
-    if (typeof goldRead.value !== 'string') {
-      plan.problems.push(problem('odd_ground_truth', `the math gold is ${typeOf(goldRead.value)}: the reference compares with its ${Array.isArray(goldRead.value) ? 'elements' : 'keys'}; store the answer as a string`));
-    }
-    const words = mathGoldWords(gold, ctx, 'math gold');
+    const words = mathGoldWords(groundTruth, ctx, 'math gold', mathVerifyMetricScore);
     if (words) plan.problems.push(words);
-    plan.response = `\\boxed{${gold}}`;
-    plan.explain = (outcome) => explainMathGold(gold, outcome, 'math gold');
+    plan.response = `\\boxed{${groundTruth}}`;
+    plan.explain = (outcome) => explainMathGold(groundTruth, outcome, 'math gold', false);
+    return plan;
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Minerva (math_dapo, math, math_dapo_reasoning, math_longcot)
+
+/** The code points math_dapo.compute_score keeps of a response. */
+const MINERVA_TAIL = 500;
+
+const minerva: IdealRecipe = {
+  construction:
+    '"Answer: " + the gold (when that line does not match, e.g. it is longer than the last 500 code points the scorer reads, ' +
+    '"Answer: " + the gold as normalize_final_answer leaves it)',
+  plan({ dataSource, groundTruth, groundTruthType }, ctx) {
+    const plan: IdealPlan = { reward_type: dataSource, scorer: 'minerva', best: 1, problems: [] };
+    if (typeof groundTruth !== 'string') {
+      plan.problems.push(
+        problem(
+          'bad_ground_truth',
+          `the ground truth is ${typedValue(groundTruth, groundTruthType)}, not a string: the reference's normalize_final_answer raises AttributeError: '${groundTruthType}' object has no attribute 'split', for every rollout${storeAsString(groundTruth, groundTruthType)}`,
+        ),
+      );
+      return plan;
+    }
+    const normalized = normalizeFinalAnswer(groundTruth);
+    if (normalized === '') {
+      plan.problems.push(
+        problem('empty_label', `the gold ${quote(groundTruth)} is empty after normalize_final_answer: any "Answer:" line that normalises to nothing (e.g. "Answer: $$") scores 1`),
+      );
+    }
+    // String equality after normalisation: the gold itself normally matches, its normalised form
+    // when the gold is too long for the window or holds an "Answer:" of its own.
+    const candidates = [`Answer: ${groundTruth}`, `Answer: ${normalized}`];
+    plan.response = candidates.find((r) => minervaScore(r, groundTruth, ctx).score === 1) ?? candidates[0]!;
+    plan.explain = (outcome) => {
+      if (normalized.includes('\n')) {
+        return problem(
+          'answer_line_unmatchable',
+          `the gold ${quote(groundTruth)} keeps a line break after normalize_final_answer, and the reference's "Answer:" capture stops at the end of its line: no response can equal it, so every rollout scores 0`,
+        );
+      }
+      const length = codePointLength(`Answer: ${normalized}`);
+      if (length > MINERVA_TAIL) {
+        return problem(
+          'answer_line_unmatchable',
+          `the gold is ${codePointLength(normalized)} code points even after normalize_final_answer: an "Answer:" line holding it does not fit the last ${MINERVA_TAIL} code points the reference reads, so every rollout scores 0`,
+        );
+      }
+      return problem('ideal_below_best', `"Answer: " + the gold scores ${outcome.score}, below 1`);
+    };
     return plan;
   },
 };
@@ -585,6 +696,9 @@ export const IDEAL_RECIPES: Readonly<Record<VerlBranch, IdealRecipe>> = {
   EM: exactMatch,
   math: mathLongcot,
   judge,
+  minerva,
+  math_dapo_math_verify: mathDapoMathVerify,
+  math_verify_metric: mathVerifyMetric,
 };
 
 /** The ideal response of each native scorer, in words (GET /tasks reads it through the registry). */
@@ -599,6 +713,8 @@ export const IDEAL_RESPONSE_BY_SCORER: Readonly<Record<string, string>> = {
   rouge_l: 'the first reference summary itself (its best is 2/(2+1e-8), ROUGE-L\'s F for p = r = 1)',
   iou: multitable.construction,
   math_verify: mathLongcot.construction,
+  math_verify_metric: mathVerifyMetric.construction,
+  minerva: minerva.construction,
   retrieval_calculate: retrievalCalculate.construction,
 };
 

@@ -26,6 +26,9 @@ const sel = (golden_label: unknown) => ({ data_source: 'selection', reward_model
 const table = (golden_label: unknown) => ({ data_source: 'multitableqa_pretraining', reward_model: { ground_truth: { golden_label } }, extra_info: {} });
 const retrieval = (ground_truth: unknown) => ({ data_source: 'retrieval_calculate', reward_model: { ground_truth }, extra_info: {} });
 const math = (ground_truth: unknown, data_source = 'math_longcot_math_verify') => ({ data_source, reward_model: { ground_truth }, extra_info: {} });
+const minerva = (ground_truth: unknown, data_source = 'math_dapo') => ({ data_source, reward_model: { ground_truth }, extra_info: {} });
+const skyMath = (ground_truth: unknown) => ({ data_source: 'math_dapo_math_verify', reward_model: { ground_truth }, extra_info: {} });
+const metric = (ground_truth: unknown, data_source = 'aime2024') => ({ data_source, reward_model: { ground_truth }, extra_info: {} });
 const judge = (extra_info: unknown, data_source = 'model_judge') => ({ data_source, reward_model: { ground_truth: '42' }, extra_info });
 
 const ENGLISH_SUMMARY = 'The committee approved the budget. Spending on roads rises by nine percent. Schools get two new buildings.';
@@ -52,6 +55,16 @@ export const GOOD_ROWS: CheckCase[] = [
   { name: 'Summary, English', row: lbp([ENGLISH_SUMMARY], 'T4.1 Global-Coverage Constrained Summary'), first: null },
   { name: 'Summary, Chinese', row: lbp([CHINESE_SUMMARY], 'T4.2 Query-Focused Summary', 'Chinese'), first: null },
   { name: 'judge route, reward_mode math_verify', row: judge({ reward_mode: 'math_verify', ground_truth: '42' }), first: null },
+  ...['math_dapo', 'math', 'math_dapo_reasoning', 'math_longcot'].map((ds) => ({ name: `Minerva route ${ds}`, row: minerva('\\frac{1}{2}', ds), first: null })),
+  { name: 'Minerva gold with a unit normalize_final_answer removes', row: minerva('5 dollars'), first: null },
+  { name: 'Minerva gold "x = 5" (only the part after the last "=" counts)', row: minerva('x = 5'), first: null },
+  { name: 'Minerva gold too long for the window, short enough once normalised', row: minerva('1 '.repeat(300)), first: null },
+  { name: 'Minerva gold holding an "Answer:" of its own', row: minerva('Answer: 5'), first: null },
+  { name: 'math_dapo_math_verify', row: skyMath('\\frac{1}{2}'), first: null },
+  { name: 'Math-Verify metric route aime*', row: metric('\\frac{1}{2}'), first: null },
+  { name: 'Math-Verify metric route MATH##*', row: metric('42', 'MATH##algebra'), first: null },
+  { name: 'Math-Verify metric gold with an open brace (its LaTeX parser is lenient)', row: metric('x^{2'), first: null },
+  { name: 'Math-Verify metric gold of 600 digits (no window)', row: metric('1'.repeat(600)), first: null },
   { name: 'ground truth at the top level', row: { data_source: 'EM', ground_truth: { golden_label: 'Porto' }, extra_info: {} }, first: null },
 ];
 
@@ -75,6 +88,13 @@ export const BROKEN_ROWS: CheckCase[] = [
   { name: 'selection label a number', row: sel(2), first: 'bad_ground_truth', says: /AttributeError: 'int' object has no attribute 'replace'/ },
   { name: 'math gold a number', row: math({ golden_label: 42 }), first: 'bad_ground_truth', says: /argument of type 'int' is not iterable.*"42"/ },
   { name: 'math ground truth a number', row: math(42), first: 'bad_ground_truth', says: /'int' object is not subscriptable/ },
+  { name: 'Minerva gold a number', row: minerva(42), first: 'bad_ground_truth', says: /AttributeError: 'int' object has no attribute 'split'.*"42"/ },
+  { name: 'Minerva gold a list', row: minerva(['5']), first: 'bad_ground_truth', says: /'list' object has no attribute 'split'.*as it is/ },
+  { name: 'math_dapo_math_verify gold a number', row: skyMath(42), first: 'bad_ground_truth', says: /argument of type 'int' is not iterable/ },
+  { name: 'Math-Verify metric gold a number', row: metric(42), first: 'bad_ground_truth', says: /can only concatenate str \(not "int"\) to str.*"42"/ },
+  { name: 'Math-Verify metric gold a list', row: metric(['42']), first: 'bad_ground_truth', says: /not "list"/ },
+  { name: 'verl built-in gsm8k', row: minerva('5', 'openai/gsm8k'), first: 'unknown_data_source', says: /built-in reward routes \(gsm8k\)/ },
+  { name: 'verl built-in MATH-500', row: minerva('5', 'HuggingFaceH4/MATH-500'), first: 'unknown_data_source', says: /math_reward/ },
   { name: 'LongBench-Pro without summary', row: { data_source: 'longbench_pro', reward_model: { ground_truth: { doc_ids: ['a'] } }, extra_info: { reward_mode: 'T3.2 Single-Hop Fact QA' } }, first: 'bad_ground_truth', says: /KeyError: 'summary'/ },
   { name: 'LongBench-Pro doc_ids true', row: lbp(true, 'T3.2 Single-Hop Fact QA'), first: 'bad_ground_truth', says: /has no len\(\)/ },
   { name: 'retrieval doc_ids a number', row: retrieval({ doc_ids: 5, golden_label: '1' }), first: 'bad_ground_truth', says: /not iterable/ },
@@ -104,6 +124,10 @@ export const BROKEN_ROWS: CheckCase[] = [
   { name: 'retrieval ids a string', row: retrieval({ doc_ids: '<|doc_3|>', golden_label: '42' }), first: 'doc_ids_unmatchable' },
   { name: 'math gold with an open brace', row: math('x^{2'), first: 'math_gold_unparseable', says: /not parseable/ },
   { name: 'math gold empty', row: math(''), first: 'math_gold_unparseable' },
+  { name: 'math_dapo_math_verify gold with an open brace', row: skyMath('x^{2'), first: 'math_gold_unparseable', says: /not parseable/ },
+  { name: 'Math-Verify metric gold empty', row: metric(''), first: 'math_gold_unparseable' },
+  { name: 'Minerva gold with a line break', row: minerva('3\n4'), first: 'answer_line_unmatchable', says: /line break/ },
+  { name: 'Minerva gold of 600 digits', row: minerva('1'.repeat(600), 'math_longcot'), first: 'answer_line_unmatchable', says: /600 code points.*500/ },
   { name: 'retrieval golden_label unparseable', row: retrieval({ doc_ids: ['<|doc_1|>'], golden_label: '}' }), first: 'math_gold_unparseable' },
   { name: 'EM label with </think>', row: em({ golden_label: '</think>A200' }), first: 'gold_split_by_think' },
   { name: 'table cell with </think>', row: table('{"data": [[1], ["</think>"]]}'), first: 'gold_contains_think_tag', says: /has more than one <\/think>/ },
@@ -112,6 +136,10 @@ export const BROKEN_ROWS: CheckCase[] = [
   { name: 'an answer holding [Answer]', row: lbp(['x [Answer] y', 'z'], 'T5.2 Key-Statement Citation Alignment'), first: 'answer_contains_marker' },
   { name: 'an empty answer first', row: lbp(['', 'a'], 'T9.1 Dependency-Aware Multi-Version Impact Analysis'), first: 'empty_answer' },
   { name: 'math gold with words', row: math('about 42 %'), first: 'math_gold_words', says: /"about".*"42 %" scores 0/ },
+  { name: 'math_dapo_math_verify gold with words', row: skyMath('about 42 %'), first: 'math_gold_words' },
+  { name: 'Math-Verify metric gold with words', row: metric('about 42 %', 'MATH##prealgebra'), first: 'math_gold_words', says: /"about"/ },
+  { name: 'Minerva gold normalised away', row: minerva('units'), first: 'empty_label', says: /normalize_final_answer/ },
+  { name: 'math_dapo_math_verify golds in a list', row: skyMath(['0.5', '1/2']), first: 'odd_ground_truth', says: /elements/ },
   { name: 'Chinese summary marked English', row: lbp([CHINESE_SUMMARY], 'T4.1 Global-Coverage Constrained Summary', 'English'), first: 'language_mismatch' },
   { name: 'empty EM label', row: em({ golden_label: ' ' }), first: 'empty_label' },
   { name: 'doc_ids a string', row: lbp('abc', 'T5.1 Full-Sentence Citation Alignment'), first: 'odd_ground_truth', says: /characters/ },

@@ -8,6 +8,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { itemId, scoreItem, warmUp, type ItemResult } from '../rewards/index.js';
 import { checkRow, problem, type CheckOptions, type RowCheck } from '../rewards/ideal/index.js';
 import { adoptDictTrie } from '../rewards/jiebaDag.js';
+import { parseItemJsonPy } from '../rewards/pyjson.js';
 import { checkedItem, itemCount, itemText, parseCheckBody, parseScoreBody } from './batchParse.js';
 import { releaseWorkerMemory, shrinkWorkerMemory } from './memory.js';
 import { emptyJsonResults, putJsonResult, WARM_MESSAGE, type BodyBlocksTask, type ChunkOutput, type ChunkTask, type PoolWorkerData } from './workerProtocol.js';
@@ -95,11 +96,11 @@ function scoreAll(task: ChunkTask): ChunkOutput {
   return { ...(results && { results }), ...(json && { json }), ...(uids && { uids }) };
 }
 
-/** Checks one dataset row given as JSON text; text that is not JSON is that row's problem. */
+/** Checks one dataset row given as JSON text (numbers keep their Python types); text that is not JSON is that row's problem. */
 function checkText(text: string, options: CheckOptions): RowCheck {
   let row: unknown;
   try {
-    row = JSON.parse(text);
+    row = parseItemJsonPy(text);
   } catch (err) {
     return { ideal_score: null, best_score: null, problems: [problem('not_json', `the row is not valid JSON: ${(err as Error).message.slice(0, 200)}`)] };
   }

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BROKEN_ROWS, GOOD_ROWS } from './helpers/checkCases.js';
 import { loadScoreCases, PARITY_DIR } from './helpers/parity.js';
@@ -115,6 +116,31 @@ describe('golong-reward check', () => {
     const asJsonl = cli(['check', '-', '--quiet'], jsonl(cases.map((c) => ({ data_source: c.data_source, ground_truth: { doc_ids: null, golden_label: (c.ground_truth as { golden_label: unknown }).golden_label, summary: null }, extra_info: c.extra_info }))));
     expect(fromParquet.lines.length).toBeGreaterThan(5);
     expect(fromParquet.lines.map((l) => [l.index, l.problem, l.message])).toEqual(asJsonl.lines.map((l) => [l.index, l.problem, l.message]));
+  });
+
+  it('reads numbers with their Python types, from JSONL and from parquet DOUBLE columns, in this thread and on the pool', () => {
+    const lines = '{"id": "f", "data_source": "aime2024", "reward_model": {"ground_truth": 42.0}}\n{"id": "i", "data_source": "math_dapo", "reward_model": {"ground_truth": 42}}\n';
+    // A DOUBLE ground_truth column, as pandas writes a column of 42.0 (verl's math datasets sometimes hold numbers).
+    const schema = [
+      { name: 'root', num_children: 2 },
+      { name: 'data_source', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+      { name: 'reward_model', repetition_type: 'OPTIONAL', num_children: 1 },
+      { name: 'ground_truth', type: 'DOUBLE', repetition_type: 'OPTIONAL' },
+    ];
+    const parquet = join(dir, 'doubles.parquet');
+    writeFileSync(
+      parquet,
+      new Uint8Array(parquetWriteBuffer({ schema: schema as never, columnData: [{ name: 'data_source', data: ['aime2024'] }, { name: 'reward_model', data: [{ ground_truth: 42 }] }] as never })),
+    );
+    for (const workers of [[], ['--workers', '1']]) {
+      const fromJsonl = cli(['check', '-', '--quiet', ...workers], lines).lines;
+      expect(fromJsonl.map((l) => l.id)).toEqual(['f', 'i']);
+      expect(fromJsonl[0].message).toContain('can only concatenate str (not "float") to str');
+      expect(fromJsonl[1].message).toContain("'int' object has no attribute 'split'");
+      const fromParquet = cli(['check', parquet, '--quiet', ...workers]);
+      expect(fromParquet.status, fromParquet.stderr).toBe(0);
+      expect(fromParquet.lines.map((l) => l.message)).toEqual([expect.stringContaining('a float (42.0), not a string')]);
+    }
   });
 
   it('says when a file is neither JSONL nor parquet', () => {

@@ -66,6 +66,18 @@ describe('POST /check', () => {
     expect(res.json.summary).toMatchObject({ rows: 4, fine: 2, with_problems: 2 });
   });
 
+  it('reads numbers with their Python types: a gold written 42.0 is a float, as the reference names it', async () => {
+    const float = '{"id": "f", "data_source": "aime2024", "reward_model": {"ground_truth": 42.0}}';
+    const int = '{"id": "i", "data_source": "math_dapo", "reward_model": {"ground_truth": 42}}';
+    const res = await post(`${svc.url}/check`, `{"rows": [${float}, ${int}]}`);
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    const messages = res.json.problems.map((p: { id: string; message: string }) => [p.id, p.message]);
+    expect(messages.map((m: string[]) => m[0])).toEqual(['f', 'i']);
+    expect(messages[0][1]).toContain('a float (42.0), not a string');
+    expect(messages[0][1]).toContain('can only concatenate str (not "float") to str');
+    expect(messages[1][1]).toContain("AttributeError: 'int' object has no attribute 'split'");
+  });
+
   it('400 for a wrong envelope, naming the field; query parameters are refused', async () => {
     expect((await check({})).json.message).toBe('rows is required');
     expect((await check({ rows: 'x' })).json.message).toBe('rows must be an array of dataset rows');

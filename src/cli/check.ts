@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_ITEM_TIMEOUT_MS, SEMANTICS } from '../../rewards/index.js';
 import { CheckSummary, checkRow, problem, problemLine, type CheckSummaryData, type ProblemLine, type RowCheck } from '../../rewards/ideal/index.js';
+import { parseItemJsonPy } from '../../rewards/pyjson.js';
 import type { ScoringPool } from '../pool.js';
 import { closeOutput, EXIT, lineWriter, openOutput, positiveInt, requireWritablePath, startPool, UsageError, type Command } from './common.js';
 import { renderCheckReport } from './checkReport.js';
@@ -50,7 +51,7 @@ function rejectedRow(record: InputRecord): RowCheck {
   if (record.text !== undefined) {
     let value: unknown;
     try {
-      value = JSON.parse(record.text);
+      value = parseItemJsonPy(record.text);
     } catch {
       return { ideal_score: null, best_score: null, problems: [problem('not_json', record.early?.error?.message ?? 'the row is not valid JSON')] };
     }

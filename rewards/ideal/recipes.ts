@@ -453,19 +453,19 @@ function storeAsString(value: unknown, type: string): string {
   return '; store the answer as a string';
 }
 
+/** The problem of a route that reads its ground truth as a string and gets another type: what the reference raises, and how to store it. */
+function notAString(value: unknown, type: string, raises: string): Problem {
+  return problem('bad_ground_truth', `the ground truth is ${typedValue(value, type)}, not a string: ${raises}, for every rollout${storeAsString(value, type)}`);
+}
+
 /** MATH##* and aime* routes: math_verify.compute_score, Math-Verify's math_metric on the whole response. */
 const mathVerifyMetric: IdealRecipe = {
   construction: `${BOXED_GOLD}; the scorer reads the whole response and parses the gold as LaTeX`,
   plan({ dataSource, groundTruth, groundTruthType }, ctx) {
     const plan: IdealPlan = { reward_type: dataSource, scorer: 'math_verify_metric', best: 1, problems: [] };
     if (typeof groundTruth !== 'string') {
-      plan.problems.push(
-        problem(
-          'bad_ground_truth',
-          `the ground truth is ${typedValue(groundTruth, groundTruthType)}, not a string: the reference's "\\\\boxed{" + ground_truth + "}" raises TypeError: can only concatenate str (not "${groundTruthType}") to str, for every rollout${storeAsString(groundTruth, groundTruthType)}`,
-        ),
-      );
-      return plan;
+      const raises = `the reference's "\\\\boxed{" + ground_truth + "}" raises TypeError: can only concatenate str (not "${groundTruthType}") to str`;
+      return { ...plan, problems: [notAString(groundTruth, groundTruthType, raises)] };
     }
     const words = mathGoldWords(groundTruth, ctx, 'math gold', mathVerifyMetricScore);
     if (words) plan.problems.push(words);
@@ -488,13 +488,8 @@ const minerva: IdealRecipe = {
   plan({ dataSource, groundTruth, groundTruthType }, ctx) {
     const plan: IdealPlan = { reward_type: dataSource, scorer: 'minerva', best: 1, problems: [] };
     if (typeof groundTruth !== 'string') {
-      plan.problems.push(
-        problem(
-          'bad_ground_truth',
-          `the ground truth is ${typedValue(groundTruth, groundTruthType)}, not a string: the reference's normalize_final_answer raises AttributeError: '${groundTruthType}' object has no attribute 'split', for every rollout${storeAsString(groundTruth, groundTruthType)}`,
-        ),
-      );
-      return plan;
+      const raises = `the reference's normalize_final_answer raises AttributeError: '${groundTruthType}' object has no attribute 'split'`;
+      return { ...plan, problems: [notAString(groundTruth, groundTruthType, raises)] };
     }
     const normalized = normalizeFinalAnswer(groundTruth);
     if (normalized === '') {

@@ -10,6 +10,7 @@ import { describeTasks } from '../rewards/registry.js';
 import { BROKEN_ROWS, GOOD_ROWS } from './helpers/checkCases.js';
 import { EXTRA_ROUTES_FILE, loadScoreCases } from './helpers/parity.js';
 import { parseItemJsonPy } from '../rewards/pyjson.js';
+import { VERL_DATA_SOURCES, type VerlRoute } from '../rewards/verlRouting.js';
 
 const codesOf = (c: RowCheck) => c.problems.map((p) => p.problem);
 
@@ -25,6 +26,15 @@ describe('good rows: nothing to report, the ideal scores the best', () => {
       expect(problemLine(check, 0)).toBeUndefined();
     });
   }
+});
+
+describe('every route of the routing table', () => {
+  it('has a good row among the cases (GET /tasks lists the same table)', () => {
+    const sources = GOOD_ROWS.map((c) => (c.row as { data_source: string }).data_source);
+    const matches = (route: VerlRoute, ds: string) =>
+      route.match === 'exact' ? ds === route.data_source : route.match === 'prefix' ? ds.startsWith(route.data_source) : ds.includes(route.data_source);
+    expect(VERL_DATA_SOURCES.filter((route) => !sources.some((ds) => matches(route, ds))).map((route) => route.data_source)).toEqual([]);
+  });
 });
 
 describe('broken rows: reported with the code and the reason', () => {

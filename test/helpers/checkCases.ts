@@ -55,6 +55,11 @@ export const GOOD_ROWS: CheckCase[] = [
   { name: 'Summary, English', row: lbp([ENGLISH_SUMMARY], 'T4.1 Global-Coverage Constrained Summary'), first: null },
   { name: 'Summary, Chinese', row: lbp([CHINESE_SUMMARY], 'T4.2 Query-Focused Summary', 'Chinese'), first: null },
   { name: 'judge route, reward_mode math_verify', row: judge({ reward_mode: 'math_verify', ground_truth: '42' }), first: null },
+  ...['model_verify', 'retrieval_summary_calculate', 'retrieval_model_judge'].map((ds) => ({
+    name: `judge route ${ds}, reward_mode math_verify`,
+    row: judge({ reward_mode: 'math_verify', ground_truth: '42' }, ds),
+    first: null,
+  })),
   ...['math_dapo', 'math', 'math_dapo_reasoning', 'math_longcot'].map((ds) => ({ name: `Minerva route ${ds}`, row: minerva('\\frac{1}{2}', ds), first: null })),
   { name: 'Minerva gold with a unit normalize_final_answer removes', row: minerva('5 dollars'), first: null },
   { name: 'Minerva gold "x = 5" (only the part after the last "=" counts)', row: minerva('x = 5'), first: null },

@@ -143,6 +143,31 @@ describe('golong-reward check', () => {
     }
   });
 
+  it("README's example gives the lines and the table README shows", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### `golong-reward check DATASET`'), readme.indexOf('### POST /check'));
+    const rows = /<<'ROWS'\n([\s\S]*?)\nROWS\n/.exec(section)![1]!;
+    // The fenced blocks of the section, in order: the shell example, then stdout, then stderr.
+    const blocks: string[][] = [];
+    let open: string[] | undefined;
+    for (const line of section.split('\n')) {
+      if (line.startsWith('```')) open = open ? (blocks.push(open), undefined) : [];
+      else open?.push(line);
+    }
+    const [documentedLines, documentedStderr] = blocks.slice(1, 3).map((b) => b.join('\n'));
+    const run = cli(['check', '-', '--fail-on-problem'], rows + '\n');
+    expect(run.status).toBe(3);
+    // README elides some fields with "…"; the index, id, code and message are shown in full.
+    const shown = documentedLines!.split('\n').map((l) => {
+      const field = (name: string) => new RegExp(`"${name}":("(?:[^"\\\\]|\\\\.)*"|\\d+)`).exec(l)![1]!;
+      return ['index', 'id', 'problem', 'message'].map((f) => JSON.parse(field(f)));
+    });
+    expect(run.lines.map((l) => [l.index, l.id, l.problem, l.message])).toEqual(shown);
+    // The table and counts as documented (the timing line aside; there is no report path here).
+    const tableOf = (text: string) => text.split('\n').filter((l) => l !== '' && !/^(checked \d+ rows in|report: )/.test(l));
+    expect(tableOf(run.stderr)).toEqual(tableOf(documentedStderr!));
+  });
+
   it('says when a file is neither JSONL nor parquet', () => {
     const csv = join(dir, 'data.csv');
     writeFileSync(csv, 'data_source,golden_label\nEM,Porto\n');

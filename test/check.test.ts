@@ -145,6 +145,23 @@ describe('Python number types in a ground truth', () => {
     expect(check.problems[0]!.message).toContain('can only concatenate str (not "float") to str');
     expect(check.problems[0]!.message).toContain('store it as the string "42.0"');
   });
+
+  it("math_verify_from_sky routes name a float gold's type too, at the top level or in golden_label (TypeError: argument of type 'float' is not iterable)", () => {
+    for (const text of [
+      '{"data_source": "math_dapo_math_verify", "reward_model": {"ground_truth": 42.0}}',
+      '{"data_source": "math_longcot_math_verify", "reward_model": {"ground_truth": {"golden_label": 42.0}}}',
+      '{"data_source": "retrieval_calculate", "reward_model": {"ground_truth": {"doc_ids": ["<|doc_1|>"], "golden_label": 42.0}}}',
+    ]) {
+      const check = checkRow(parseItemJsonPy(text));
+      expect(codesOf(check), text).toEqual(['bad_ground_truth']);
+      expect(check.problems[0]!.message, text).toContain("argument of type 'float' is not iterable");
+      expect(check.problems[0]!.message, text).toContain('a float (42.0)');
+    }
+    // In a list, the gold is compared as str(42.0): the ideal boxes "42.0", which scores 1.
+    const listed = checkRow(parseItemJsonPy('{"data_source": "math_dapo_math_verify", "reward_model": {"ground_truth": [42.0]}}'), { includeIdeal: true });
+    expect(listed.ideal_response).toBe('\\boxed{42.0}');
+    expect(listed.ideal_score).toBe(1);
+  });
 });
 
 describe('the extra-routes parity file (math_dapo, Minerva, math_verify.compute_score) used as a dataset', () => {

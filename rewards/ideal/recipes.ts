@@ -4,7 +4,7 @@
 // explains in words why that response falls short when it does. The response is then scored by
 // the real router (check.ts), so a recipe never decides a score itself.
 import { LBP_METRIC_SCORER, LBP_SUBTASK_METRIC, type LbpMetric } from '../longbenchPro.js';
-import { jsPyTypeName, pyFromJs, pyGetItem, pyStr, tryPyJsonTable } from '../pyjson.js';
+import { jsPyTypeName, pyFromJs, pyGetItem, pyMember, pyStr, pyTypeName, tryPyJsonTable } from '../pyjson.js';
 import { extractChoice } from '../scorers/choice.js';
 import { mathVerifyScore } from '../scorers/mathVerify.js';
 import { mathVerifyMetricScore } from '../scorers/mathVerifyMetric.js';
@@ -383,24 +383,26 @@ function mathGoldWords(gold: string, ctx: ScoreContext, where: string, score: ty
   );
 }
 
-/** A math gold as math_verify_from_sky iterates it: the strings it compares with, or the TypeError it raises. */
-function mathGoldStrings(gold: unknown, where: string): Read<string[]> {
+/**
+ * A math gold as math_verify_from_sky iterates it: the strings it compares with, or the TypeError
+ * it raises. `type`: the gold's Python type name (a JSON 42.0 is a float; JavaScript reads 42).
+ */
+function mathGoldStrings(gold: unknown, where: string, type = jsPyTypeName(gold)): Read<string[]> {
   if (typeof gold === 'string') return { ok: true, value: [gold] };
-  if (Array.isArray(gold)) return { ok: true, value: gold.map((g) => pyStr(pyFromJs(g))) };
+  if (Array.isArray(gold)) return { ok: true, value: gold.map((_, i) => pyStr(pyMember(gold, String(i)))) };
   if (gold !== null && typeof gold === 'object') return { ok: true, value: Object.keys(gold) };
-  const type = jsPyTypeName(gold);
   return {
     ok: false,
     problem: problem(
       'bad_ground_truth',
-      `${where} is ${typeOf(gold)} (${shown(gold)}), not a string: the reference raises TypeError: argument of type '${type}' is not iterable for every rollout with an answer${typeof gold === 'number' ? `; store it as the string "${String(gold)}"` : ''}`,
+      `${where} is ${typedValue(gold, type)}, not a string: the reference raises TypeError: argument of type '${type}' is not iterable for every rollout with an answer${storeAsString(gold, type)}`,
     ),
   };
 }
 
-/** The math_verify_from_sky part of a route's plan: the gold value it compares with, \\boxed{} of its first string. */
-function skyMathPlan(plan: IdealPlan, goldValue: unknown, ctx: ScoreContext): IdealPlan {
-  const golds = mathGoldStrings(goldValue, 'the math gold');
+/** The math_verify_from_sky part of a route's plan: the gold value it compares with (of Python type `type`), \\boxed{} of its first string. */
+function skyMathPlan(plan: IdealPlan, goldValue: unknown, type: string, ctx: ScoreContext): IdealPlan {
+  const golds = mathGoldStrings(goldValue, 'the math gold', type);
   if (!golds.ok) return { ...plan, problems: [golds.problem] };
   const gold = golds.value[0];
   if (gold === undefined) {
@@ -428,15 +430,17 @@ const mathLongcot: IdealRecipe = {
     if (!gtRead.ok) return { ...plan, problems: [gtRead.problem] };
     const goldRead = typeof gtRead.value === 'string' ? gtRead : readKey(gtRead.value, 'golden_label', 'ground_truth');
     if (!goldRead.ok) return { ...plan, problems: [goldRead.problem] };
-    return skyMathPlan(plan, goldRead.value, ctx);
+    // A string ground truth is the gold; otherwise its golden_label member, whose Python type is recorded there.
+    const type = goldRead === gtRead ? jsPyTypeName(goldRead.value) : pyTypeName(pyMember(gtRead.value as object, 'golden_label'));
+    return skyMathPlan(plan, goldRead.value, type, ctx);
   },
 };
 
 /** math_dapo_math_verify: math_verify_from_sky on the ground truth as it is (no last element, no golden_label). */
 const mathDapoMathVerify: IdealRecipe = {
   construction: `${BOXED_GOLD}; a list of golds: the first`,
-  plan({ dataSource, groundTruth }, ctx) {
-    return skyMathPlan({ reward_type: dataSource, scorer: 'math_verify', best: 1, problems: [] }, groundTruth, ctx);
+  plan({ dataSource, groundTruth, groundTruthType }, ctx) {
+    return skyMathPlan({ reward_type: dataSource, scorer: 'math_verify', best: 1, problems: [] }, groundTruth, groundTruthType, ctx);
   },
 };
 
@@ -547,7 +551,7 @@ const retrievalCalculate: IdealRecipe = {
     }
     const label = readKey(gtRead.value, 'golden_label', 'ground_truth');
     if (!label.ok) return { ...plan, problems: [label.problem] };
-    const golds = mathGoldStrings(label.value, 'golden_label');
+    const golds = mathGoldStrings(label.value, 'golden_label', pyTypeName(pyMember(gtRead.value as object, 'golden_label')));
     if (!golds.ok) return { ...plan, problems: [golds.problem] };
 
     if (typeof value === 'string') {

@@ -85,6 +85,15 @@ function lastIfList(groundTruth: unknown): Read {
   return { ok: true, value: groundTruth[groundTruth.length - 1] };
 }
 
+/**
+ * The Python type name of `holder[key]`: for a number, the recorded one (a JSON 42.0 is a float,
+ * which JavaScript reads as 42); otherwise read off the value, without converting it.
+ */
+export function memberTypeName(holder: object, key: string): string {
+  const value = (holder as Record<string, unknown>)[key];
+  return typeof value === 'number' ? pyTypeName(pyMember(holder, key)) : jsPyTypeName(value);
+}
+
 /** What Python's `for x in value` yields for a JSON value (list items, characters, keys), or undefined when it raises. */
 function pyIterate(value: unknown): unknown[] | undefined {
   if (Array.isArray(value)) return value;
@@ -431,7 +440,7 @@ const mathLongcot: IdealRecipe = {
     const goldRead = typeof gtRead.value === 'string' ? gtRead : readKey(gtRead.value, 'golden_label', 'ground_truth');
     if (!goldRead.ok) return { ...plan, problems: [goldRead.problem] };
     // A string ground truth is the gold; otherwise its golden_label member, whose Python type is recorded there.
-    const type = goldRead === gtRead ? jsPyTypeName(goldRead.value) : pyTypeName(pyMember(gtRead.value as object, 'golden_label'));
+    const type = goldRead === gtRead ? jsPyTypeName(goldRead.value) : memberTypeName(gtRead.value as object, 'golden_label');
     return skyMathPlan(plan, goldRead.value, type, ctx);
   },
 };
@@ -551,7 +560,7 @@ const retrievalCalculate: IdealRecipe = {
     }
     const label = readKey(gtRead.value, 'golden_label', 'ground_truth');
     if (!label.ok) return { ...plan, problems: [label.problem] };
-    const golds = mathGoldStrings(label.value, 'golden_label', pyTypeName(pyMember(gtRead.value as object, 'golden_label')));
+    const golds = mathGoldStrings(label.value, 'golden_label', memberTypeName(gtRead.value as object, 'golden_label'));
     if (!golds.ok) return { ...plan, problems: [golds.problem] };
 
     if (typeof value === 'string') {

@@ -1,4 +1,5 @@
 // Public entry points of the scorer library: one item in, one result out, never a throw.
+import { applyPenalties, auditTrace, emptyTrace, flagsForScorer, type AuditFinding, type AuditPenalties, type AuditTrace } from './audit/index.js';
 import { knownTaskNames, resolveTask } from './registry.js';
 import { compactName, didYouMean } from './suggest.js';
 import { afterLast } from './text.js';
@@ -9,6 +10,7 @@ import { scoreVerlRow, thinkGateDetails, thinkGateFailure, typeName, VERL_DATA_S
 export * from './types.js';
 export { describeTasks, SEMANTICS, type TasksDescription } from './registry.js';
 export { clearResponseCaches, clearScorerCaches } from './lruCache.js';
+export { AUDIT_FLAGS, AUDIT_FLAG_NAMES, flagsForScorer, PENALTY_SEMANTICS_SUFFIX, type AuditFinding, type AuditFlagName, type AuditPenalties } from './audit/index.js';
 
 export const DEFAULT_ITEM_TIMEOUT_MS = 2000;
 
@@ -17,6 +19,10 @@ export interface ScoreItemOptions {
   details?: boolean;
   /** Per-item time budget in milliseconds (default 2000). */
   timeoutMs?: number;
+  /** Run the reward-hacking audit: flagged items get `audit` (rewards/audit/flags.ts). */
+  audit?: boolean;
+  /** With the audit: `{flag: value}` caps the score of an item with that flag (implies `audit`). */
+  auditPenalty?: AuditPenalties;
 }
 
 const NATIVE_FIELDS = new Set(['id', 'uid', 'task', 'response', 'reference', 'options']);
@@ -86,12 +92,33 @@ function scoreNative(item: Record<string, unknown>, ctx: ScoreContext): ScorerOu
   const { text, gateFailure } = applyThinkOption(response, options.think);
   const base = { scorer: entry.name, reward_type: rewardType };
   if (gateFailure) return { ...base, score: 0, ...(ctx.details && { details: thinkGateDetails(response, gateFailure) }) };
+  if (ctx.audit) ctx.audit.text = text;
   try {
     return Object.assign(base, entry.scoreNative(text, item.reference, options, ctx));
   } catch (err) {
     // The scorers name verl's fields; a native item holds the same value in `reference`.
     if (err instanceof ScoreFailure && err.field?.startsWith('ground_truth')) throw new ScoreFailure(err.code, err.message, 'reference');
     throw err;
+  }
+}
+
+/** An empty trace for the item's response, when it has one (the audit then runs on it). */
+function auditTraceOf(item: unknown): AuditTrace | undefined {
+  if (!isRecord(item)) return undefined;
+  const response = 'data_source' in item ? item.solution_str : item.response;
+  return typeof response === 'string' ? emptyTrace(response) : undefined;
+}
+
+/** Adds the audit's findings to a scored result, and applies the penalties asked for. */
+function audit(result: ItemResult & { score: number }, scorer: string, trace: AuditTrace, penalties: AuditPenalties | undefined): void {
+  const found = auditTrace(scorer, result.score, flagsForScorer(scorer), trace);
+  if (found.length === 0) return;
+  const findings = found as AuditFinding[]; // a fresh list whenever it is not empty
+  result.audit = findings;
+  const penalized = penalties && applyPenalties(result.score, findings, penalties);
+  if (penalized) {
+    result.score = penalized.score;
+    result.reference_score = penalized.referenceScore;
   }
 }
 
@@ -110,9 +137,12 @@ export function itemId(item: unknown): string | number | undefined {
 export function scoreItem(item: unknown, options: ScoreItemOptions = {}): ItemResult {
   const id = itemId(item);
   const withId = (r: ItemResult): ItemResult => (id === undefined ? r : { id, ...r });
+  const trace = options.audit || options.auditPenalty ? auditTraceOf(item) : undefined;
+  // One shape whether audited or not: scorers' property reads stay monomorphic.
   const ctx: ScoreContext = {
     details: options.details === true,
     deadline: performance.now() + (options.timeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS),
+    audit: trace,
   };
   try {
     if (!isRecord(item)) {
@@ -132,9 +162,10 @@ export function scoreItem(item: unknown, options: ScoreItemOptions = {}): ItemRe
     else if ('task' in item) out = scoreNative(item, ctx);
     else throw new ScoreFailure('bad_item', 'an item needs either data_source and solution_str (verl row) or task, response and reference (native form)');
     if (!(out.score >= 0 && out.score <= 1)) throw new ScoreFailure('internal_error', `scorer ${out.scorer} produced ${out.score}, outside [0, 1]`);
-    const result: ItemResult = { score: out.score, reward_type: out.reward_type, scorer: out.scorer };
+    const result: ItemResult & { score: number } = { score: out.score, reward_type: out.reward_type, scorer: out.scorer };
     if (ctx.details && out.details) result.details = out.details;
     if (out.warnings?.length) result.warnings = out.warnings;
+    if (trace) audit(result, out.scorer, trace, options.auditPenalty);
     return withId(result);
   } catch (err) {
     if (err instanceof ScoreFailure) return withId({ score: null, error: { code: err.code, message: err.message, ...(err.field !== undefined && { field: err.field }) } });

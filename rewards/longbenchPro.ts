@@ -10,8 +10,9 @@ import { pairwiseScore } from './scorers/pairwise.js';
 import { RECURSION_WALK_LIMIT, rougeLMax, type RougeFailureReason, type SpacedTokens } from './scorers/rougeL.js';
 import { subemScore } from './scorers/subem.js';
 import { joinSegmented, loadJiebaDictionaries, pyJiebaJoin, pyJiebaSegment, type Segmented } from './jiebaPy.js';
-import { answerArea, pyStrip } from './text.js';
+import { answerArea, foldLines, pyLower, pyStrip } from './text.js';
 import { firstLines, ndcgLines, pairwiseLines, setLines } from './scorers/lineDetails.js';
+import type { AuditTrace } from './audit/trace.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
 
 export type LbpMetric = 'NDCG' | 'Pairwise_Accuracy' | 'Accuracy' | 'Summary' | 'F1_Score' | 'SubEM';
@@ -84,7 +85,7 @@ function iterateAnswers(answers: unknown, warnings: string[]): unknown[] | undef
 }
 
 /** Details are built only when asked for: on the hot path they would be most of the cost. */
-function lineMetric(metric: Exclude<LbpMetric, 'Summary'>, answers: string[], predictions: string[], details: boolean): Outcome {
+function lineMetric(metric: Exclude<LbpMetric, 'Summary'>, answers: string[], predictions: string[], details: boolean, trace?: AuditTrace): Outcome {
   switch (metric) {
     case 'Accuracy': {
       const r = accuracyScore(answers, predictions);
@@ -127,6 +128,7 @@ function lineMetric(metric: Exclude<LbpMetric, 'Summary'>, answers: string[], pr
     }
     case 'NDCG': {
       const r = ndcgScore(answers, predictions);
+      if (trace) trace.distinctLines = r.distinctLines;
       if (!details) return { score: r.score, details: NO_DETAILS };
       const shown = ndcgLines(answers, predictions, r.ranked, r.gains, r.k);
       return {
@@ -226,7 +228,25 @@ export function scoreLongBenchPro(response: string, answers: unknown, metric: Lb
     return finish(0, { rule: 'a non-string answer (the reference raises inside its try and scores 0)' });
   }
   const normalized = normalizeAnswers(items);
-  const out = metric === 'Summary' ? summaryMetric(normalized, response, chinese, ctx) : lineMetric(metric, normalized, normalizePrediction(response), ctx.details);
+  let out: Outcome;
+  if (metric === 'Summary') {
+    out = summaryMetric(normalized, response, chinese, ctx);
+    if (ctx.audit) {
+      ctx.audit.answers = normalized;
+      ctx.audit.bestReference = (out.details.best_reference as number | undefined) ?? -1;
+    }
+  } else {
+    let predictions: string[];
+    if (ctx.audit) {
+      // normalizePrediction, keeping the answer area's length for the audit.
+      const area = answerArea(response);
+      predictions = foldLines(pyLower(area));
+      ctx.audit.answers = normalized;
+      ctx.audit.predictions = predictions;
+      ctx.audit.answerAreaLength = area.length;
+    } else predictions = normalizePrediction(response);
+    out = lineMetric(metric, normalized, predictions, ctx.details, ctx.audit);
+  }
   if (ctx.details && metric !== 'Summary') {
     const marker = answerMarker(response);
     out.details = { answer_marker: marker, answer_area: answerArea(response), ...out.details };

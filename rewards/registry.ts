@@ -1,6 +1,7 @@
 // The table of scorers: one row per scorer, as trec_eval keeps one row per measure. GET /tasks,
 // the native item form and the reward debugger all read this table; adding a scorer is a module
 // in scorers/ and a row here.
+import { AUDIT_FLAGS } from './audit/flags.js';
 import { LBP_METRIC_SCORER, LBP_SUBTASK_METRIC, scoreLongBenchPro, type LbpMetric } from './longbenchPro.js';
 import { choiceScore } from './scorers/choice.js';
 import { emScore } from './scorers/em.js';
@@ -192,6 +193,8 @@ export interface TasksDescription {
   data_sources: Array<VerlRoute & { example: VerlRowExample | undefined; ideal_response: string }>;
   /** What POST /check and `golong-reward check` report about a dataset row. */
   check_problems: Array<{ code: string; severity: Severity; meaning: string }>;
+  /** The reward-hacking audit's flags (rewards/audit/flags.ts): the scorers each is checked on, its rule and the exploit. */
+  audit_flags: Array<{ flag: string; scorers: string[]; rule: string; exploit: string }>;
 }
 
 export function describeTasks(): TasksDescription {
@@ -216,5 +219,6 @@ export function describeTasks(): TasksDescription {
       ideal_response: IDEAL_RECIPES[verlBranch(d.data_source)!].construction,
     })),
     check_problems: Object.entries(PROBLEM_CODES).map(([code, { severity, doc }]) => ({ code, severity, meaning: doc })),
+    audit_flags: AUDIT_FLAGS.map((f) => ({ flag: f.flag, scorers: [...f.scorers], rule: f.rule, exploit: f.exploit })),
   };
 }

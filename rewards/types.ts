@@ -1,4 +1,6 @@
 // Shared result and error types of the scorer library.
+import type { AuditFinding } from './audit/checks.js';
+import type { AuditTrace } from './audit/trace.js';
 
 /** Stable machine codes for per-item errors. Clients switch on these; never rename one. */
 export type ItemErrorCode =
@@ -60,6 +62,8 @@ export interface ScoreContext {
   details: boolean;
   /** performance.now() value after which long-running scorers must throw ScoreFailure('timeout'). */
   deadline: number;
+  /** Set when the item is audited: scorers leave what they computed here (audit/trace.ts). */
+  audit?: AuditTrace;
 }
 
 /** The result of one item, as the CLI and the HTTP API return it. */
@@ -71,6 +75,10 @@ export interface ItemResult {
   details?: Record<string, unknown>;
   warnings?: string[];
   error?: ItemError;
+  /** With the audit on: the flags the response raised (absent when none). */
+  audit?: AuditFinding[];
+  /** With an audit penalty applied: the reference's score, which `score` replaced. */
+  reference_score?: number;
 }
 
 /** Throws ScoreFailure('timeout') once the context's deadline has passed. Cheap: call it in loops. */

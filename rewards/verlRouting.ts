@@ -203,10 +203,16 @@ function unknownDataSource(dataSource: string): ScoreFailure {
 
 /** The think gate: exactly one `</think>` and at most one `<think>`, else the reference scores 0. */
 export function thinkGateFailure(solution: string): string | undefined {
-  if (!solution.includes('</think>')) return 'no </think> in the response';
-  if (pyCount(solution, '<think>') > 1) return 'more than one <think>';
-  if (pyCount(solution, '</think>') > 1) return 'more than one </think>';
-  return undefined;
+  return thinkGate(solution).failure;
+}
+
+/** The think gate's verdict, and where the first `</think>` is (-1: none; the only one when the gate passes). */
+function thinkGate(solution: string): { failure?: string; close: number } {
+  const close = solution.indexOf('</think>');
+  if (close === -1) return { failure: 'no </think> in the response', close };
+  if (pyCount(solution, '<think>') > 1) return { failure: 'more than one <think>', close };
+  if (solution.indexOf('</think>', close + '</think>'.length) !== -1) return { failure: 'more than one </think>', close };
+  return { close };
 }
 
 /** `null`, `an array`, `an object`, `a string`…: a JSON value's kind, for messages. */
@@ -272,6 +278,8 @@ function routeVerlRow(row: VerlRow, ctx: ScoreContext, { thinkGate = true }: Ver
   const groundTruth = row.ground_truth;
   const extraInfo = row.extra_info;
   const gate = thinkGate ? thinkGateFailure(solution) : undefined;
+  // Past the gate the response has exactly one </think>: the audit's think section ends there.
+  if (ctx.audit && thinkGate && !gate) ctx.audit.thinkEnd = solution.indexOf('</think>');
 
   if (branch === 'longbench_pro') {
     if (gate) {
@@ -290,6 +298,7 @@ function routeVerlRow(row: VerlRow, ctx: ScoreContext, { thinkGate = true }: Ver
       );
     }
     const language = getItem(gt, 'summary', 'ground_truth');
+    if (ctx.audit) ctx.audit.text = solution;
     const out = scoreLongBenchPro(solution, answers, metric, language === 'Chinese', ctx);
     return { scorer: LBP_METRIC_SCORER[metric], reward_type: metric, ...out };
   }
@@ -298,7 +307,9 @@ function routeVerlRow(row: VerlRow, ctx: ScoreContext, { thinkGate = true }: Ver
   const scorer = BRANCH_SCORER[branch];
   if (gate) return gated(solution, gate, scorer, rewardType, ctx);
   // The text after the last </think>, for the branches that read only that (not iou or math).
-  const afterThink = (): string => afterLast(solution, '</think>');
+  let cut: string | undefined;
+  const afterThink = (): string => (cut ??= afterLast(solution, '</think>'));
+  if (ctx.audit) ctx.audit.text = branch === 'iou' || branch === 'math' ? solution : afterThink();
   const done = (out: ScorerOutput, name = scorer): VerlOutcome => ({ scorer: name, reward_type: rewardType, ...out });
 
   switch (branch) {

@@ -216,7 +216,7 @@ export interface Extraction {
   str: string | null;
   /** Which kind of pattern produced the value. */
   via?: Kind;
-  /** Where in the text the match that produced the value lies (UTF-16 offsets), for the reward debugger. */
+  /** Where in the text the match that produced the value lies (UTF-16 offsets), for the reward debugger and the audit. */
   start?: number;
   end?: number;
   /**

@@ -56,6 +56,11 @@ function goldCandidates(gold: unknown, extracted: string): { members: boolean; i
 export function mathVerifyScore(response: string, gold: unknown, ctx: ScoreContext): ScorerOutput {
   const window = lastCodePoints(response, 500);
   const parsed = parseAnswer(window, ctx);
+  if (ctx.audit) {
+    ctx.audit.mathWindow = window;
+    ctx.audit.mathAnswerStart = parsed.start ?? -1;
+    ctx.audit.mathAnswerEnd = parsed.end ?? -1;
+  }
   const details = (rule: MathVerifyRule, extra: Record<string, unknown> = {}): Record<string, unknown> | undefined =>
     ctx.details
       ? {

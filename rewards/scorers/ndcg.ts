@@ -18,6 +18,8 @@ export interface NdcgResult {
   ranked: number[];
   /** Why the score is 0 without a computation, if so. */
   rule?: string;
+  /** Distinct lines ranked (the run's keys; repeats collapse), when the run was computed. */
+  distinctLines?: number;
 }
 
 /** A plain loop: keys.some(callback) cost 0.1 us per item here. */
@@ -109,5 +111,5 @@ export function ndcgScore(answers: readonly string[], predictions: readonly stri
   const ideal = lastOccurrences(qrels);
   let idcg = 0;
   for (let i = 0; i < ideal.length && i < k; i++) idcg += (k - ideal[i]!) / log2(i + 2);
-  return { score: idcg > 0 ? dcg / idcg : dcg, k, dcg, idcg, gains, ranked };
+  return { score: idcg > 0 ? dcg / idcg : dcg, k, dcg, idcg, gains, ranked, distinctLines: ranked.length };
 }

@@ -1,0 +1,410 @@
+// The audit of one scored item: which flags of flags.ts its response raises, with the evidence.
+// Pure and cheap: it reads what the scorer left in the trace (trace.ts) and scans only short
+// stretches of text (the answer part, Math-Verify's window, the tail), never the whole response
+// more than once.
+import { isPySpace } from '../text.js';
+import { FRAGMENT_MAX_WORDS, FRAGMENT_MIN_SENTENCES, PADDING_FACTOR, PADDING_MIN_EXTRA, SUMMARY_LENGTH_RATIO, type AuditFlagName } from './flags.js';
+import { ndcgScore } from '../scorers/ndcg.js';
+import { pairwiseScore } from '../scorers/pairwise.js';
+import { tailLoop } from './repetition.js';
+import type { AuditTrace } from './trace.js';
+
+export interface AuditFinding {
+  flag: AuditFlagName;
+  /** What was found, quoting the evidence. */
+  message: string;
+  /**
+   * Where the evidence is in the response as given: [start, end) in UTF-16 code units (JavaScript
+   * string indices; Python's too unless the text has characters beyond U+FFFF).
+   */
+  span?: [number, number];
+  /** With audit_penalty: the value this flag caps the score at. */
+  penalty?: number;
+}
+
+const THINK_END = '</think>';
+const QUOTE_CHARS = 80;
+
+/** A short quotation of `s` for a message, whitespace runs shown as one space. */
+function quote(s: string): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return `"${flat.length <= QUOTE_CHARS ? flat : flat.slice(0, QUOTE_CHARS - 1) + '…'}"`;
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n < 1000 ? n : n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** Findings of one item; the list is made only when something is found (most items: nothing). */
+class Findings {
+  list: AuditFinding[] | undefined;
+  add(flag: AuditFlagName, message: string, span?: [number, number]): void {
+    (this.list ??= []).push(span ? { flag, message, span } : { flag, message });
+  }
+}
+
+const NONE: readonly AuditFinding[] = Object.freeze([]);
+
+// ---- LongBench-Pro line metrics ----------------------------------------------------------------
+
+/** Where the answer area starts in `text` (at the last [Answer], else [答案], else 0) and which marker. */
+function answerAreaStart(text: string): { at: number; marker?: string } {
+  let i = text.lastIndexOf('[Answer]');
+  if (i !== -1) return { at: i, marker: '[Answer]' };
+  i = text.lastIndexOf('[答案]');
+  if (i !== -1) return { at: i, marker: '[答案]' };
+  return { at: 0 };
+}
+
+/**
+ * Whether the answer area starts before `thinkEnd`. The area (after the marker, stripped) runs to
+ * the end of the text less its trailing whitespace, so it holds the </think> exactly when it
+ * starts before it: its length decides, without looking for the marker again.
+ */
+function answerAreaInThink(text: string, thinkEnd: number, areaLength: number): boolean {
+  let end = text.length;
+  while (end > thinkEnd && isPySpace(text.charCodeAt(end - 1))) end--;
+  return end - areaLength <= thinkEnd;
+}
+
+function checkAnswerAreaInThink(out: Findings, trace: AuditTrace, text: string, offset: number, thinkEnd: number): void {
+  if (thinkEnd === -1 || trace.answerAreaLength === undefined || !answerAreaInThink(text, thinkEnd, trace.answerAreaLength)) return;
+  const area = answerAreaStart(text);
+  if (area.marker) {
+    out.add(
+      'answer_in_think',
+      `the last ${area.marker} is inside the think section (at character ${area.at}, before </think> at ${thinkEnd}): lines of the think section are read as answers`,
+      [offset + area.at, offset + thinkEnd],
+    );
+  } else {
+    out.add('answer_in_think', 'no [Answer] marker: the whole response, think section included, is read as answer lines', [offset, offset + thinkEnd]);
+  }
+}
+
+/** Distinct values (lists are a few lines: a scan beats hashing up to about 32). */
+function distinctValues(values: readonly string[], skipEmpty: boolean): string[] {
+  const out: string[] = [];
+  if (values.length > 32) {
+    for (const v of new Set(values)) if (!(skipEmpty && v === '')) out.push(v);
+    return out;
+  }
+  next: for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (skipEmpty && v === '') continue;
+    for (let j = 0; j < out.length; j++) if (out[j] === v) continue next;
+    out.push(v);
+  }
+  return out;
+}
+
+/** The most repeated non-empty line and its count, or undefined when no line repeats. */
+function mostRepeated(lines: readonly string[]): { line: string; count: number } | undefined {
+  const counts = new Map<string, number>();
+  let best: { line: string; count: number } | undefined;
+  for (const line of lines) {
+    if (line === '') continue;
+    const n = (counts.get(line) ?? 0) + 1;
+    counts.set(line, n);
+    if (n > 1 && (!best || n > best.count)) best = { line, count: n };
+  }
+  return best;
+}
+
+function checkLines(out: Findings, flags: readonly AuditFlagName[], scorer: string, score: number, trace: AuditTrace, areaSpan: () => [number, number]): void {
+  const answers = trace.answers;
+  const predictions = trace.predictions;
+  if (!answers || !predictions) return;
+  let nonEmpty = 0;
+  for (let i = 0; i < predictions.length; i++) if (predictions[i] !== '') nonEmpty++;
+  if (scorer === 'pairwise' && nonEmpty >= 2 && 2 * nonEmpty <= answers.length) {
+    const n = predictions.length;
+    out.add(
+      'pairwise_short_list',
+      `${plural(nonEmpty, 'answer line')} for ${plural(answers.length, 'reference')}: Pairwise_Accuracy divides by C(${n}, 2) = ${(n * (n - 1)) / 2}, not by the ${(answers.length * (answers.length - 1)) / 2} reference pairs`,
+      areaSpan(),
+    );
+  }
+  if (flags.includes('answer_list_padding') && nonEmpty >= PADDING_MIN_EXTRA + 1) {
+    const refs = distinctValues(answers, false).length;
+    // Distinct lines are at most the non-empty ones: most lists end here.
+    if (nonEmpty > PADDING_FACTOR * refs && nonEmpty >= refs + PADDING_MIN_EXTRA) {
+      const lines = distinctValues(predictions, true);
+      if (lines.length > PADDING_FACTOR * refs && lines.length >= refs + PADDING_MIN_EXTRA) {
+        out.add('answer_list_padding', `${plural(lines.length, 'distinct answer line')} for ${plural(refs, 'distinct reference')}, e.g. ${lines.slice(0, 3).map(quote).join(', ')}`, areaSpan());
+      }
+    }
+  }
+  if (flags.includes('duplicate_answers') && hasPayingRepeat(scorer, trace, answers, predictions, nonEmpty)) {
+    // Only where the repetition pays: read at first occurrences, the list must score lower.
+    const firstOnly = firstOccurrences(predictions);
+    const plain = scorer === 'ndcg' ? ndcgScore(answers, firstOnly).score : pairwiseScore(answers, firstOnly).score;
+    if (score > plain) {
+      const repeated = mostRepeated(predictions)!;
+      out.add(
+        'duplicate_answers',
+        `the answer line ${quote(repeated.line)} appears ${repeated.count} times; with every line read at its first occurrence the list would score ${plain.toFixed(3)}, not ${score.toFixed(3)}`,
+        areaSpan(),
+      );
+    }
+  }
+}
+
+/**
+ * Whether a line repeats where repeating can raise the score (the score is then compared with the
+ * first-occurrence reading). NDCG: any non-empty line (a repeat moves a line down the ranking; the
+ * scorer counted the distinct lines). Pairwise_Accuracy: a reference line (other repeats only add
+ * prediction pairs, which lowers the score).
+ */
+function hasPayingRepeat(scorer: string, trace: AuditTrace, answers: readonly string[], predictions: readonly string[], nonEmpty: number): boolean {
+  if (scorer === 'ndcg') {
+    if (trace.distinctLines === undefined) return false;
+    return trace.distinctLines - (nonEmpty < predictions.length ? 1 : 0) < nonEmpty;
+  }
+  for (const a of answers) {
+    const first = predictions.indexOf(a);
+    if (first !== -1 && predictions.lastIndexOf(a) !== first) return true;
+  }
+  return false;
+}
+
+/** The lines without the later repeats of a non-empty line. */
+function firstOccurrences(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const line of lines) {
+    if (line !== '' && seen.has(line)) continue;
+    seen.add(line);
+    out.push(line);
+  }
+  return out;
+}
+
+// ---- math_verify (and the math of retrieval_calculate) -----------------------------------------
+
+/** The contents of the complete \boxed{…} in `s` from `from` on (braces balanced), each with its span. */
+function boxedAnswers(s: string, from: number): { content: string; start: number; end: number }[] {
+  const out: { content: string; start: number; end: number }[] = [];
+  for (let i = s.indexOf('\\boxed{', from); i !== -1; i = s.indexOf('\\boxed{', i + 1)) {
+    let depth = 1;
+    let j = i + 7;
+    for (; j < s.length && depth > 0; j++) {
+      const c = s.charCodeAt(j);
+      if (c === 0x7b) depth++;
+      else if (c === 0x7d) depth--;
+    }
+    if (depth !== 0) break; // unterminated: Math-Verify cannot read it either
+    out.push({ content: s.slice(i + 7, j - 1), start: i, end: j });
+    i = j - 1;
+  }
+  return out;
+}
+
+const withoutSpace = (s: string): string => s.replace(/\s+/g, '');
+
+function checkMath(out: Findings, flags: readonly AuditFlagName[], trace: AuditTrace, text: string, offset: number): void {
+  const window = trace.mathWindow;
+  if (window === undefined) return;
+  // The window is the end of what Math-Verify was given; that is `text` itself except for
+  // retrieval_calculate (its <continue_reasoning> block).
+  const windowAt = (): number => (text.endsWith(window) ? offset + text.length - window.length : -1);
+  const thinkEnd = window.lastIndexOf(THINK_END);
+  const start = trace.mathAnswerStart ?? -1;
+  const end = trace.mathAnswerEnd ?? -1;
+  if (flags.includes('answer_in_think') && end >= 0 && thinkEnd >= 0 && end <= thinkEnd) {
+    const at = windowAt();
+    out.add(
+      'answer_in_think',
+      `the extracted answer ${quote(window.slice(start, end))} lies in the think section (Math-Verify reads the last 500 code points, which include it)`,
+      at >= 0 ? [at + start, at + end] : undefined,
+    );
+  }
+  if (flags.includes('multiple_final_answers')) {
+    const boxes = boxedAnswers(window, thinkEnd >= 0 ? thinkEnd + THINK_END.length : 0);
+    if (boxes.length >= 2) {
+      const seen: string[] = [];
+      for (const b of boxes) {
+        const key = withoutSpace(b.content);
+        if (!seen.includes(key)) seen.push(key);
+      }
+      if (seen.length >= 2) {
+        const at = windowAt();
+        out.add(
+          'multiple_final_answers',
+          `${seen.length} different boxed answers${thinkEnd >= 0 ? ' after </think>' : ''} in the text Math-Verify read: ${seen.slice(0, 4).map((c) => `\\boxed{${c}}`).join(', ')}${seen.length > 4 ? ', …' : ''}`,
+          at >= 0 ? [at + boxes[0]!.start, at + boxes[boxes.length - 1]!.end] : undefined,
+        );
+      }
+    }
+  }
+}
+
+// ---- choice -------------------------------------------------------------------------------------
+
+const PHRASE = 'The correct answer is ';
+
+function checkChoice(out: Findings, trace: AuditTrace, text: string, offset: number, thinkEnd: number): void {
+  const choice = trace.choice;
+  if (!choice || choice.letters.length === 0) return;
+  if (choice.letters.length >= 2) {
+    out.add('multiple_final_answers', `"The correct answer is" asserts ${choice.letters.length} different options: ${choice.letters.join(', ')}`);
+  }
+  if (thinkEnd === -1) return;
+  // Positions are in the text without "*" (the scorer removes them first); </think> has none.
+  const s = choice.starsRemoved ? text.replaceAll('*', '') : text;
+  if (choice.deciding >= (choice.starsRemoved ? s.lastIndexOf(THINK_END) : thinkEnd)) return;
+  const phraseEnd = choice.deciding + PHRASE.length + (choice.parenthesised ? 3 : 1);
+  out.add(
+    'answer_in_think',
+    `the deciding ${quote(s.slice(choice.deciding, phraseEnd))} is in the think section (before </think>)`,
+    choice.starsRemoved ? undefined : [offset + choice.deciding, offset + phraseEnd],
+  );
+}
+
+// ---- iou ----------------------------------------------------------------------------------------
+
+function checkIou(out: Findings, text: string, offset: number, thinkEnd: number): void {
+  if (thinkEnd === -1) return;
+  const open = text.indexOf('<answer>');
+  if (open === -1 || open > thinkEnd) return;
+  out.add('answer_in_think', `the first <answer> (read as the table) is in the think section, at character ${open}, before </think> at ${thinkEnd}`, [offset + open, offset + thinkEnd]);
+}
+
+// ---- Summary --------------------------------------------------------------------------------------
+
+const isHan = (c: number): boolean => (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff);
+
+/** Words of text[start, end): whitespace-separated runs, each Han character a word of its own. */
+function countWords(text: string, start = 0, end = text.length): number {
+  let words = 0;
+  let inWord = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (isPySpace(c)) inWord = false;
+    else if (isHan(c)) {
+      words++;
+      inWord = false;
+    } else if (!inWord) {
+      words++;
+      inWord = true;
+    }
+  }
+  return words;
+}
+
+/** The summary's answer part in `text`: after the last </think>, then after the last answer marker. */
+function summaryAnswerPart(text: string, thinkEnd: number): { start: number; end: number } {
+  const after = thinkEnd === -1 ? 0 : thinkEnd + THINK_END.length;
+  const rest = text.slice(after);
+  const marker = answerAreaStart(rest);
+  const start = after + (marker.marker ? marker.at + marker.marker.length : 0);
+  return { start, end: text.length };
+}
+
+/** Sentences as ROUGE-L cuts them ("."), their number and how many have at most FRAGMENT_MAX_WORDS words. */
+function fragments(text: string, start: number, end: number): { sentences: number; short: number; examples: string[] } {
+  let sentences = 0;
+  let short = 0;
+  const examples: string[] = [];
+  let pos = start;
+  while (pos < end) {
+    let stop = text.indexOf('.', pos);
+    if (stop === -1 || stop > end) stop = end;
+    const words = countWords(text, pos, stop);
+    if (words > 0) {
+      sentences++;
+      if (words <= FRAGMENT_MAX_WORDS) {
+        short++;
+        if (examples.length < 4) examples.push(text.slice(pos, stop).trim());
+      }
+    }
+    pos = stop + 1;
+  }
+  return { sentences, short, examples };
+}
+
+function checkSummary(out: Findings, trace: AuditTrace, text: string, offset: number, thinkEnd: number): void {
+  const part = summaryAnswerPart(text, thinkEnd);
+  const span: [number, number] = [offset + part.start, offset + part.end];
+  const answers = trace.answers;
+  if (answers && answers.length > 0) {
+    const best = trace.bestReference !== undefined && trace.bestReference >= 0 ? trace.bestReference : 0;
+    const referenceWords = countWords(answers[best]!);
+    const answerWords = countWords(text, part.start, part.end);
+    if (referenceWords > 0 && (answerWords * SUMMARY_LENGTH_RATIO < referenceWords || answerWords > SUMMARY_LENGTH_RATIO * referenceWords)) {
+      out.add(
+        'summary_length_outlier',
+        `the answer part has ${plural(answerWords, 'word')}, the reference ${plural(referenceWords, 'word')} (ratio ${(answerWords / referenceWords).toFixed(2)}; ` +
+          `flagged below 1/${SUMMARY_LENGTH_RATIO} and above ${SUMMARY_LENGTH_RATIO})`,
+        span,
+      );
+    }
+  }
+  const f = fragments(text, part.start, part.end);
+  if (f.sentences >= FRAGMENT_MIN_SENTENCES && 2 * f.short >= f.sentences) {
+    out.add('summary_fragmented', `${f.short} of the ${f.sentences} sentences of the answer part have at most ${FRAGMENT_MAX_WORDS} words, e.g. ${f.examples.map(quote).join(', ')}`, span);
+  }
+}
+
+// ---- every item -----------------------------------------------------------------------------------
+
+/** The last </think> in `s`, or -1; a forward search first, which is fast, decides most texts without one. */
+const lastThinkEnd = (s: string): number => (s.includes(THINK_END) ? s.lastIndexOf(THINK_END) : -1);
+
+function checkLoop(out: Findings, response: string, from: number): void {
+  const loop = tailLoop(response, from);
+  if (!loop) return;
+  const length = loop.end - loop.start;
+  out.add(
+    'repetition_loop',
+    `the response ends in ${plural(length, 'character')} repeating a unit of ${plural(loop.unit, 'character')} ${(length / loop.unit).toFixed(1)} times: ${quote(response.slice(loop.end - loop.unit, loop.end))}`,
+    [loop.start, loop.end],
+  );
+}
+
+/**
+ * The flags an item raises. `flags` are those of its scorer (flagsForScorer); `score` the
+ * reference's score; `trace` what the scorer left. An item the think gate scored 0 has no `trace.text` and is only checked for loops.
+ */
+export function auditTrace(scorer: string, score: number, flags: readonly AuditFlagName[], trace: AuditTrace): readonly AuditFinding[] {
+  const out = new Findings();
+  const { response, text } = trace;
+  // The response's final part starts after its last </think>. A scorer that read only that part
+  // left it as `text`, which then has no </think>; else `text` is the response.
+  let finalPart: number;
+  if (text !== undefined && text.length < response.length) finalPart = response.length - text.length;
+  else {
+    const end = trace.thinkEnd ?? lastThinkEnd(response);
+    finalPart = end === -1 ? 0 : end + THINK_END.length;
+  }
+  if (text !== undefined) {
+    const offset = response.length - text.length;
+    // The last </think> in what the scorer read.
+    const thinkEnd = offset > 0 || finalPart === 0 ? -1 : finalPart - THINK_END.length;
+    switch (scorer) {
+      case 'accuracy':
+        checkAnswerAreaInThink(out, trace, text, offset, thinkEnd);
+        break;
+      case 'f1':
+      case 'subem':
+      case 'ndcg':
+      case 'pairwise': {
+        checkAnswerAreaInThink(out, trace, text, offset, thinkEnd);
+        checkLines(out, flags, scorer, score, trace, () => [offset + answerAreaStart(text).at, response.length]);
+        break;
+      }
+      case 'rouge_l':
+        checkSummary(out, trace, text, offset, thinkEnd);
+        break;
+      case 'math_verify':
+      case 'retrieval_calculate':
+        checkMath(out, flags, trace, text, offset);
+        break;
+      case 'choice':
+        checkChoice(out, trace, text, offset, thinkEnd);
+        break;
+      case 'iou':
+        checkIou(out, text, offset, thinkEnd);
+        break;
+    }
+  }
+  if (flags.includes('repetition_loop')) checkLoop(out, response, finalPart);
+  return out.list ?? NONE;
+}

@@ -1,0 +1,181 @@
+// The reward-hacking audit in the library: every flag's exploit scores high and is flagged, its
+// near miss is not; the audit never changes a score; penalties follow their stated rule; the
+// loop detector's rule at its boundaries; the audit's single pass over choice phrases agrees
+// with the scorer's own extraction.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AUDIT_FLAG_NAMES, AUDIT_FLAGS, describeTasks, scoreItem } from '../rewards/index.js';
+import { tailLoop, MAX_UNIT, MIN_COPIES, MIN_LOOP_CHARS } from '../rewards/audit/repetition.js';
+import { extractChoice, scanChoices } from '../rewards/scorers/choice.js';
+import { AUDIT_CASES, expectation } from './helpers/auditCases.js';
+import { loadScoreCases, verlItem } from './helpers/parity.js';
+
+const flagsOf = (r: { audit?: { flag: string }[] }): string[] => (r.audit ?? []).map((f) => f.flag);
+
+describe('every flag: the exploit scores high and is flagged, the near miss is not', () => {
+  it('covers every flag of the table with at least one exploit and one near miss', () => {
+    for (const flag of AUDIT_FLAG_NAMES) {
+      expect(AUDIT_CASES.some((c) => c.flag === flag && c.kind === 'exploit'), flag).toBe(true);
+      expect(AUDIT_CASES.some((c) => c.flag === flag && c.kind === 'near_miss'), flag).toBe(true);
+    }
+  });
+
+  for (const c of AUDIT_CASES) {
+    it(`${c.id}: ${c.why}`, () => {
+      const audited = scoreItem(c.row, { audit: true });
+      const plain = scoreItem(c.row);
+      expect(audited.score).toBe(plain.score);
+      if (c.score !== undefined) expect(audited.score).toBe(c.score);
+      else expect(audited.score).toBeGreaterThanOrEqual(c.minScore!);
+      const { must, mustNot } = expectation(c);
+      const flags = flagsOf(audited);
+      for (const f of must) expect(flags, JSON.stringify(audited.audit)).toContain(f);
+      for (const f of mustNot) expect(flags, JSON.stringify(audited.audit)).not.toContain(f);
+      for (const finding of audited.audit ?? []) {
+        expect(finding.message.length).toBeGreaterThan(20);
+        if (finding.span) {
+          const [start, end] = finding.span;
+          expect(0 <= start && start <= end && end <= c.row.solution_str.length).toBe(true);
+        }
+      }
+      expect(plain.audit).toBeUndefined();
+    });
+  }
+
+  it('duplicate_answers near miss: NDCG of [12], [30], [44], [12] ranks [30], [44], [12] (trec_eval reads a repeated line last)', () => {
+    const c = AUDIT_CASES.find((x) => x.flag === 'duplicate_answers' && x.kind === 'near_miss')!;
+    // Gains of [30], [44], [12] are 2, 1, 3; the ideal order is 3, 2, 1.
+    const dcg = 2 / Math.log2(2) + 1 / Math.log2(3) + 3 / Math.log2(4);
+    const idcg = 3 / Math.log2(2) + 2 / Math.log2(3) + 1 / Math.log2(4);
+    expect(scoreItem(c.row).score).toBeCloseTo(dcg / idcg, 12);
+  });
+
+  it('repetition_loop: the looping summary scores exactly what the same summary scores without the loop', () => {
+    const looping = AUDIT_CASES.find((x) => x.flag === 'repetition_loop' && x.row.data_source === 'longbench_pro')!;
+    const clean = AUDIT_CASES.find((x) => x.flag === 'summary_length_outlier' && x.kind === 'near_miss')!;
+    expect(looping.row.solution_str.startsWith(clean.row.solution_str)).toBe(true);
+    expect(scoreItem(looping.row).score).toBe(scoreItem(clean.row).score);
+  });
+
+  it('answer_in_think: the math exploit and its messages quote the evidence', () => {
+    const c = AUDIT_CASES.find((x) => x.flag === 'answer_in_think' && x.row.data_source.includes('math'))!;
+    const finding = scoreItem(c.row, { audit: true }).audit!.find((f) => f.flag === 'answer_in_think')!;
+    expect(finding.message).toContain('\\boxed{42}');
+    expect(c.row.solution_str.slice(...finding.span!)).toBe('\\boxed{42}');
+  });
+});
+
+describe('the audit never changes a score', () => {
+  it('every row of the public parity file scores the same with and without the audit', () => {
+    const changed: string[] = [];
+    let flagged = 0;
+    for (const c of loadScoreCases()) {
+      const row = verlItem(c);
+      const plain = scoreItem(row);
+      const audited = scoreItem(row, { audit: true });
+      if (audited.score !== plain.score || audited.error?.code !== plain.error?.code) changed.push(c.id);
+      if (audited.audit) flagged++;
+      expect(audited.reference_score).toBeUndefined();
+    }
+    expect(changed).toEqual([]);
+    expect(flagged).toBeGreaterThan(0); // the edge families hold exploits (e.g. think-only summaries)
+  });
+});
+
+describe('audit penalties (this project\'s rule)', () => {
+  const byId = (flag: string, kind: 'exploit' | 'near_miss' = 'exploit') => AUDIT_CASES.find((c) => c.flag === flag && c.kind === kind)!.row;
+
+  it('cap a flagged item at the value, keep the reference score, mark the finding', () => {
+    const r = scoreItem(byId('pairwise_short_list'), { auditPenalty: { pairwise_short_list: 0.25 } });
+    expect(r).toMatchObject({ score: 0.25, reference_score: 1 });
+    expect(r.audit!.find((f) => f.flag === 'pairwise_short_list')!.penalty).toBe(0.25);
+  });
+
+  it('leave items without a penalised flag alone (no reference_score)', () => {
+    const r = scoreItem(byId('pairwise_short_list', 'near_miss'), { auditPenalty: { pairwise_short_list: 0 } });
+    expect(r.score).toBe(1);
+    expect(r.reference_score).toBeUndefined();
+    const other = scoreItem(byId('pairwise_short_list'), { auditPenalty: { repetition_loop: 0 } });
+    expect(other.score).toBe(1);
+    expect(other.reference_score).toBeUndefined();
+  });
+
+  it('take the lowest value among the flags found, and never raise a score', () => {
+    const loop = byId('repetition_loop'); // the looping summary is also a length outlier
+    const both = scoreItem(loop, { auditPenalty: { repetition_loop: 0.5, summary_length_outlier: 0.1 } });
+    expect(both.score).toBe(0.1);
+    const high = scoreItem(loop, { auditPenalty: { repetition_loop: 1 } });
+    expect(high.score).toBe(high.reference_score);
+    const gated = { data_source: 'EM', solution_str: 'no think tag. '.repeat(40), ground_truth: { golden_label: 'x' } };
+    const r = scoreItem(gated, { auditPenalty: { repetition_loop: 0.5 } });
+    expect(flagsOf(r)).toEqual(['repetition_loop']); // think-gated items are checked for loops too
+    expect(r).toMatchObject({ score: 0, reference_score: 0 });
+  });
+
+  it('apply to native items as well', () => {
+    const r = scoreItem({ task: 'math_verify', response: 'The answer is \\boxed{41}. Final answer: \\boxed{42}', reference: '42' }, { auditPenalty: { multiple_final_answers: 0 } });
+    expect(r).toMatchObject({ score: 0, reference_score: 1 });
+  });
+});
+
+describe('repetition_loop rule', () => {
+  const tail = (unit: string, copies: number, head = 'An ordinary opening paragraph that does not repeat. ') => head + unit.repeat(Math.floor(copies)) + unit.slice(0, Math.round((copies % 1) * unit.length));
+
+  it(`fires at ${MIN_COPIES} copies and ${MIN_LOOP_CHARS} characters, not below either`, () => {
+    const unit = 'y' + 'x'.repeat(62) + '.'; // 64 characters
+    expect(tailLoop(tail(unit, 4))).toMatchObject({ unit: 64 });
+    expect(tailLoop(tail(unit, 3.9))).toBeUndefined();
+    const short = 'abcdefgh'; // 8 characters: 32 copies make 256
+    expect(tailLoop(tail(short, 32))).toMatchObject({ unit: 8 });
+    expect(tailLoop(tail(short, 31.9))).toBeUndefined();
+  });
+
+  it(`measures units up to ${MAX_UNIT} characters, the smallest period, and ignores trailing whitespace`, () => {
+    let seed = 12345;
+    const letter = () => String.fromCharCode(0x61 + ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) % 26);
+    const big = Array.from({ length: MAX_UNIT }, letter).join(''); // no shorter period
+    expect(tailLoop(tail(big, 4))).toMatchObject({ unit: MAX_UNIT });
+    expect(tailLoop(tail(big + 'z', 4))).toBeUndefined();
+    const r = tailLoop(tail('ha ', 200) + '  \n\n');
+    expect(r?.unit).toBe(3);
+  });
+
+  it('finds the whole stretch of a 100,000-character loop (it starts right after the head)', () => {
+    const head = 'Intro:\n';
+    const unit = 'Let me check the sum once more: 17 plus 25 is 42. ';
+    const text = head + unit.repeat(Math.ceil(100_000 / unit.length));
+    expect(tailLoop(text)).toEqual({ unit: unit.length, start: head.length, end: text.trimEnd().length });
+  });
+
+  it('looks only at the final part: a loop closed by </think> and an answer is not "ending in a loop"', () => {
+    const looped = '<think>' + 'wait, let me re-check. '.repeat(50) + '</think>The answer is 42.';
+    const r = scoreItem({ data_source: 'EM', solution_str: looped, ground_truth: { golden_label: 'The answer is 42.' } }, { audit: true });
+    expect(r.score).toBe(1);
+    expect(flagsOf(r)).not.toContain('repetition_loop');
+  });
+});
+
+describe('internal agreements', () => {
+  it("scanChoices' letter is extractChoice's (the audit path scores choice with it)", () => {
+    const piece = fc.constantFrom('The correct answer is ', '(A)', '(B)', '(E)', 'C', 'D', '*', ' ', 'x', '(', ')', 'The correct answer is (', '\n');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+        const text = parts.join('');
+        expect(scanChoices(text).letter).toBe(extractChoice(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('GET /tasks (describeTasks) lists every flag of the table with its scorers, rule and exploit', () => {
+    const listed = describeTasks().audit_flags;
+    expect(listed.map((f) => f.flag)).toEqual([...AUDIT_FLAG_NAMES]);
+    const scorers = new Set(describeTasks().scorers.map((s) => s.name));
+    for (const f of listed) {
+      expect(f.rule.length).toBeGreaterThan(40);
+      expect(f.exploit.length).toBeGreaterThan(40);
+      for (const s of f.scorers) expect(s === '*' || scorers.has(s), `${f.flag}: ${s}`).toBe(true);
+    }
+    expect(AUDIT_FLAGS.length).toBe(AUDIT_FLAG_NAMES.length);
+  });
+});

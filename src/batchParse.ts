@@ -4,11 +4,12 @@
 // their texts plus spans (shared, not copied), and the scoring worker that gets an item
 // parses and checks it (itemChecks below): a batch is decoded and parsed once, not twice (the
 // whole-body parse took ~150 ms of an 8,192-item batch before any scoring could start).
-import { itemId, type ItemResult } from '../rewards/index.js';
+import { itemId, type AuditPenalties, type ItemResult } from '../rewards/index.js';
 import { notJsonMessage } from './bodyHints.js';
 import { parseItemJsonPy, parseJsonPy, stringifyJsonPy } from '../rewards/pyjson.js';
 import { decodeUtf8 } from './utf8.js';
 import { checkBodySchema, describeCheckIssues } from './schemas/check.js';
+import { penaltiesOrUndefined } from './schemas/audit.js';
 import { describeScoreIssues, scoreBodySchema, type AdvantagesOption, type ScoreLimits } from './schemas/score.js';
 
 export interface BodyLimits extends ScoreLimits {
@@ -41,6 +42,10 @@ export interface ParsedBatch {
   details: boolean;
   timeoutMs?: number;
   advantages?: AdvantagesOption;
+  /** Run the reward-hacking audit (asked for, or implied by penalties). */
+  audit: boolean;
+  /** Audit penalties (non-empty), when asked for. */
+  auditPenalty?: AuditPenalties;
   /** Every item's JSON text, as sent; the scoring worker parses it (see checkedItem). */
   packed: PackedItems;
 }
@@ -109,8 +114,10 @@ function rejectedJson(err: unknown, body: Uint8Array, text: string): RejectedBod
 function envelope(data: unknown, limits: BodyLimits, packed: () => PackedItems): ParsedBatch | RejectedBody {
   const parsed = scoreBodySchema(limits).safeParse(data);
   if (!parsed.success) return { ok: false, code: 'FST_ERR_VALIDATION', message: describeScoreIssues(parsed.error.issues) };
-  const { details = false, timeout_ms, advantages } = parsed.data;
-  return { ok: true, details, timeoutMs: timeout_ms, advantages, packed: packed() };
+  const { details = false, timeout_ms, advantages, audit_penalty } = parsed.data;
+  const auditPenalty = penaltiesOrUndefined(audit_penalty);
+  const audit = parsed.data.audit === true || auditPenalty !== undefined;
+  return { ok: true, details, timeoutMs: timeout_ms, advantages, audit, ...(auditPenalty && { auditPenalty }), packed: packed() };
 }
 
 export function parseScoreBody({ body, limits }: ParseTask): ParsedBatch | RejectedBody {

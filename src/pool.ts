@@ -2,7 +2,7 @@
 // thread whose current item overran its budget, and a chunk that lost its thread (hang or crash)
 // is re-run without the offending item, which alone gets `timeout` or `worker_crashed`.
 import { Piscina } from 'piscina';
-import type { ItemResult } from '../rewards/index.js';
+import type { AuditPenalties, ItemResult } from '../rewards/index.js';
 import { sharedDictTrie } from '../rewards/jiebaDag.js';
 import { lostRowCheck, type RowCheck } from '../rewards/ideal/index.js';
 import type { Config } from './config.js';
@@ -21,6 +21,9 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /** Longest solution_str/response in characters; a longer one is the item error input_too_large. */
   maxResponseChars?: number;
+  /** Run the reward-hacking audit; `auditPenalty` applies penalties (and implies it). */
+  audit?: boolean;
+  auditPenalty?: AuditPenalties;
   /** Filled with each scored item's `uid` field, by position in `indices` (for advantages). */
   uids?: unknown[];
   /**
@@ -262,6 +265,8 @@ export class ScoringPool {
       progress: progress.buffer as SharedArrayBuffer,
       ...(options.maxResponseChars !== undefined && { maxResponseChars: options.maxResponseChars }),
       ...(options.uids !== undefined && { wantUids: true }),
+      ...((options.audit || options.auditPenalty) && { audit: true }),
+      ...(options.auditPenalty && { auditPenalty: options.auditPenalty }),
       ...(options.json !== undefined && { jsonIds: Float64Array.from(unit, (k) => indices[k]!) }),
     };
     /** Puts a result made here (not by the worker) at position `at`. */
@@ -283,6 +288,10 @@ export class ScoringPool {
           to.scores[index] = from.scores[k]!;
           to.rewardTypes[index] = from.rewardTypes[k]!;
           to.errorCodes[index] = from.errorCodes[k]!;
+          if (to.auditFlags && from.auditFlags) {
+            to.auditFlags[index] = from.auditFlags[k]!;
+            to.scorers![index] = from.scorers![k]!;
+          }
         });
       } else unit.forEach((index, k) => (results[index] = out.results![k]!));
       if (options.uids && out.uids) unit.forEach((index, k) => (options.uids![index] = out.uids![k]));

@@ -67,11 +67,11 @@ parentPort?.postMessage({ [WARM_MESSAGE]: threadId });
 
 function scoreAll(task: ChunkTask): ChunkOutput {
   const progress = new Float64Array(task.progress);
-  const options = { details: task.details, timeoutMs: task.timeoutMs };
+  const options = { details: task.details, timeoutMs: task.timeoutMs, audit: task.audit === true, auditPenalty: task.auditPenalty };
   const n = itemCount(task.items);
   const jsonIds = task.jsonIds;
   const results: ItemResult[] | undefined = jsonIds ? undefined : new Array(n);
-  const json = jsonIds ? emptyJsonResults(n) : undefined;
+  const json = jsonIds ? emptyJsonResults(n, options.audit) : undefined;
   const uids: unknown[] | undefined = task.wantUids ? new Array(n) : undefined;
   for (let i = 0; i < n; i++) {
     progress[1] = Date.now();

@@ -1,6 +1,6 @@
 // What the pool and its scoring threads exchange. Kept apart from worker.ts so that the main
 // thread never loads the worker module (whose import warms up jieba and the math code).
-import type { ItemResult } from '../rewards/index.js';
+import type { AuditPenalties, ItemResult } from '../rewards/index.js';
 import type { DictTrieData } from '../rewards/jiebaDag.js';
 import type { BodyLimits, PackedItems } from './batchParse.js';
 
@@ -16,6 +16,10 @@ export interface ChunkTask {
   maxResponseChars?: number;
   /** Also return each item's `uid` field (for advantages). */
   wantUids?: boolean;
+  /** Run the reward-hacking audit on every item. */
+  audit?: boolean;
+  /** Audit penalties (implies the audit). */
+  auditPenalty?: AuditPenalties;
   /**
    * Return results as JSON texts (see JsonResults) instead of objects; the id of a result whose
    * item has none is the item's entry here (its index in the request).
@@ -35,6 +39,9 @@ export interface JsonResults {
   rewardTypes: string[];
   /** '' when the item was scored. */
   errorCodes: string[];
+  /** With the audit: each result's flags, comma-separated ('' for none), and its scorer ('' for none). */
+  auditFlags?: string[];
+  scorers?: string[];
 }
 
 /** A chunk's results in item order (objects, or JSON when asked), and each item's `uid` when asked. */
@@ -50,10 +57,19 @@ export function putJsonResult(out: JsonResults, at: number, r: ItemResult, id: s
   out.scores[at] = r.score ?? Number.NaN;
   out.rewardTypes[at] = r.reward_type ?? '';
   out.errorCodes[at] = r.error?.code ?? '';
+  if (out.auditFlags) {
+    out.auditFlags[at] = r.audit ? r.audit.map((f) => f.flag).join(',') : '';
+    out.scorers![at] = r.scorer ?? '';
+  }
 }
 
-export function emptyJsonResults(n: number): JsonResults {
-  return { texts: new Array<string>(n), scores: new Float64Array(n), rewardTypes: new Array<string>(n), errorCodes: new Array<string>(n) };
+export function emptyJsonResults(n: number, audit = false): JsonResults {
+  const out: JsonResults = { texts: new Array<string>(n), scores: new Float64Array(n), rewardTypes: new Array<string>(n), errorCodes: new Array<string>(n) };
+  if (audit) {
+    out.auditFlags = new Array<string>(n);
+    out.scorers = new Array<string>(n);
+  }
+  return out;
 }
 
 /** Sent to the pool once a thread has loaded its dictionaries and math code. */

@@ -3,6 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ItemResult } from '../../rewards/index.js';
+import { auditCountsOfResults, type AuditCounts } from '../auditCounts.js';
 import type { Admission } from '../admission.js';
 import type { ScoringPool } from '../pool.js';
 import { errorResponses } from '../schemas/openapiDocs.js';
@@ -114,6 +115,12 @@ export class ServiceMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly auditFlags = new Counter({
+    name: 'golong_reward_audit_flags_total',
+    help: 'Items the reward-hacking audit flagged (requests with audit on), by reward type and flag.',
+    labelNames: ['reward_type', 'flag'] as const,
+    registers: [this.registry],
+  });
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   constructor(pool: ScoringPool, admission: Admission) {
@@ -185,6 +192,7 @@ export class ServiceMetrics {
       results.map((r) => r.error?.code ?? ''),
       results.map((r) => r.score ?? Number.NaN),
     );
+    if (results.some((r) => r.audit)) this.recordAudit(auditCountsOfResults(results));
   }
 
   /** A POST /check batch: rows checked, and reported rows by first problem code. */
@@ -213,6 +221,13 @@ export class ServiceMetrics {
     if (timeouts) this.timeouts.inc(timeouts);
   }
 
+  /** Adds a batch's audit counts (summary.audit) to golong_reward_audit_flags_total. */
+  recordAudit(counts: AuditCounts): void {
+    for (const [reward_type, flags] of Object.entries(counts)) {
+      for (const [flag, n] of Object.entries(flags)) if (n > 0) this.auditFlags.inc({ reward_type, flag }, n);
+    }
+  }
+
   stop(): void {
     this.loopDelay.disable();
   }
@@ -226,6 +241,7 @@ export async function metricsRoutes(app: FastifyInstance, { metrics }: { metrics
         summary: 'Prometheus metrics',
         description:
           'Prometheus text format: requests by route and status, latency histograms, items and a score histogram by reward type, item errors by code, ' +
+          'audit flags by reward type and flag (golong_reward_audit_flags_total), ' +
           'timeouts, replaced workers, queued and active batches, pool threads and utilisation, event-loop delay, and Node process metrics.',
         tags: ['operations'],
         produces: ['text/plain'],

@@ -5,12 +5,13 @@
 // so nothing is scored on the event loop.
 import type {} from '@fastify/swagger'; // adds summary/tags to route schemas
 import type { FastifyInstance } from 'fastify';
-import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
+import { AUDIT_FLAG_NAMES, PENALTY_SEMANTICS_SUFFIX, SEMANTICS, type AuditPenalties, type ItemResult } from '../../rewards/index.js';
 import { admissionHook, admissionTurn, type Admission } from '../admission.js';
 import { copyPyMember, parseItemJsonPy, parseJsonPy } from '../../rewards/pyjson.js';
 import { jsonBodyParser } from '../bodyHints.js';
 import { pack } from '../batchParse.js';
 import { serializeItem } from '../itemText.js';
+import { penaltiesOrUndefined } from '../schemas/audit.js';
 import type { ScoringPool } from '../pool.js';
 import {
   describeOpenrlhfBodyIssues,
@@ -33,6 +34,9 @@ export interface ScoreItemsOptions {
   timeoutMs?: number;
   /** Aborted when the client has gone: no further chunks are started. */
   signal?: AbortSignal;
+  /** Run the reward-hacking audit; `auditPenalty` applies penalties (and implies it). */
+  audit?: boolean;
+  auditPenalty?: AuditPenalties;
 }
 
 /** Scores items and resolves with one result per item, in order; never rejects for item problems. */
@@ -234,13 +238,15 @@ export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItem
           positions.push(i);
         }
       }
+      const auditPenalty = penaltiesOrUndefined(request.query.audit_penalty as AuditPenalties | undefined);
+      const audit = request.query.audit === 'true' || request.query.audit === '1' || auditPenalty !== undefined;
       let scored: ItemResult[] = [];
       let started = performance.now();
       if (toScore.length > 0) {
         const signal = await admissionTurn(request, reply);
         if (!signal) return reply; // the client left while queued
         started = performance.now();
-        scored = await scoreItems(toScore, { details: false, signal });
+        scored = await scoreItems(toScore, { details: false, signal, ...(audit && { audit, ...(auditPenalty && { auditPenalty }) }) });
         if (signal.aborted) {
           request.log.info({ samples: n }, 'client disconnected; batch abandoned');
           return reply;
@@ -260,18 +266,20 @@ export async function openrlhfRoutes(app: FastifyInstance, { scoreItems, maxItem
         throw clientError(422, `${failed.length} of ${n} samples could not be scored: ${shown.join('; ')}${more}; drop on_error=fail to score them as 0 (or on_error=<number>)`);
       }
       const rewards = withIds.map((r) => (r.score === null ? (onError as number) : r.score));
-      const extraLogs: Record<(typeof EXTRA_LOG_KEYS)[number], number[]> = {
+      const extraLogs: Record<(typeof EXTRA_LOG_KEYS)[number], number[]> & Record<string, number[]> = {
         golong_item_error: withIds.map((r) => (r.score === null ? 1 : 0)),
         golong_prompt_not_prefix: notPrefix,
       };
-      return { rewards, scores: rewards, extra_logs: extraLogs, results: withIds, semantics: SEMANTICS };
+      // Every flag on every request, so that shards concatenate and the rates chart.
+      if (audit) for (const flag of AUDIT_FLAG_NAMES) extraLogs[`golong_audit_${flag}`] = withIds.map((r) => (r.audit?.some((f) => f.flag === flag) ? 1 : 0));
+      return { rewards, scores: rewards, extra_logs: extraLogs, results: withIds, semantics: auditPenalty ? SEMANTICS + PENALTY_SEMANTICS_SUFFIX : SEMANTICS };
     },
   );
 }
 
 /** `scoreItems` over the service's worker pool (what the server registers this route with). */
 export function poolScoreItems(pool: ScoringPool, defaultTimeoutMs: number): ScoreItems {
-  return async (items, { details, timeoutMs, signal }) => {
+  return async (items, { details, timeoutMs, signal, audit, auditPenalty }) => {
     const early = new Map<number, ItemResult>();
     const texts = items.map((item, i) => {
       const serialized = serializeItem(item);
@@ -280,7 +288,13 @@ export function poolScoreItems(pool: ScoringPool, defaultTimeoutMs: number): Sco
       return '';
     });
     const indices = items.map((_, i) => i).filter((i) => !early.has(i));
-    const scored = await pool.scoreBatch(pack(texts), indices, { details, timeoutMs: timeoutMs ?? defaultTimeoutMs, ...(signal && { signal }) });
+    const scored = await pool.scoreBatch(pack(texts), indices, {
+      details,
+      timeoutMs: timeoutMs ?? defaultTimeoutMs,
+      ...(signal && { signal }),
+      ...(audit && { audit }),
+      ...(auditPenalty && { auditPenalty }),
+    });
     const results: ItemResult[] = new Array(items.length);
     indices.forEach((itemIndex, k) => (results[itemIndex] = scored[k]!));
     for (const [i, result] of early) results[i] = result;

@@ -3,7 +3,8 @@
 import type {} from '@fastify/swagger'; // adds summary/tags to route schemas
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AdvantageInputError, advantagesForScored } from '../../rewards/advantages/index.js';
-import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
+import { PENALTY_SEMANTICS_SUFFIX, SEMANTICS, type ItemResult } from '../../rewards/index.js';
+import { auditCounts, type AuditCounts } from '../auditCounts.js';
 import { admissionHook, admissionTurn, type Admission } from '../admission.js';
 import { batchOrigin, countErrorCodes, summarizeBatch, type BatchLog } from '../batchLog.js';
 import { itemCount, type ParsedBatch } from '../batchParse.js';
@@ -29,7 +30,7 @@ type ResultOut = ItemResult & { id: Id; advantage?: number | null };
 
 interface ScoreResponse {
   results: ResultOut[];
-  summary: { items: number; scored: number; errors: number; by_reward_type: Record<string, { n: number; mean: number }> };
+  summary: { items: number; scored: number; errors: number; by_reward_type: Record<string, { n: number; mean: number }>; audit?: AuditCounts };
   semantics: string;
   metrics?: Record<string, number>;
   advantages_excluded?: { index: number; reason: string }[];
@@ -90,7 +91,7 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
       serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (request, reply) => {
-      const { packed, details, timeoutMs, advantages } = request.body;
+      const { packed, details, timeoutMs, advantages, audit, auditPenalty } = request.body;
       const n = itemCount(packed);
       const signal = await admissionTurn(request, reply);
       if (!signal) return reply; // the client left while queued
@@ -99,23 +100,33 @@ export async function scoreRoutes(app: FastifyInstance, { config, pool, admissio
       // The workers parse and check each item (not valid JSON, response over the size limit)
       // and send each result back as JSON with its id (the item's, else its index).
       const uids: unknown[] | undefined = advantages ? new Array(n) : undefined;
-      const json = emptyJsonResults(n);
+      const json = emptyJsonResults(n, audit);
       await pool.scoreBatch(
         packed,
         Array.from({ length: n }, (_, i) => i),
-        { details, timeoutMs: timeoutMs ?? config.itemTimeoutMs, signal, maxResponseChars: config.maxResponseChars, json, ...(uids && { uids }) },
+        {
+          details,
+          timeoutMs: timeoutMs ?? config.itemTimeoutMs,
+          signal,
+          maxResponseChars: config.maxResponseChars,
+          json,
+          ...(uids && { uids }),
+          ...(audit && { audit, ...(auditPenalty && { auditPenalty }) }),
+        },
       );
       if (signal.aborted) {
         request.log.info({ items: n }, 'client disconnected; batch abandoned');
         return reply;
       }
 
-      const rest: Omit<ScoreResponse, 'results'> = { summary: summarizeBatch(json.scores, json.rewardTypes), semantics: SEMANTICS };
+      const rest: Omit<ScoreResponse, 'results'> = { summary: summarizeBatch(json.scores, json.rewardTypes), semantics: auditPenalty ? SEMANTICS + PENALTY_SEMANTICS_SUFFIX : SEMANTICS };
+      if (json.auditFlags) rest.summary.audit = auditCounts(json.rewardTypes, json.scorers!, json.auditFlags);
       if (advantages) addAdvantages(rest, json, uids!, advantages);
       const body = `{"results":[${json.texts.join(',')}],${JSON.stringify(rest).slice(1)}`;
 
       const seconds = (performance.now() - started) / 1000;
       metrics.recordCounts(json.rewardTypes, json.errorCodes, json.scores);
+      if (rest.summary.audit) metrics.recordAudit(rest.summary.audit);
       metrics.batchDuration.observe(seconds);
       metrics.batchItems.observe(n);
       batches.add({ route: '/score', origin: batchOrigin(request.headers), ...rest.summary, duration_ms: Math.round(seconds * 1e4) / 10, error_codes: countErrorCodes(json.errorCodes) });

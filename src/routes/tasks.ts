@@ -38,6 +38,16 @@ const tasksResponse = z.object({
   check_problems: z
     .array(z.object({ code: z.string(), severity: z.enum(['fatal', 'capped', 'warning']), meaning: z.string() }))
     .describe('Problem codes of POST /check, with their severity.'),
+  audit_flags: z
+    .array(
+      z.object({
+        flag: z.string(),
+        scorers: z.array(z.string()).describe('Native names of the scorers whose items it is checked on ("*": every scorer).'),
+        rule: z.string().describe('The exact rule.'),
+        exploit: z.string().describe('The exploit it catches.'),
+      }),
+    )
+    .describe('The reward-hacking audit\'s flags (`audit: true` on POST /score).'),
 });
 
 export async function tasksRoutes(app: FastifyInstance): Promise<void> {
@@ -48,7 +58,8 @@ export async function tasksRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Scorers, LongBench-Pro sub-tasks and verl data sources',
         description:
-          'Every scorer with its options, every LongBench-Pro sub-task with its reward type, every routed verl data_source with the ground_truth shape it expects and an example row, and the semantics version.',
+          'Every scorer with its options, every LongBench-Pro sub-task with its reward type, every routed verl data_source with the ground_truth shape it expects and an example row, ' +
+          'the audit flags with the scorers they concern, and the semantics version.',
         tags: ['scoring'],
         response: {
           200: documented(

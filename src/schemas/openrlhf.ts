@@ -4,10 +4,12 @@
 // `scores` and `extra_logs` from the reply. The envelope is validated with zod (plain-sentence
 // 400s); labels stay `unknown` here because a bad label is that sample's error, not the batch's.
 import { z } from 'zod';
+import { AUDIT_FLAG_NAMES } from '../../rewards/audit/index.js';
 import { knownTaskNames, resolveTask } from '../../rewards/registry.js';
 import { didYouMean } from '../../rewards/suggest.js';
 import { describeIssues } from './advantages.js';
 import { anyJson, documented, OPENRLHF_EXAMPLES, OPENRLHF_RESPONSE_EXAMPLES, withoutUnsafeIntegerBounds } from './openapiDocs.js';
+import { AUDIT_PENALTY_FIELDS, auditPenaltyList, itemAuditSchema, referenceScoreSchema } from './audit.js';
 
 const expected = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
 
@@ -76,23 +78,37 @@ export const openrlhfQuerySchema = z.strictObject(
         'Remove end-of-sequence markers (`<|im_end|>`, `<|endoftext|>`, `</s>`, …) trailing the response, as verl does by decoding with ' +
           'skip_special_tokens (default true).',
       ),
+    audit: z
+      .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+      .optional()
+      .describe(
+        'Run the reward-hacking audit: results get `audit` flags, and `extra_logs` gets `golong_audit_<flag>` (0/1 per sample) for every flag ' +
+          'on every request (GET /tasks, audit_flags). Rewards never change, unless audit_penalty is given.',
+      ),
+    audit_penalty: auditPenaltyList.optional(),
   },
   { error: 'must be query parameters' },
-);
+).superRefine((query, ctx) => {
+  if ((query.audit === 'false' || query.audit === '0') && query.audit_penalty !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['audit_penalty'], message: 'needs the audit, but audit is false: drop one of the two' });
+  }
+});
 
 export type OpenrlhfQuery = z.infer<typeof openrlhfQuerySchema>;
 
 const BODY_FIELDS = ['query', 'prompts', 'labels'];
-const QUERY_FIELDS = Object.keys(openrlhfQuerySchema.shape);
+const QUERY_FIELDS = ['on_error', 'task', 'strip_eos', 'audit', 'audit_penalty'];
 
 export const describeOpenrlhfBodyIssues = (issues: readonly z.core.$ZodIssue[]): string =>
   describeIssues(issues, (path) => (path.length === 0 ? BODY_FIELDS : undefined));
 
 export const describeOpenrlhfQueryIssues = (issues: readonly z.core.$ZodIssue[]): string =>
-  describeIssues(issues, (path) => (path.length === 0 ? QUERY_FIELDS : undefined), 'query string');
+  describeIssues(issues, (path) => (path.length === 0 ? QUERY_FIELDS : path.length === 1 && path[0] === 'audit_penalty' ? AUDIT_PENALTY_FIELDS : undefined), 'query string');
 
 /** extra_logs keys: fixed, one number per sample (OpenRLHF concatenates them across shards by key). */
 export const EXTRA_LOG_KEYS = ['golong_item_error', 'golong_prompt_not_prefix'] as const;
+/** With ?audit=true, also these: one per flag of the table, on every request. */
+export const AUDIT_LOG_KEYS: readonly string[] = AUDIT_FLAG_NAMES.map((flag) => `golong_audit_${flag}`);
 
 const perSample = (what: string) => z.array(z.number()).describe(what);
 
@@ -103,8 +119,9 @@ export const openrlhfResponseSchema = z.object({
     .object({
       golong_item_error: perSample('1 where the sample could not be scored (its reward is the on_error value), else 0.'),
       golong_prompt_not_prefix: perSample('1 where the query did not start with its prompt (see the route description), else 0.'),
+      ...Object.fromEntries(AUDIT_LOG_KEYS.map((key) => [key, perSample(`With ?audit=true: 1 where the sample raised ${key.slice('golong_audit_'.length)}, else 0.`).optional()])),
     })
-    .describe('Per-sample numbers OpenRLHF logs (e.g. to wandb); always the same keys.'),
+    .describe('Per-sample numbers OpenRLHF logs (e.g. to wandb); always the same keys (with ?audit=true, one more per audit flag).'),
   results: z
     .array(
       z.object({
@@ -114,10 +131,12 @@ export const openrlhfResponseSchema = z.object({
         scorer: z.string().optional(),
         warnings: z.array(z.string()).optional(),
         error: z.object({ code: z.string(), message: z.string() }).optional(),
+        audit: itemAuditSchema.optional(),
+        reference_score: referenceScoreSchema.optional(),
       }),
     )
     .describe('Per-sample results as POST /score gives them (OpenRLHF ignores this field): why a sample scored what it did, or its error.'),
-  semantics: z.string(),
+  semantics: z.string().describe('"golongrl-reference", or "golongrl-reference+audit_penalty" with audit_penalty.'),
 });
 
 export type OpenrlhfResponse = z.infer<typeof openrlhfResponseSchema>;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AdvantageInputError, advantagesForScored, ESTIMATORS, MAX_ABS_GAMMA } from '../../rewards/advantages/index.js';
 import { describeIssues, oneOf } from './advantages.js';
 import { anyJson, documented, SCORE_EXAMPLES, SCORE_RESPONSE_EXAMPLES, withoutUnsafeIntegerBounds } from './openapiDocs.js';
+import { AUDIT_PENALTY_FIELDS, auditOption, auditPenaltyOption, itemAuditSchema, referenceScoreSchema, summaryAuditSchema } from './audit.js';
 
 /** Message for a value of the wrong type, or "is required" when it is absent. */
 export const expected = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
@@ -73,20 +74,27 @@ export function scoreBodySchema({ maxItems, maxItemTimeoutMs }: ScoreLimits) {
       details: z.boolean({ error: expected('true or false') }).optional().describe('Add per-item explanations (`details`). Default false.'),
       timeout_ms: timeoutMsField(maxItemTimeoutMs).describe('Time budget of each item in milliseconds; an item over it gets the item error `timeout`.'),
       advantages: advantagesOption.optional(),
+      audit: auditOption,
+      audit_penalty: auditPenaltyOption,
     },
     { error: expected('a JSON object {items: [...]}') },
-  );
+  ).superRefine((body, ctx) => {
+    if (body.audit === false && body.audit_penalty !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['audit_penalty'], message: 'needs the audit, but audit is false: drop one of the two' });
+    }
+  });
 }
 
 export type ScoreBody = z.infer<ReturnType<typeof scoreBodySchema>>;
 
-export const SCORE_BODY_FIELDS: readonly string[] = ['items', 'details', 'timeout_ms', 'advantages'];
+export const SCORE_BODY_FIELDS: readonly string[] = ['items', 'details', 'timeout_ms', 'advantages', 'audit', 'audit_penalty'];
 
 /** Envelope zod issues as plain sentences naming the field. */
 export function describeScoreIssues(issues: readonly z.core.$ZodIssue[]): string {
   return describeIssues(issues, (path) => {
     if (path.length === 0) return SCORE_BODY_FIELDS;
     if (path.length === 1 && path[0] === 'advantages') return Object.keys(advantagesOptionShape);
+    if (path.length === 1 && path[0] === 'audit_penalty') return AUDIT_PENALTY_FIELDS;
     return undefined;
   });
 }
@@ -144,6 +152,8 @@ const itemResult = z.object({
   warnings: z.array(z.string()).optional().describe('Non-fatal problems, e.g. a ground truth the reference reads oddly.'),
   error: itemError.optional().describe('Why the item has no score.'),
   advantage: z.number().nullable().optional().describe('With the `advantages` option: this item\'s advantage (null when left out).'),
+  audit: itemAuditSchema.optional(),
+  reference_score: referenceScoreSchema.optional(),
 });
 
 export const scoreResponseSchema = z.object({
@@ -156,8 +166,9 @@ export const scoreResponseSchema = z.object({
       .record(z.string(), z.object({ n: z.number().int(), mean: z.number() }))
       .describe('Count and mean score per reward type.')
       .meta({ example: { F1_Score: { n: 1, mean: 1 } } }),
+    audit: summaryAuditSchema.optional(),
   }),
-  semantics: z.string().describe('Which reference semantics the scores follow.'),
+  semantics: z.string().describe('Which reference semantics the scores follow: "golongrl-reference", or "golongrl-reference+audit_penalty" when audit_penalty was given.'),
   metrics: z
     .record(z.string(), z.number())
     .optional()

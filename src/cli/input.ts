@@ -6,7 +6,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { DEFAULT_ITEM_TIMEOUT_MS, scoreItem, warmUp, type ItemResult, type ScoreItemOptions } from '../../rewards/index.js';
+import { DEFAULT_ITEM_TIMEOUT_MS, scoreItem, warmUp, type AuditPenalties, type ItemResult, type ScoreItemOptions } from '../../rewards/index.js';
 import { pack, type PackedItems } from '../batchParse.js';
 import { parseItemJsonPy, stringifyJsonPy } from '../../rewards/pyjson.js';
 import { InputError, requireReadableFile } from './common.js';
@@ -200,6 +200,8 @@ export async function* scoreInProcess(records: AsyncIterable<InputRecord>, optio
 export interface PoolScoreOptions {
   details: boolean;
   timeoutMs?: number;
+  audit?: boolean;
+  auditPenalty?: AuditPenalties;
   /** Records per batch handed to the pool; two batches are in flight so reading overlaps scoring. */
   batchSize: number;
 }
@@ -240,7 +242,7 @@ export function scoreOnPool(records: AsyncIterable<InputRecord>, pool: ScoringPo
   const timeoutMs = options.timeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS;
   return inBatches(records, options.batchSize, async (batch): Promise<Scored[]> => {
     const { packed, indices } = packRecords(batch);
-    const scored = indices.length > 0 ? await pool.scoreBatch(packed, indices, { details: options.details, timeoutMs }) : [];
+    const scored = indices.length > 0 ? await pool.scoreBatch(packed, indices, { details: options.details, timeoutMs, ...(options.audit && { audit: true }), ...(options.auditPenalty && { auditPenalty: options.auditPenalty }) }) : [];
     const results: ItemResult[] = batch.map((r) => r.early!);
     indices.forEach((k, j) => (results[k] = withIndexId(scored[j]!, batch[k]!.index)));
     return batch.map((record, k) => ({ record, result: results[k]! }));

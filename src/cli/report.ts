@@ -4,6 +4,7 @@
 // worst-scoring examples with their explanations; a breakdown by data source and sub-task.
 import { ITEM_ERROR_MEANINGS, type ItemErrorCode } from '../../rewards/index.js';
 import { CHART_CSS, histogramSvg } from '../../web/shared/charts.js';
+import { auditReportSection } from './reportAudit.js';
 import { breakdownHtml, EXPLAIN_CSS, REPORT_EXPLAIN_CSS, worstExamplesHtml, zeroReasonsHtml } from './reportExplain.js';
 import type { Example, RewardTypeStats, SummaryData } from './summary.js';
 
@@ -112,6 +113,7 @@ ${exampleRows(data.errorExamples, true)}
 ${overview}
 ${data.unroutedErrors > 0 ? `<tr><td><a href="#errors">(no reward type)</a></td><td class="num">0</td><td></td><td></td><td></td><td class="num">${data.unroutedErrors}</td></tr>` : ''}
 </table>
+${auditReportSection(data.audit)}
 ${sections}
 ${breakdownHtml(data)}
 ${errorSection}`,

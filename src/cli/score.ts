@@ -3,7 +3,10 @@
 // meant for a person (progress, summary table) goes to stderr.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SEMANTICS, type ItemResult } from '../../rewards/index.js';
+import { PENALTY_SEMANTICS_SUFFIX, SEMANTICS, type AuditPenalties, type ItemResult } from '../../rewards/index.js';
+import { describeIssues } from '../schemas/advantages.js';
+import { AUDIT_PENALTY_FIELDS, auditPenaltyList, penaltiesOrUndefined } from '../schemas/audit.js';
+import { AuditSummary, formatAuditTable } from './auditSummary.js';
 import type { ScoringPool } from '../pool.js';
 import { closeOutput, EXIT, lineWriter, openOutput, positiveInt, requireWritablePath, startPool, UsageError, type Command } from './common.js';
 import { openSource, scoreInProcess, scoreOnPool, type Scored } from './input.js';
@@ -26,6 +29,10 @@ options:
   --fail-on-error          exit with code 3 when any item could not be scored
   --workers N              score on N worker threads (results stay in input order)
   --details                add per-item explanations to the results
+  --audit                  reward-hacking audit: flag suspicious rollouts (results get "audit"; the summary
+                           and the report a "suspicious rollouts" section); scores do not change
+  --audit-penalty F:V,...  cap the score of items with flag F at V (0-1; implies --audit; this project's
+                           rule, not the reference's: results keep reference_score); flags: golong-reward tasks
   --timeout-ms N           per-item time budget (default 2000)
   --responses FILE         parquet: one response per dataset row (JSONL strings or lists; .txt: plain lines)
   --response-column NAME   parquet: the column holding each row's response(s) (default: responses)
@@ -46,6 +53,8 @@ async function runScore(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       details: { type: 'boolean', default: false },
+      audit: { type: 'boolean', default: false },
+      'audit-penalty': { type: 'string', multiple: true },
       'timeout-ms': { type: 'string' },
       workers: { type: 'string' },
       out: { type: 'string' },
@@ -61,6 +70,9 @@ async function runScore(args: string[]): Promise<number> {
   const path = positionals[0]!;
   const timeoutMs = positiveInt('timeout-ms', values['timeout-ms']);
   const workers = positiveInt('workers', values.workers);
+  const auditPenalty = parseAuditPenalty(values['audit-penalty']);
+  const audit = values.audit || auditPenalty !== undefined;
+  const auditOptions = audit ? { audit, ...(auditPenalty && { auditPenalty }) } : {};
 
   // Output paths are checked before scoring: a long run must not end in a write error.
   if (values.out !== undefined) requireWritablePath(values.out, '--out');
@@ -71,6 +83,7 @@ async function runScore(args: string[]): Promise<number> {
   const progress = new ProgressBar(process.stderr, { force: values.progress && !values.quiet });
   progress.setTotal(source.total);
   const summary = new ScoreSummary();
+  const auditSummary = audit ? new AuditSummary() : undefined;
   const needSummary = !values.quiet || values.report !== undefined;
 
   const outStream = openOutput(values.out);
@@ -86,10 +99,10 @@ async function runScore(args: string[]): Promise<number> {
     return rest;
   };
   if (workers === undefined) {
-    results = scoreInProcess(source.records, { details, timeoutMs });
+    results = scoreInProcess(source.records, { details, timeoutMs, ...auditOptions });
   } else {
     pool = await startPool(workers);
-    results = scoreOnPool(source.records, pool, { details, timeoutMs, batchSize: Math.max(1024, workers * 256) });
+    results = scoreOnPool(source.records, pool, { details, timeoutMs, batchSize: Math.max(1024, workers * 256), ...auditOptions });
   }
 
   let count = 0;
@@ -99,7 +112,11 @@ async function runScore(args: string[]): Promise<number> {
       await out.write(JSON.stringify(written(result)));
       count++;
       if (result.score === null) failed++;
-      if (needSummary) summary.add(result, record.index, itemContext(record.item));
+      if (needSummary) {
+        const context = itemContext(record.item);
+        summary.add(result, record.index, context);
+        auditSummary?.add(result, record.index, context);
+      }
       if (!values.quiet) progress.update(count, record.position);
     }
   } finally {
@@ -108,6 +125,7 @@ async function runScore(args: string[]): Promise<number> {
   await closeOutput(out, outStream);
   const seconds = (performance.now() - started) / 1000;
   const data = summary.data();
+  if (auditSummary) data.audit = auditSummary.data();
   if (!values.quiet) {
     progress.finish(data.items);
     const outcome =
@@ -116,10 +134,12 @@ async function runScore(args: string[]): Promise<number> {
           ? '1 item scored'
           : `all ${data.items} items scored`
         : `${data.scored} of ${data.items} items scored; ${data.errors} could not be scored (score null, with the error, in their result lines)`;
-    process.stderr.write(`\n${formatSummaryTable(data)}${outcome}, in ${seconds.toFixed(1)} s\n`);
+    const auditTable = data.audit ? `\n${formatAuditTable(data.audit)}` : '';
+    process.stderr.write(`\n${formatSummaryTable(data)}${auditTable}${outcome}, in ${seconds.toFixed(1)} s\n`);
   }
   if (values.report !== undefined) {
-    writeFileSync(values.report, renderReport(data, { source: path, semantics: SEMANTICS, generatedAt: new Date(), seconds }));
+    const semantics = auditPenalty ? SEMANTICS + PENALTY_SEMANTICS_SUFFIX : SEMANTICS;
+    writeFileSync(values.report, renderReport(data, { source: path, semantics, generatedAt: new Date(), seconds }));
     if (!values.quiet) process.stderr.write(`report: ${values.report}\n`);
   }
   if (values['fail-on-error'] && failed > 0) {
@@ -135,3 +155,17 @@ export const scoreCommand: Command = {
   usage: () => SCORE_USAGE,
   run: runScore,
 };
+
+/** --audit-penalty F:V (repeatable, or comma-separated), checked as the API checks audit_penalty. */
+function parseAuditPenalty(raw: string[] | undefined): AuditPenalties | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = auditPenaltyList.safeParse(raw.join(','));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    if (issue.code === 'unrecognized_keys') {
+      throw new UsageError(`--audit-penalty: unknown flag ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; flags: ${AUDIT_PENALTY_FIELDS.join(', ')}`);
+    }
+    throw new UsageError(`--audit-penalty: ${describeIssues(parsed.error.issues)} (write flag:value, e.g. repetition_loop:0)`);
+  }
+  return penaltiesOrUndefined(parsed.data as AuditPenalties);
+}

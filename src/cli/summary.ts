@@ -5,6 +5,7 @@
 // Bounded memory: counts, bins and a few examples.
 import { ITEM_ERROR_MEANINGS, type ItemErrorCode, type ItemResult } from '../../rewards/index.js';
 import { zeroReason, type ZeroReason } from '../../web/shared/zeroReason.js';
+import type { AuditSummaryData } from './auditSummary.js';
 import { LBP_SUBTASK_METRIC } from '../../rewards/longbenchPro.js';
 import { resolveTask } from '../../rewards/registry.js';
 import { verlBranch } from '../../rewards/verlRouting.js';
@@ -78,6 +79,8 @@ export interface SummaryData {
   bySource: GroupStats[];
   /** Per LongBench-Pro sub-task. */
   bySubtask: GroupStats[];
+  /** With --audit: the suspicious rollouts (auditSummary.ts). */
+  audit?: AuditSummaryData;
 }
 
 export interface ItemContext {

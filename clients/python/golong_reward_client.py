@@ -25,10 +25,18 @@ Environment:
                                warning with their error codes and counts)
     GOLONG_REWARD_RETURN_DICT  1/true: return {"score", "reward_type", "error"} per item instead
                                of a float, so verl logs them as reward_extra_info (default 0)
+    GOLONG_REWARD_AUDIT        1/true: run the service's reward-hacking audit (scores do not change);
+                               each batch with flagged items logs one warning with the counts, the
+                               client keeps them in last_audit, and return_dict adds "audit" (the
+                               item's flags, comma-separated) and "reference_score" (default 0)
+    GOLONG_REWARD_AUDIT_PENALTY  flag:value[,flag:value]: cap the score of items with that audit flag
+                               at value (implies the audit; the service's rule, not the reference's),
+                               e.g. repetition_loop:0
 
 Options (keyword arguments of compute_score / compute_score_batch; from verl:
-+custom_reward_function.reward_kwargs.NAME=VALUE): on_error, return_dict. Any other keyword
-raises TypeError, except the ones verl itself passes (see _VERL_KWARGS).
++custom_reward_function.reward_kwargs.NAME=VALUE): on_error, return_dict, audit, audit_penalty
+(a {flag: value} dict or a "flag:value,..." string). Any other keyword raises TypeError, except
+the ones verl itself passes (see _VERL_KWARGS).
 """
 
 from __future__ import annotations
@@ -61,7 +69,7 @@ _log = logging.getLogger("golong_reward_client")
 _GZIP_ABOVE_BYTES = 1 << 20
 
 # The options of compute_score / compute_score_batch (keyword arguments, or verl's reward_kwargs).
-_OPTIONS = ("on_error", "return_dict")
+_OPTIONS = ("on_error", "return_dict", "audit", "audit_penalty")
 # Keyword arguments verl passes on its own, which the client accepts and does not use:
 # - its reward-loop managers (naive, dapo, limited, remote, gdpo) add these when a reward model
 #   router runs (verl/experimental/reward_loop/reward_manager/*.py);
@@ -148,6 +156,41 @@ def _return_dict_value(return_dict: Any) -> bool:
     return return_dict
 
 
+def _audit_value(audit: Any) -> bool:
+    """audit as a bool; the GOLONG_REWARD_AUDIT variable when not given."""
+    if audit is None:
+        return _env_bool("GOLONG_REWARD_AUDIT")
+    if not isinstance(audit, bool):
+        raise TypeError("audit must be True or False, not {!r}".format(audit))
+    return audit
+
+
+def _audit_penalty_value(audit_penalty: Any) -> Dict[str, float]:
+    """audit_penalty as {flag: value} (a dict, or "flag:value,flag:value"); GOLONG_REWARD_AUDIT_PENALTY when not given.
+
+    The service checks the flags and the range, and answers 400 naming a wrong one."""
+    source = "audit_penalty"
+    if audit_penalty is None:
+        audit_penalty, source = os.environ.get("GOLONG_REWARD_AUDIT_PENALTY") or "", "GOLONG_REWARD_AUDIT_PENALTY"
+    if isinstance(audit_penalty, dict) or hasattr(audit_penalty, "items"):
+        return dict(audit_penalty.items())
+    if not isinstance(audit_penalty, str):
+        raise TypeError("audit_penalty must be a {{flag: value}} dict or a \"flag:value,...\" string, not {!r}".format(audit_penalty))
+    out: Dict[str, float] = {}
+    for piece in audit_penalty.split(","):
+        piece = piece.strip()
+        if not piece:
+            continue
+        flag, sep, value = piece.rpartition(":")
+        try:
+            if not sep:
+                raise ValueError
+            out[flag.strip()] = float(value)
+        except ValueError:
+            raise ValueError("{} must be flag:value[,flag:value], e.g. repetition_loop:0; got {!r}".format(source, piece)) from None
+    return out
+
+
 def _refuse_unknown_kwargs(function: str, kwargs: Dict[str, Any]) -> None:
     """Raises TypeError for a keyword that is neither an option nor one verl passes itself (a typo must not pass silently)."""
     unknown = sorted(k for k in kwargs if k not in _VERL_KWARGS)
@@ -184,6 +227,8 @@ class GolongRewardClient:
         env_retries = _env_number("GOLONG_REWARD_RETRIES", int, "retries after the first attempt")
         self.retries = int(retries if retries is not None else env_retries if env_retries is not None else 5)
         self.backoff = backoff
+        #: After a call with the audit on: {reward_type: {flag: count}} over its items.
+        self.last_audit: Dict[str, Dict[str, int]] = {}
         self._next_url = 0
         self._lock = threading.Lock()
         if self.chunk_size < 1 or self.concurrency < 1:
@@ -254,14 +299,20 @@ class GolongRewardClient:
         extra_infos: Optional[Sequence[Any]] = None,
         on_error: Optional[float] = None,
         return_dict: Optional[bool] = None,
+        audit: Optional[bool] = None,
+        audit_penalty: Any = None,
     ) -> List[Any]:
         """Scores verl rows: one float per row, or with return_dict one {"score", "reward_type", "error"} dict.
 
         Item errors raise GolongRewardItemError unless on_error (or GOLONG_REWARD_ON_ERROR) gives
         them a score; then they are logged, one warning per call with the codes and counts.
+        With audit (or audit_penalty), flagged items are counted in self.last_audit and logged,
+        and return_dict adds "audit" and "reference_score" to every dict.
         """
         on_error = _on_error_value(on_error)
         return_dict = _return_dict_value(return_dict)
+        penalty = _audit_penalty_value(audit_penalty)
+        audited = _audit_value(audit) or bool(penalty)
         n = len(solution_strs)
         if not (len(data_sources) == len(ground_truths) == n) or (extra_infos is not None and len(extra_infos) != n):
             raise ValueError("data_sources, solution_strs, ground_truths and extra_infos must have the same length")
@@ -275,7 +326,14 @@ class GolongRewardClient:
             }
             for i in range(n)
         ]
-        results = self.score_items(items)
+        options: Dict[str, Any] = {}
+        if audited:
+            options["audit"] = True
+            if penalty:
+                options["audit_penalty"] = penalty
+        results = self.score_items(items, **options)
+        if audited:
+            self._note_audit(results)
         scores: List[Any] = []
         errors: List[Dict[str, Any]] = []
         for index, result in enumerate(results):
@@ -289,7 +347,11 @@ class GolongRewardClient:
             if return_dict:
                 # The same keys for every item: verl gathers each key into one list per batch.
                 code = (error.get("code") or "unknown") if failed else ""
-                scores.append({"score": score, "reward_type": result.get("reward_type") or "", "error": code})
+                entry = {"score": score, "reward_type": result.get("reward_type") or "", "error": code}
+                if audited:
+                    entry["audit"] = ",".join(f["flag"] for f in result.get("audit") or [])
+                    entry["reference_score"] = float(result.get("reference_score", score))
+                scores.append(entry)
             else:
                 scores.append(score)
         if errors and on_error is None:
@@ -297,6 +359,24 @@ class GolongRewardClient:
         if errors:
             _log_mapped_errors(errors, n, on_error)
         return scores
+
+    def _note_audit(self, results: List[Dict[str, Any]]) -> None:
+        """Counts the audit's flags per reward type (self.last_audit) and logs one warning when any fired."""
+        counts: Dict[str, Dict[str, int]] = {}
+        flagged = 0
+        for result in results:
+            findings = result.get("audit") or []
+            if findings:
+                flagged += 1
+            for finding in findings:
+                per_type = counts.setdefault(str(result.get("reward_type")), {})
+                per_type[finding["flag"]] = per_type.get(finding["flag"], 0) + 1
+        self.last_audit = counts
+        if flagged:
+            shown = "; ".join(
+                "{}: {}".format(t, ", ".join("{} {}".format(f, k) for f, k in sorted(fc.items()))) for t, fc in sorted(counts.items())
+            )
+            _log.warning("golong-reward audit: %d of %d rollouts flagged (%s)", flagged, len(results), shown)
 
 
 def _log_mapped_errors(errors: List[Dict[str, Any]], total: int, on_error: float) -> None:
@@ -332,12 +412,15 @@ def compute_score(
     extra_info: Any = None,
     on_error: Optional[float] = None,
     return_dict: Optional[bool] = None,
+    audit: Optional[bool] = None,
+    audit_penalty: Any = None,
     **verl_kwargs: Any,
 ) -> Any:
     """verl's per-rollout entry point (naive, dapo… reward managers): one rollout, one score (or dict)."""
     _refuse_unknown_kwargs("compute_score", verl_kwargs)
     return _client().score_rows(
-        [data_source], [solution_str], [ground_truth], [extra_info], on_error=on_error, return_dict=return_dict
+        [data_source], [solution_str], [ground_truth], [extra_info],
+        on_error=on_error, return_dict=return_dict, audit=audit, audit_penalty=audit_penalty,
     )[0]
 
 
@@ -348,10 +431,13 @@ def compute_score_batch(
     extra_infos: Optional[Sequence[Any]] = None,
     on_error: Optional[float] = None,
     return_dict: Optional[bool] = None,
+    audit: Optional[bool] = None,
+    audit_penalty: Any = None,
     **verl_kwargs: Any,
 ) -> List[Any]:
     """verl's batch reward manager entry point: the whole batch in concurrent chunks."""
     _refuse_unknown_kwargs("compute_score_batch", verl_kwargs)
     return _client().score_rows(
-        data_sources, solution_strs, ground_truths, extra_infos, on_error=on_error, return_dict=return_dict
+        data_sources, solution_strs, ground_truths, extra_infos,
+        on_error=on_error, return_dict=return_dict, audit=audit, audit_penalty=audit_penalty,
     )

@@ -3,7 +3,7 @@
 // the response's length, then the short-row 8,192-item POST /score, checked against the budgets
 // of ../shared/spec/quality.md and issue 14. Prints tables and writes bench/results.json.
 //
-// Flags: --only=step|scorers|lengths|e2e (comma-separated), --cases=A,B (scorer cases whose name starts with A or B),
+// Flags: --only=step|scorers|lengths|e2e|audit (comma-separated), --cases=A,B (scorer cases whose name starts with A or B),
 // --quick (shorter loops, for trying changes), --no-write, --e2e-runs=N (timed POSTs after the cold one, default 3),
 // --step-rounds=N (rounds of both forms of the real step after its cold run, default 2), --seed=N.
 // BENCH_SERVER_NODE_ARGS adds node flags to the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { clearScorerCaches, scoreItem, type ItemResult } from '../rewards/index.js';
+import { AUDIT_MAX_OVERHEAD, runAuditCost, type AuditCostResult } from './audit.js';
 import { scorerCases, type ScorerCase } from './cases.js';
 import { latencySummary, postBatch, procMemory, startService, type BatchRun } from './e2e.js';
 import { goLongRlBatch, GOLONGRL_MIX } from './generate.js';
@@ -37,7 +38,7 @@ const BUDGET = {
   stepHeldRssMiB: 600,
 } as const;
 
-const SECTIONS = ['step', 'scorers', 'lengths', 'e2e'] as const;
+const SECTIONS = ['step', 'scorers', 'lengths', 'e2e', 'audit'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Args {
@@ -393,8 +394,28 @@ function printLengths(results: readonly LengthResult[]): void {
   );
 }
 
-function budgets(scorers: readonly ScorerResult[], e?: EndToEnd, step?: RealStep, lengths: readonly LengthResult[] = []): Budget[] {
+// ---------------------------------------------------------------------------------------------
+// The audit's cost (bench/audit.ts)
+
+function runAudit(args: Args): AuditCostResult[] {
+  const opts: LoopOptions = args.quick ? { warmupMs: 40, runMs: 25, runs: 3 } : { warmupMs: 120, runMs: 40, runs: 9 };
+  const results = runAuditCost(opts, args.seed, args.cases === undefined ? undefined : (name) => args.cases!.split(',').some((p) => name.startsWith(p)));
+  console.log(`\nAudit cost (CPU µs/item of the verl row, audit off and on; budget +${AUDIT_MAX_OVERHEAD * 100} %)`);
+  console.log(
+    table(
+      ['case', 'audit off', 'audit on', 'overhead', 'verdict', 'flagged'],
+      results.map((r) => [r.case, fmt(r.offUs), fmt(r.onUs), `${r.overhead >= 0 ? '+' : ''}${(100 * r.overhead).toFixed(1)} %`, verdict(r.pass), `${r.flagged}/${r.items}`]),
+    ),
+  );
+  for (const r of results) if (r.note) console.log(`  ${r.case}: ${r.note}`);
+  return results;
+}
+
+function budgets(scorers: readonly ScorerResult[], e?: EndToEnd, step?: RealStep, lengths: readonly LengthResult[] = [], audit: readonly AuditCostResult[] = []): Budget[] {
   const out: Budget[] = [];
+  for (const r of audit) {
+    if (r.pass !== undefined) out.push({ name: `audit overhead, ${r.case}`, limit: AUDIT_MAX_OVERHEAD * 100, value: 100 * r.overhead, unit: '%', pass: r.pass });
+  }
   if (step) {
     for (const mode of ['one body', 'client'] as const) {
       const m = step.modes[mode];
@@ -487,6 +508,11 @@ async function main(): Promise<void> {
     lengths = runLengths(args.seed, opts, (round) => process.stderr.write(`  round ${round}/${opts.runs}\n`));
     printLengths(lengths);
   }
+  let audit: AuditCostResult[] = [];
+  if (args.sections.has('audit')) {
+    process.stderr.write('Audit cost…\n');
+    audit = runAudit(args);
+  }
   let e2e: EndToEnd | undefined;
   if (args.sections.has('e2e')) {
     process.stderr.write('End to end (short rows)…\n');
@@ -495,7 +521,7 @@ async function main(): Promise<void> {
   }
 
   machine.speedNsPerChar.push(machineSpeedNs());
-  const verdicts = budgets(scorers, e2e, step, lengths);
+  const verdicts = budgets(scorers, e2e, step, lengths, audit);
   console.log('\nBudgets');
   console.log(table(['budget', 'limit', 'measured', 'verdict'], verdicts.map((b) => [b.name, `${b.limit} ${b.unit}`, `${fmt(b.value)} ${b.unit}`, verdict(b.pass)])));
   const failed = verdicts.filter((b) => !b.pass).length;
@@ -507,7 +533,7 @@ async function main(): Promise<void> {
 
   if (args.write) {
     const file = join(REPO_ROOT, 'bench', 'results.json');
-    const results = { machine, settings: { seed: args.seed, quick: args.quick, e2eRuns: args.e2eRuns, stepRounds: args.stepRounds, sections: [...args.sections] }, realStep: step, scorers, lengths, endToEnd: e2e, budgets: verdicts, seconds: +seconds.toFixed(1) };
+    const results = { machine, settings: { seed: args.seed, quick: args.quick, e2eRuns: args.e2eRuns, stepRounds: args.stepRounds, sections: [...args.sections] }, realStep: step, scorers, lengths, audit, endToEnd: e2e, budgets: verdicts, seconds: +seconds.toFixed(1) };
     writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
     console.log(`wrote ${file}`);
   }

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ItemResult } from '../rewards/index.js';
+import { AUDIT_CASES, expectation } from './helpers/auditCases.js';
 import { familyOf, loadScoreCases, verlItem, type ScoreCase } from './helpers/parity.js';
 import { startService, type Service } from './helpers/service.js';
 import { tempDirs } from './helpers/tempDir.js';
@@ -21,7 +23,7 @@ function python(code: string, env: Record<string, string> = {}): Promise<{ code:
     execFile(
       'python3',
       ['-c', code],
-      { env: { ...process.env, PYTHONPATH: CLIENT_DIR, PYTHONDONTWRITEBYTECODE: '1', GOLONG_REWARD_TOKEN: '', GOLONG_REWARD_ON_ERROR: '', GOLONG_REWARD_RETURN_DICT: '', ...env }, maxBuffer: 1 << 26, timeout: 120_000 },
+      { env: { ...process.env, PYTHONPATH: CLIENT_DIR, PYTHONDONTWRITEBYTECODE: '1', GOLONG_REWARD_TOKEN: '', GOLONG_REWARD_ON_ERROR: '', GOLONG_REWARD_RETURN_DICT: '', GOLONG_REWARD_AUDIT: '', GOLONG_REWARD_AUDIT_PENALTY: '', ...env }, maxBuffer: 1 << 26, timeout: 120_000 },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -278,6 +280,99 @@ print(json.dumps({"batch": batch, "single": single, "plain": plain, "keys": sort
     const badArgument = await python(PRELUDE + `g.compute_score("EM", "</think>x", {"golden_label": "x"}, {}, on_error="fail")`, env());
     expect(badArgument.stderr).toMatch(/ValueError: on_error must be a number .*, not 'fail'/);
   });
+
+describe('python client: the reward-hacking audit', () => {
+  const env = () => ({ GOLONG_REWARD_URL: service.url, GOLONG_REWARD_TOKEN: 'py-token' });
+  const casesFile = () => {
+    const file = join(dir, 'audit-cases.json');
+    writeFileSync(file, JSON.stringify(AUDIT_CASES.map((c) => c.row)));
+    return file;
+  };
+  const ROWS = (file: string) => `
+rows = json.load(open(${JSON.stringify(file)}))
+args = ([r["data_source"] for r in rows], [r["solution_str"] for r in rows],
+        [r["ground_truth"] for r in rows], [r["extra_info"] for r in rows])
+`;
+
+  it('audit=True flags every exploit and no near miss (score_items), and leaves the scores alone', async () => {
+    const { code, stdout, stderr } = await python(
+      PRELUDE +
+        ROWS(casesFile()) +
+        `
+client = g.GolongRewardClient(chunk_size=5)
+results = client.score_items(rows, audit=True)
+scores = client.score_rows(*args, audit=True)
+last_audit = client.last_audit
+plain = client.score_rows(*args)
+dicts = client.score_rows(*args, audit=True, return_dict=True)
+print(json.dumps({"results": results, "scores": scores, "plain": plain, "last_audit": last_audit, "dicts": dicts}))
+`,
+      env(),
+    );
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout) as {
+      results: ItemResult[];
+      scores: number[];
+      plain: number[];
+      last_audit: Record<string, Record<string, number>>;
+      dicts: { score: number; audit: string; reference_score: number }[];
+    };
+    AUDIT_CASES.forEach((c, i) => {
+      const flags = (out.results[i]!.audit ?? []).map((f) => f.flag);
+      const { must, mustNot } = expectation(c);
+      for (const f of must) expect(flags, c.id).toContain(f);
+      for (const f of mustNot) expect(flags, c.id).not.toContain(f);
+      if (c.score !== undefined) expect(out.scores[i], c.id).toBe(c.score);
+    });
+    expect(out.scores).toEqual(out.plain);
+    expect(out.last_audit.Pairwise_Accuracy).toEqual({ pairwise_short_list: 1 });
+    // return_dict: the same keys on every item, the flags as one string, the reference's score.
+    out.dicts.forEach((d, i) => {
+      expect(Object.keys(d).sort()).toEqual(['audit', 'error', 'reference_score', 'reward_type', 'score']);
+      expect(d.audit).toBe((out.results[i]!.audit ?? []).map((f) => f.flag).join(','));
+      expect(d.reference_score).toBe(d.score);
+    });
+    // The client logs the counts on the "golong_reward" logger (a warning reaches stderr).
+    expect(stderr).toMatch(/golong-reward audit: \d+ of \d+ rollouts flagged \(.*Pairwise_Accuracy: pairwise_short_list 1/);
+  }, 60_000);
+
+  it('audit_penalty (argument or GOLONG_REWARD_AUDIT_PENALTY) caps flagged scores in compute_score_batch and compute_score', async () => {
+    const file = casesFile();
+    const script =
+      PRELUDE +
+      ROWS(file) +
+      `
+batch = g.compute_score_batch(*args, audit_penalty={"repetition_loop": 0.0})
+i = next(k for k, r in enumerate(rows) if r["id"].startswith("pairwise_short_list:exploit"))
+single = g.compute_score(args[0][i], args[1][i], args[2][i], args[3][i], audit_penalty={"pairwise_short_list": 0.25})
+print(json.dumps({"batch": batch, "single": single}))
+`;
+    const { code, stdout, stderr } = await python(script, env());
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout) as { batch: number[]; single: number };
+    AUDIT_CASES.forEach((c, i) => {
+      if (c.flag === 'repetition_loop' && c.kind === 'exploit') expect(out.batch[i], c.id).toBe(0);
+      else if (c.score !== undefined) expect(out.batch[i], c.id).toBe(c.score);
+    });
+    expect(out.single).toBe(0.25);
+
+    const viaEnv = await python(PRELUDE + ROWS(file) + `print(json.dumps(g.compute_score_batch(*args)))`, { ...env(), GOLONG_REWARD_AUDIT_PENALTY: 'repetition_loop:0' });
+    expect(viaEnv.code, viaEnv.stderr).toBe(0);
+    expect(JSON.parse(viaEnv.stdout)).toEqual(out.batch);
+    const auditEnv = await python(PRELUDE + ROWS(file) + `g.compute_score_batch(*args); print(json.dumps(g._client().last_audit))`, { ...env(), GOLONG_REWARD_AUDIT: '1' });
+    expect(auditEnv.code, auditEnv.stderr).toBe(0);
+    expect(JSON.parse(auditEnv.stdout).selection).toEqual({ multiple_final_answers: 1 });
+  }, 60_000);
+
+  it('an unknown flag or a value out of range fails with the service message naming it', async () => {
+    const bad = await python(PRELUDE + `g.compute_score("EM", "<think></think>x", {"golden_label": "x"}, audit_penalty={"repetition_lop": 0})`, env());
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/GolongRewardError: .* answered HTTP 400: .*audit_penalty has unknown field \\"repetition_lop\\"/);
+    const range = await python(PRELUDE + `g.compute_score("EM", "<think></think>x", {"golden_label": "x"}, audit_penalty={"repetition_loop": 2})`, env());
+    expect(range.stderr).toMatch(/audit_penalty\.repetition_loop must be between 0 and 1/);
+    const badEnv = await python(PRELUDE + `g.compute_score("EM", "<think></think>x", {"golden_label": "x"})`, { ...env(), GOLONG_REWARD_AUDIT_PENALTY: 'repetition_loop' });
+    expect(badEnv.stderr).toMatch(/ValueError: GOLONG_REWARD_AUDIT_PENALTY must be flag:value\[,flag:value\], e\.g\. repetition_loop:0; got 'repetition_loop'/);
+  }, 60_000);
 });
 
 // ---- stub services ----

@@ -95,17 +95,11 @@ function distinctValues(values: readonly string[], skipEmpty: boolean): string[]
   return out;
 }
 
-/** The most repeated non-empty line and its count, or undefined when no line repeats. */
-function mostRepeated(lines: readonly string[]): { line: string; count: number } | undefined {
+/** The repeated non-empty lines, as `"line" ×n`, in order of first appearance. */
+function repeatedLines(lines: readonly string[]): string[] {
   const counts = new Map<string, number>();
-  let best: { line: string; count: number } | undefined;
-  for (const line of lines) {
-    if (line === '') continue;
-    const n = (counts.get(line) ?? 0) + 1;
-    counts.set(line, n);
-    if (n > 1 && (!best || n > best.count)) best = { line, count: n };
-  }
-  return best;
+  for (const line of lines) if (line !== '') counts.set(line, (counts.get(line) ?? 0) + 1);
+  return [...counts.entries()].filter(([, n]) => n > 1).map(([line, n]) => `${quote(line)} ×${n}`);
 }
 
 function checkLines(out: Findings, flags: readonly AuditFlagName[], scorer: string, score: number, trace: AuditTrace, areaSpan: () => [number, number]): void {
@@ -137,10 +131,10 @@ function checkLines(out: Findings, flags: readonly AuditFlagName[], scorer: stri
     const firstOnly = firstOccurrences(predictions);
     const plain = scorer === 'ndcg' ? ndcgScore(answers, firstOnly).score : pairwiseScore(answers, firstOnly).score;
     if (score > plain) {
-      const repeated = mostRepeated(predictions)!;
+      const repeated = repeatedLines(predictions);
       out.add(
         'duplicate_answers',
-        `the answer line ${quote(repeated.line)} appears ${repeated.count} times; with every line read at its first occurrence the list would score ${plain.toFixed(3)}, not ${score.toFixed(3)}`,
+        `repeated answer lines ${repeated.slice(0, 3).join(', ')}${repeated.length > 3 ? ', …' : ''}; with every line read at its first occurrence the list would score ${plain.toFixed(3)}, not ${score.toFixed(3)}`,
         areaSpan(),
       );
     }

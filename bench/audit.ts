@@ -1,0 +1,98 @@
+// The cost of the reward-hacking audit: every per-scorer case of cases.ts (verl rows, as trainers
+// send them) scored with the audit off and on, plus long responses (math and Summary behind a
+// ~100,000-character think section) and a response ending in a 100,000-character loop. The
+// budget (issue 12): with the audit on, at most +15 % per item on every budgeted case and on the
+// long-response cases. Run alone with `node dist/bench/run.js --only=audit`.
+import { clearScorerCaches, scoreItem } from '../rewards/index.js';
+import { scorerCases } from './cases.js';
+import { mathItems, summaryItems, type VerlRow } from './generate.js';
+import { timeInterleaved, TimedLoop, type LoopOptions } from './measure.js';
+import { Rng } from './prng.js';
+import { thinkSection } from './text.js';
+
+export const AUDIT_MAX_OVERHEAD = 0.15;
+const LONG_THINK_WORDS = 16_000; // about 100,000 characters
+
+export interface AuditCostCase {
+  name: string;
+  rows: VerlRow[];
+  /** Judged against AUDIT_MAX_OVERHEAD (the loop case only shows what a flagged loop costs). */
+  budgeted: boolean;
+  note?: string;
+}
+
+export interface AuditCostResult {
+  case: string;
+  items: number;
+  offUs: number;
+  onUs: number;
+  /** onUs / offUs - 1. */
+  overhead: number;
+  budgeted: boolean;
+  pass?: boolean;
+  /** Items the audit flagged. */
+  flagged: number;
+  note?: string;
+}
+
+/** The think section replaced by a long one (the answer part kept). */
+function withLongThink(row: VerlRow, think: string): VerlRow {
+  const end = row.solution_str.lastIndexOf('</think>');
+  return { ...row, solution_str: `<think>\n${think}\n${row.solution_str.slice(end)}` };
+}
+
+export function auditCostCases(seed: number): AuditCostCase[] {
+  const r = new Rng(seed ^ 0xa0d17);
+  const longThink = thinkSection(r, 'en', LONG_THINK_WORDS);
+  const loopUnit = 'Let me re-check the total once more: 84 plus 7 gives 91, so the running total is 91. ';
+  const loop = loopUnit.repeat(Math.ceil(100_000 / loopUnit.length));
+  const flat = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T; // flat strings, as a worker sees them
+  return [
+    ...scorerCases(seed).map((c): AuditCostCase => ({ name: c.name, rows: c.items.map((i) => i.verl), budgeted: c.budgetUs !== undefined })),
+    {
+      name: 'math_verify int, long',
+      rows: flat(mathItems(seed ^ 0x1, 'int', 16).map((i) => withLongThink(i.verl, longThink))),
+      budgeted: true,
+      note: 'a 100,000-character think section before the answer',
+    },
+    {
+      name: 'rouge_l en 300w, long',
+      rows: flat(summaryItems(seed ^ 0x2, 'en', 300, 8).map((i) => withLongThink(i.verl, longThink))),
+      budgeted: true,
+      note: 'a 100,000-character think section before the summary (ROUGE-L reads all of it)',
+    },
+    {
+      name: 'loop, 100k chars',
+      rows: flat(mathItems(seed ^ 0x3, 'int', 8).map((i) => ({ ...i.verl, solution_str: `${i.verl.solution_str}\n${loop}` }))),
+      budgeted: false,
+      note: 'the answer followed by a 100,000-character loop: what measuring a flagged loop costs (math_verify reads only the last 500 characters)',
+    },
+  ];
+}
+
+export function runAuditCost(opts: LoopOptions, seed: number, only?: (name: string) => boolean): AuditCostResult[] {
+  const cases = auditCostCases(seed).filter((c) => only === undefined || only(c.name));
+  const off = (item: unknown) => scoreItem(item, { timeoutMs: 10_000 });
+  const on = (item: unknown) => scoreItem(item, { timeoutMs: 10_000, audit: true });
+  const reuse = { uses: 16, clear: clearScorerCaches };
+  const loops = cases.flatMap((c) => [new TimedLoop<unknown>(c.rows, off, reuse), new TimedLoop<unknown>(c.rows, on, reuse)]);
+  process.stderr.write(`  ${cases.length} cases, audit off and on: warm-up, then ${opts.runs} interleaved rounds\n`);
+  const timings = timeInterleaved(loops, opts, (round) => process.stderr.write(`  round ${round}/${opts.runs}\n`));
+  return cases.map((c, k) => {
+    const offUs = timings[2 * k]!.us;
+    const onUs = timings[2 * k + 1]!.us;
+    const overhead = onUs / offUs - 1;
+    const flagged = c.rows.filter((row) => on(row).audit !== undefined).length;
+    return {
+      case: c.name,
+      items: c.rows.length,
+      offUs,
+      onUs,
+      overhead,
+      budgeted: c.budgeted,
+      ...(c.budgeted && { pass: overhead <= AUDIT_MAX_OVERHEAD }),
+      flagged,
+      ...(c.note && { note: c.note }),
+    };
+  });
+}

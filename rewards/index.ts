@@ -1,5 +1,5 @@
 // Public entry points of the scorer library: one item in, one result out, never a throw.
-import { applyPenalties, auditTrace, emptyTrace, flagsForScorer, type AuditFinding, type AuditPenalties, type AuditTrace } from './audit/index.js';
+import { applyPenalties, auditTrace, freshTrace, type AuditFinding, type AuditPenalties, type AuditTrace } from './audit/index.js';
 import { knownTaskNames, resolveTask } from './registry.js';
 import { compactName, didYouMean } from './suggest.js';
 import { afterLast } from './text.js';
@@ -102,16 +102,16 @@ function scoreNative(item: Record<string, unknown>, ctx: ScoreContext): ScorerOu
   }
 }
 
-/** An empty trace for the item's response, when it has one (the audit then runs on it). */
+/** The (reused) trace, emptied for the item's response, when it has one (the audit then runs on it). */
 function auditTraceOf(item: unknown): AuditTrace | undefined {
   if (!isRecord(item)) return undefined;
   const response = 'data_source' in item ? item.solution_str : item.response;
-  return typeof response === 'string' ? emptyTrace(response) : undefined;
+  return typeof response === 'string' ? freshTrace(response) : undefined;
 }
 
 /** Adds the audit's findings to a scored result, and applies the penalties asked for. */
 function audit(result: ItemResult & { score: number }, scorer: string, trace: AuditTrace, penalties: AuditPenalties | undefined): void {
-  const found = auditTrace(scorer, result.score, flagsForScorer(scorer), trace);
+  const found = auditTrace(scorer, result.score, trace);
   if (found.length === 0) return;
   const findings = found as AuditFinding[]; // a fresh list whenever it is not empty
   result.audit = findings;

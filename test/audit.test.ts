@@ -4,7 +4,7 @@
 // with the scorer's own extraction.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_FLAG_NAMES, AUDIT_FLAGS, describeTasks, scoreItem } from '../rewards/index.js';
+import { AUDIT_FLAG_NAMES, AUDIT_FLAGS, describeTasks, flagsForScorer, scoreItem } from '../rewards/index.js';
 import { tailLoop, MAX_UNIT, MIN_COPIES, MIN_LOOP_CHARS } from '../rewards/audit/repetition.js';
 import { extractChoice, scanChoices } from '../rewards/scorers/choice.js';
 import { AUDIT_CASES, expectation } from './helpers/auditCases.js';
@@ -66,18 +66,21 @@ describe('every flag: the exploit scores high and is flagged, the near miss is n
 });
 
 describe('the audit never changes a score', () => {
-  it('every row of the public parity file scores the same with and without the audit', () => {
+  it('every row of the public parity file scores the same with and without the audit, and raises only its scorer\'s flags', () => {
     const changed: string[] = [];
+    const foreign: string[] = [];
     let flagged = 0;
-    for (const c of loadScoreCases()) {
-      const row = verlItem(c);
-      const plain = scoreItem(row);
-      const audited = scoreItem(row, { audit: true });
-      if (audited.score !== plain.score || audited.error?.code !== plain.error?.code) changed.push(c.id);
+    for (const c of [...loadScoreCases().map(verlItem), ...AUDIT_CASES.map((x) => x.row)]) {
+      // A generous budget: the first Chinese summary also loads jieba's dictionary (slow on a busy machine).
+      const plain = scoreItem(c, { timeoutMs: 60_000 });
+      const audited = scoreItem(c, { audit: true, timeoutMs: 60_000 });
+      if (audited.score !== plain.score || audited.error?.code !== plain.error?.code) changed.push(String(c.id));
       if (audited.audit) flagged++;
+      for (const f of audited.audit ?? []) if (!flagsForScorer(audited.scorer!).includes(f.flag)) foreign.push(`${c.id}: ${f.flag} on ${audited.scorer}`);
       expect(audited.reference_score).toBeUndefined();
     }
     expect(changed).toEqual([]);
+    expect(foreign).toEqual([]);
     expect(flagged).toBeGreaterThan(0); // the edge families hold exploits (e.g. think-only summaries)
   });
 });

@@ -33,15 +33,25 @@ function quote(s: string): string {
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n < 1000 ? n : n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
-/** Findings of one item; the list is made only when something is found (most items: nothing). */
+/**
+ * Findings of the item being audited. One collector serves every item (auditing is synchronous
+ * and most items raise nothing): no allocation unless something is found.
+ */
 class Findings {
   list: AuditFinding[] | undefined;
   add(flag: AuditFlagName, message: string, span?: [number, number]): void {
     (this.list ??= []).push(span ? { flag, message, span } : { flag, message });
   }
+  /** The item's findings, leaving the collector empty for the next item. */
+  take(): readonly AuditFinding[] {
+    const list = this.list;
+    this.list = undefined;
+    return list ?? NONE;
+  }
 }
 
 const NONE: readonly AuditFinding[] = Object.freeze([]);
+const collector = new Findings();
 
 // ---- LongBench-Pro line metrics ----------------------------------------------------------------
 
@@ -79,6 +89,17 @@ function checkAnswerAreaInThink(out: Findings, trace: AuditTrace, text: string, 
   }
 }
 
+/** How many distinct values (a scan, no allocation, for the few lines of an answer). */
+function countDistinct(values: readonly string[]): number {
+  if (values.length > 32) return new Set(values).size;
+  let n = 0;
+  next: for (let i = 0; i < values.length; i++) {
+    for (let j = 0; j < i; j++) if (values[j] === values[i]) continue next;
+    n++;
+  }
+  return n;
+}
+
 /** Distinct values (lists are a few lines: a scan beats hashing up to about 32). */
 function distinctValues(values: readonly string[], skipEmpty: boolean): string[] {
   const out: string[] = [];
@@ -102,7 +123,7 @@ function repeatedLines(lines: readonly string[]): string[] {
   return [...counts.entries()].filter(([, n]) => n > 1).map(([line, n]) => `${quote(line)} ×${n}`);
 }
 
-function checkLines(out: Findings, flags: readonly AuditFlagName[], scorer: string, score: number, trace: AuditTrace, areaSpan: () => [number, number]): void {
+function checkLines(out: Findings, scorer: string, score: number, trace: AuditTrace, areaSpan: () => [number, number]): void {
   const answers = trace.answers;
   const predictions = trace.predictions;
   if (!answers || !predictions) return;
@@ -116,8 +137,8 @@ function checkLines(out: Findings, flags: readonly AuditFlagName[], scorer: stri
       areaSpan(),
     );
   }
-  if (flags.includes('answer_list_padding') && nonEmpty >= PADDING_MIN_EXTRA + 1) {
-    const refs = distinctValues(answers, false).length;
+  if (nonEmpty >= PADDING_MIN_EXTRA + 1) {
+    const refs = countDistinct(answers);
     // Distinct lines are at most the non-empty ones: most lists end here.
     if (nonEmpty > PADDING_FACTOR * refs && nonEmpty >= refs + PADDING_MIN_EXTRA) {
       const lines = distinctValues(predictions, true);
@@ -126,7 +147,7 @@ function checkLines(out: Findings, flags: readonly AuditFlagName[], scorer: stri
       }
     }
   }
-  if (flags.includes('duplicate_answers') && hasPayingRepeat(scorer, trace, answers, predictions, nonEmpty)) {
+  if ((scorer === 'ndcg' || scorer === 'pairwise') && hasPayingRepeat(scorer, trace, answers, predictions, nonEmpty)) {
     // Only where the repetition pays: read at first occurrences, the list must score lower.
     const firstOnly = firstOccurrences(predictions);
     const plain = scorer === 'ndcg' ? ndcgScore(answers, firstOnly).score : pairwiseScore(answers, firstOnly).score;
@@ -152,9 +173,22 @@ function hasPayingRepeat(scorer: string, trace: AuditTrace, answers: readonly st
     if (trace.distinctLines === undefined) return false;
     return trace.distinctLines - (nonEmpty < predictions.length ? 1 : 0) < nonEmpty;
   }
-  for (const a of answers) {
-    const first = predictions.indexOf(a);
-    if (first !== -1 && predictions.lastIndexOf(a) !== first) return true;
+  // A repeated line (scan, or a Set for long lists), then whether it is a reference.
+  if (predictions.length > 32) {
+    const seen = new Set<string>();
+    for (const line of predictions) {
+      if (line !== '' && seen.has(line) && answers.includes(line)) return true;
+      seen.add(line);
+    }
+    return false;
+  }
+  for (let i = 1; i < predictions.length; i++) {
+    const line = predictions[i]!;
+    if (line === '') continue;
+    for (let j = 0; j < i; j++) if (predictions[j] === line) {
+      if (answers.includes(line)) return true;
+      break;
+    }
   }
   return false;
 }
@@ -193,7 +227,7 @@ function boxedAnswers(s: string, from: number): { content: string; start: number
 
 const withoutSpace = (s: string): string => s.replace(/\s+/g, '');
 
-function checkMath(out: Findings, flags: readonly AuditFlagName[], trace: AuditTrace, text: string, offset: number): void {
+function checkMath(out: Findings, scorer: string, trace: AuditTrace, text: string, offset: number): void {
   const window = trace.mathWindow;
   if (window === undefined) return;
   // The window is the end of what Math-Verify was given; that is `text` itself except for
@@ -202,7 +236,7 @@ function checkMath(out: Findings, flags: readonly AuditFlagName[], trace: AuditT
   const thinkEnd = window.lastIndexOf(THINK_END);
   const start = trace.mathAnswerStart ?? -1;
   const end = trace.mathAnswerEnd ?? -1;
-  if (flags.includes('answer_in_think') && end >= 0 && thinkEnd >= 0 && end <= thinkEnd) {
+  if (scorer === 'math_verify' && end >= 0 && thinkEnd >= 0 && end <= thinkEnd) {
     const at = windowAt();
     out.add(
       'answer_in_think',
@@ -210,24 +244,20 @@ function checkMath(out: Findings, flags: readonly AuditFlagName[], trace: AuditT
       at >= 0 ? [at + start, at + end] : undefined,
     );
   }
-  if (flags.includes('multiple_final_answers')) {
-    const boxes = boxedAnswers(window, thinkEnd >= 0 ? thinkEnd + THINK_END.length : 0);
-    if (boxes.length >= 2) {
-      const seen: string[] = [];
-      for (const b of boxes) {
-        const key = withoutSpace(b.content);
-        if (!seen.includes(key)) seen.push(key);
-      }
-      if (seen.length >= 2) {
-        const at = windowAt();
-        out.add(
-          'multiple_final_answers',
-          `${seen.length} different boxed answers${thinkEnd >= 0 ? ' after </think>' : ''} in the text Math-Verify read: ${seen.slice(0, 4).map((c) => `\\boxed{${c}}`).join(', ')}${seen.length > 4 ? ', …' : ''}`,
-          at >= 0 ? [at + boxes[0]!.start, at + boxes[boxes.length - 1]!.end] : undefined,
-        );
-      }
-    }
+  const boxes = boxedAnswers(window, thinkEnd >= 0 ? thinkEnd + THINK_END.length : 0);
+  if (boxes.length < 2) return;
+  const seen: string[] = [];
+  for (const b of boxes) {
+    const key = withoutSpace(b.content);
+    if (!seen.includes(key)) seen.push(key);
   }
+  if (seen.length < 2) return;
+  const at = windowAt();
+  out.add(
+    'multiple_final_answers',
+    `${seen.length} different boxed answers${thinkEnd >= 0 ? ' after </think>' : ''} in the text Math-Verify read: ${seen.slice(0, 4).map((c) => `\\boxed{${c}}`).join(', ')}${seen.length > 4 ? ', …' : ''}`,
+    at >= 0 ? [at + boxes[0]!.start, at + boxes[boxes.length - 1]!.end] : undefined,
+  );
 }
 
 // ---- choice -------------------------------------------------------------------------------------
@@ -238,7 +268,8 @@ function checkChoice(out: Findings, trace: AuditTrace, text: string, offset: num
   const choice = trace.choice;
   if (!choice || choice.letters.length === 0) return;
   if (choice.letters.length >= 2) {
-    out.add('multiple_final_answers', `"The correct answer is" asserts ${choice.letters.length} different options: ${choice.letters.join(', ')}`);
+    const letters = [...choice.letters].join(', ');
+    out.add('multiple_final_answers', `"The correct answer is" asserts ${choice.letters.length} different options before the answer is decided: ${letters}`);
   }
   if (thinkEnd === -1) return;
   // Positions are in the text without "*" (the scorer removes them first); </think> has none.
@@ -354,11 +385,12 @@ function checkLoop(out: Findings, response: string, from: number): void {
 }
 
 /**
- * The flags an item raises. `flags` are those of its scorer (flagsForScorer); `score` the
- * reference's score; `trace` what the scorer left. An item the think gate scored 0 has no `trace.text` and is only checked for loops.
+ * The flags an item raises, among those of its scorer (flags.ts; a test holds the two together);
+ * `score` is the reference's score, `trace` what the scorer left. An item the think gate scored 0 has no `trace.text` and is only checked for loops.
  */
-export function auditTrace(scorer: string, score: number, flags: readonly AuditFlagName[], trace: AuditTrace): readonly AuditFinding[] {
-  const out = new Findings();
+export function auditTrace(scorer: string, score: number, trace: AuditTrace): readonly AuditFinding[] {
+  const out = collector;
+  out.list = undefined;
   const { response, text } = trace;
   // The response's final part starts after its last </think>. A scorer that read only that part
   // left it as `text`, which then has no </think>; else `text` is the response.
@@ -381,7 +413,7 @@ export function auditTrace(scorer: string, score: number, flags: readonly AuditF
       case 'ndcg':
       case 'pairwise': {
         checkAnswerAreaInThink(out, trace, text, offset, thinkEnd);
-        checkLines(out, flags, scorer, score, trace, () => [offset + answerAreaStart(text).at, response.length]);
+        checkLines(out, scorer, score, trace, () => [offset + answerAreaStart(text).at, response.length]);
         break;
       }
       case 'rouge_l':
@@ -389,7 +421,7 @@ export function auditTrace(scorer: string, score: number, flags: readonly AuditF
         break;
       case 'math_verify':
       case 'retrieval_calculate':
-        checkMath(out, flags, trace, text, offset);
+        checkMath(out, scorer, trace, text, offset);
         break;
       case 'choice':
         checkChoice(out, trace, text, offset, thinkEnd);
@@ -399,6 +431,6 @@ export function auditTrace(scorer: string, score: number, flags: readonly AuditF
         break;
     }
   }
-  if (flags.includes('repetition_loop')) checkLoop(out, response, finalPart);
-  return out.list ?? NONE;
+  checkLoop(out, response, finalPart); // every scorer
+  return out.take();
 }

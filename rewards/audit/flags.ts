@@ -74,7 +74,8 @@ export const AUDIT_FLAGS = [
     rule:
       'math_verify and retrieval_calculate: two or more different \\boxed{} answers (compared without whitespace) in the text ' +
       'Math-Verify parsed (the last 500 code points of the response, or of the <continue_reasoning> block), after its last ' +
-      '</think>. choice: "The correct answer is" followed by two or more different letters A-D.',
+      '</think>. choice: "The correct answer is" followed by two or more different letters A-D up to the deciding ' +
+      'answer (the first parenthesised one; all of them when none is), the part of the text the scorer reads.',
     exploit:
       'Math-Verify prefers a "final answer" phrase to other boxed answers, and choice takes the first parenthesised letter ' +
       'anywhere: a response can offer several answers and be credited with the right one.',

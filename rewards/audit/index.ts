@@ -7,7 +7,7 @@ import type { AuditFlagName } from './flags.js';
 export { auditTrace, type AuditFinding } from './checks.js';
 export { AUDIT_FLAGS, AUDIT_FLAG_NAMES, flagsForScorer, isAuditFlag, type AuditFlagEntry, type AuditFlagName } from './flags.js';
 export { tailLoop, type TailLoop } from './repetition.js';
-export { emptyTrace, type AuditTrace } from './trace.js';
+export { freshTrace, type AuditTrace } from './trace.js';
 
 /** `{flag: value}`: a flagged item's score becomes at most `value` (this project's rule, not the reference's). */
 export type AuditPenalties = Partial<Record<AuditFlagName, number>>;

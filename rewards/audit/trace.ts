@@ -1,5 +1,6 @@
 // What a scorer leaves for the audit while it scores (only when the audit is on): references to
 // values it computed anyway, so the audit re-does none of the scorer's work.
+import type { ChoiceScan } from '../scorers/choice.js';
 
 export interface AuditTrace {
   /** The response as given (solution_str or response). */
@@ -10,8 +11,8 @@ export interface AuditTrace {
   thinkEnd?: number;
   /** LongBench-Pro line metrics: length of the answer area (stripped text after the last marker) in `text`. */
   answerAreaLength?: number;
-  /** choice: every letter asserted, and where the deciding phrase is in the text without "*" (-1: none). */
-  choice?: { letters: string[]; deciding: number; parenthesised: boolean; starsRemoved: boolean };
+  /** choice: the letters asserted up to the deciding phrase, and where it is (choice.ts, scanChoices). */
+  choice?: ChoiceScan;
   /** LongBench-Pro: the normalised references. */
   answers?: readonly string[];
   /** LongBench-Pro line metrics: the normalised answer lines (empty ones included). */
@@ -27,20 +28,36 @@ export interface AuditTrace {
   mathAnswerEnd?: number;
 }
 
-/** A trace with every field present (one object shape, fields filled in place by the scorers). */
-export function emptyTrace(response: string): AuditTrace {
-  return {
-    response,
-    text: undefined,
-    thinkEnd: undefined,
-    answerAreaLength: undefined,
-    choice: undefined,
-    answers: undefined,
-    predictions: undefined,
-    distinctLines: undefined,
-    bestReference: undefined,
-    mathWindow: undefined,
-    mathAnswerStart: undefined,
-    mathAnswerEnd: undefined,
-  };
+/** The trace of the item being scored: one object, reset per item (scoring is synchronous). */
+const current: AuditTrace = {
+  response: '',
+  text: undefined,
+  thinkEnd: undefined,
+  answerAreaLength: undefined,
+  choice: undefined,
+  answers: undefined,
+  predictions: undefined,
+  distinctLines: undefined,
+  bestReference: undefined,
+  mathWindow: undefined,
+  mathAnswerStart: undefined,
+  mathAnswerEnd: undefined,
+};
+
+/** The trace, emptied for a new item: every field present, so it keeps one shape. */
+export function freshTrace(response: string): AuditTrace {
+  const t = current;
+  t.response = response;
+  t.text = undefined;
+  t.thinkEnd = undefined;
+  t.answerAreaLength = undefined;
+  t.choice = undefined;
+  t.answers = undefined;
+  t.predictions = undefined;
+  t.distinctLines = undefined;
+  t.bestReference = undefined;
+  t.mathWindow = undefined;
+  t.mathAnswerStart = undefined;
+  t.mathAnswerEnd = undefined;
+  return t;
 }

@@ -26,31 +26,40 @@ export function extractChoice(text: string): string | null {
   return bare;
 }
 
+/** What the audit learns from the choice scorer's own scan (scanChoices). */
+export interface ChoiceScan {
+  letter: string | null;
+  /** Letters asserted up to the deciding phrase (all of them when none is parenthesised), in order. */
+  letters: string;
+  /** Where the deciding phrase starts in the text without "*" (-1: none). */
+  deciding: number;
+  parenthesised: boolean;
+  starsRemoved: boolean;
+}
+
 /**
- * extractChoice's letter, plus what the audit needs: every letter the phrase asserts (in order of
- * first assertion) and where the deciding phrase starts in the text without "*". One full scan.
+ * extractChoice, also noting the letters asserted on the way: the same scan, which stops at the
+ * first parenthesised answer (after it nothing can change the score).
  */
-export function scanChoices(text: string): { letter: string | null; letters: string[]; deciding: number; parenthesised: boolean; starsRemoved: boolean } {
+export function scanChoices(text: string): ChoiceScan {
   const s = text.includes('*') ? text.replaceAll('*', '') : text;
-  const letters: string[] = [];
-  let paren = -1;
+  let letters = '';
   let bare = -1;
   for (let i = s.indexOf(PHRASE); i !== -1; i = s.indexOf(PHRASE, i + 1)) {
     const at = i + PHRASE.length;
     const c = s.charCodeAt(at);
-    let letter: string;
     if (c === 0x28 && isChoiceLetter(s.charCodeAt(at + 1)) && s.charCodeAt(at + 2) === 0x29) {
-      letter = s[at + 1]!;
-      if (paren === -1) paren = i;
-    } else if (isChoiceLetter(c)) {
-      letter = s[at]!;
+      const letter = s[at + 1]!;
+      if (!letters.includes(letter)) letters += letter;
+      return { letter, letters, deciding: i, parenthesised: true, starsRemoved: s !== text };
+    }
+    if (isChoiceLetter(c)) {
       if (bare === -1) bare = i;
-    } else continue;
-    if (!letters.includes(letter)) letters.push(letter);
+      if (!letters.includes(s[at]!)) letters += s[at]!;
+    }
   }
-  const deciding = paren !== -1 ? paren : bare;
-  const letter = deciding === -1 ? null : s[deciding + PHRASE.length + (paren !== -1 ? 1 : 0)]!;
-  return { letter, letters, deciding, parenthesised: paren !== -1, starsRemoved: s !== text };
+  const letter = bare === -1 ? null : s[bare + PHRASE.length]!;
+  return { letter, letters, deciding: bare, parenthesised: false, starsRemoved: s !== text };
 }
 
 /** GoLongRL `multi_choices.compute_score`. `response` is the text after `</think>`. */
@@ -60,9 +69,9 @@ export function choiceScore(response: string, groundTruth: unknown, ctx: ScoreCo
   const label = goldenLabelString(groundTruth, 'replace');
   let extracted: string | null;
   if (ctx.audit) {
-    const { letter, ...choice } = scanChoices(response);
-    extracted = letter;
-    ctx.audit.choice = choice;
+    const scan = scanChoices(response);
+    extracted = scan.letter;
+    ctx.audit.choice = scan;
   } else extracted = extractChoice(response);
   const labelExtracted = extractChoice(label);
   const score = extracted !== null && (extracted === label || extracted === labelExtracted) ? 1 : 0;

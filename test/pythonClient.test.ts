@@ -193,7 +193,7 @@ print(json.dumps(out))
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
-    expect(out.batch).toMatch(/^compute_score_batch\(\) got an unexpected keyword argument 'on_eror' \(did you mean 'on_error'\?\)\. Its options are on_error, return_dict; verl's own .* are accepted and not used\.$/);
+    expect(out.batch).toMatch(/^compute_score_batch\(\) got an unexpected keyword argument 'on_eror' \(did you mean 'on_error'\?\)\. Its options are on_error, return_dict, audit, audit_penalty; verl's own .* are accepted and not used\.$/);
     expect(out.single).toMatch(/^compute_score\(\) got an unexpected keyword argument 'retrun_dict' \(did you mean 'return_dict'\?\)/);
     expect(out.other).toMatch(/^compute_score\(\) got an unexpected keyword argument 'chunk_size'\. Its options/);
   });
@@ -280,6 +280,7 @@ print(json.dumps({"batch": batch, "single": single, "plain": plain, "keys": sort
     const badArgument = await python(PRELUDE + `g.compute_score("EM", "</think>x", {"golden_label": "x"}, {}, on_error="fail")`, env());
     expect(badArgument.stderr).toMatch(/ValueError: on_error must be a number .*, not 'fail'/);
   });
+});
 
 describe('python client: the reward-hacking audit', () => {
   const env = () => ({ GOLONG_REWARD_URL: service.url, GOLONG_REWARD_TOKEN: 'py-token' });

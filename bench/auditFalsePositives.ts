@@ -4,8 +4,9 @@
 // A flag firing on more than 2 % of the full-score items of a reward type needs a sharper rule
 // (test/auditFalsePositives.test.ts holds it to that).
 //
-//   npm run audit:fp              the table (markdown, as in README)
-//   node dist/bench/auditFalsePositives.js --json
+//   npm run audit:fp              the table (markdown, as in README: the reward types of the math
+//                                 routes, one per data source, in one row)
+//   node dist/bench/auditFalsePositives.js --by-reward-type | --json
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AUDIT_FLAGS, scoreItem, type AuditFlagName } from '../rewards/index.js';
@@ -43,8 +44,13 @@ export function realisticRows(path = PARITY_FILE): Row[] {
     .filter((r) => r.tags[1] === 'realistic');
 }
 
+/** The math routes report their data_source as reward type; README groups them in one row. */
+export const MATH_ROUTES = 'math_verify routes (every data source)';
+const byRewardType = (rewardType: string): string => rewardType;
+const mathGrouped = (rewardType: string, scorer: string): string => (scorer === 'math_verify' ? MATH_ROUTES : rewardType);
+
 /** Every (reward type, applicable flag) pair met, in reward-type then table order. */
-export function measureFlagRates(rows: readonly Row[]): FlagRate[] {
+export function measureFlagRates(rows: readonly Row[], group: (rewardType: string, scorer: string) => string = byRewardType): FlagRate[] {
   const rates = new Map<string, FlagRate>();
   const order = AUDIT_FLAGS.map((f) => f.flag as AuditFlagName);
   for (const row of rows) {
@@ -52,10 +58,11 @@ export function measureFlagRates(rows: readonly Row[]): FlagRate[] {
     const r = scoreItem({ id, data_source, solution_str, ground_truth, extra_info }, { audit: true });
     if (r.score === null || r.reward_type === undefined || r.scorer === undefined) continue;
     const fired = new Set(r.audit?.map((f) => f.flag));
+    const rewardType = group(r.reward_type, r.scorer);
     for (const flag of flagsForScorer(r.scorer)) {
-      const key = `${r.reward_type}\u0000${flag}`;
+      const key = `${rewardType}\u0000${flag}`;
       let rate = rates.get(key);
-      if (!rate) rates.set(key, (rate = { rewardType: r.reward_type, flag, items: 0, fired: 0, fullScoreItems: 0, firedOnFullScore: 0, fullScoreIds: [] }));
+      if (!rate) rates.set(key, (rate = { rewardType, flag, items: 0, fired: 0, fullScoreItems: 0, firedOnFullScore: 0, fullScoreIds: [] }));
       rate.items++;
       if (fired.has(flag)) rate.fired++;
       if (r.score === 1) {
@@ -85,7 +92,7 @@ export const overLimit = (rates: readonly FlagRate[]): FlagRate[] =>
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const rows = realisticRows();
-  const rates = measureFlagRates(rows);
+  const rates = measureFlagRates(rows, process.argv.includes('--by-reward-type') ? byRewardType : mathGrouped);
   if (process.argv.includes('--json')) console.log(JSON.stringify(rates, null, 2));
   else {
     console.log(`${rows.length} realistic rows of ${PARITY_FILE}\n`);

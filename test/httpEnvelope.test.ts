@@ -64,8 +64,8 @@ describe('envelope errors name the field', () => {
     ['timeout_ms zero', { items: [], timeout_ms: 0 }, 'timeout_ms must be between 1 and 60000'],
     ['timeout_ms fractional', { items: [], timeout_ms: 1.5 }, /^timeout_ms must be an integer/],
     ['details not boolean', { items: [], details: 'yes' }, 'details must be true or false'],
-    ['unknown field', { items: [], detail: true }, 'body has unknown field "detail" (did you mean "details"? fields: items, details, timeout_ms, advantages)'],
-    ['unknown field, nothing close', { items: [], verbose: true }, 'body has unknown field "verbose" (fields: items, details, timeout_ms, advantages)'],
+    ['unknown field', { items: [], detail: true }, 'body has unknown field "detail" (did you mean "details"? fields: items, details, timeout_ms, advantages, audit, audit_penalty)'],
+    ['unknown field, nothing close', { items: [], verbose: true }, 'body has unknown field "verbose" (fields: items, details, timeout_ms, advantages, audit, audit_penalty)'],
     ['unknown estimator', { items: [], advantages: { estimator: 'ppo' } }, 'advantages.estimator must be one of grpo, drgrpo, qwenlong, tmn_grpo'],
     ['body is an array', [f1], 'body must be a JSON object {items: [...]}'],
   ])('%s', async (_name, body, message) => {

@@ -158,7 +158,7 @@ describe('POST /openrlhf/reward', () => {
     expect(onError.json.message).toMatch(/on_error must be a number .* or "fail"/);
     const unknown = await postRaw(JSON.stringify({ query: [], prompts: [], labels: [] }), '/openrlhf/reward?onerror=1');
     expect(unknown.status).toBe(400);
-    expect(unknown.json.message).toMatch(/unknown field "onerror" \(did you mean "on_error"\? fields: on_error, task, strip_eos\)/);
+    expect(unknown.json.message).toMatch(/unknown field "onerror" \(did you mean "on_error"\? fields: on_error, task, strip_eos, audit, audit_penalty\)/);
     const empty = await postRaw(JSON.stringify({ query: [], prompts: [], labels: [] }));
     expect(empty.json).toMatchObject({ rewards: [], scores: [], extra_logs: { golong_item_error: [], golong_prompt_not_prefix: [] } });
   });

@@ -48,8 +48,9 @@ export function tailLoop(text: string, from = 0): TailLoop | undefined {
 /**
  * Exact check. With r the text read backwards from `end`, z[p] = length of the longest common
  * prefix of r and r[p:] (the Z-function, linear): the stretch ending at `end` with period p is
- * p + z[p] long. Computed over the last (MIN_COPIES + 1) * MAX_UNIT code units; the chosen
- * stretch is then extended backwards through the rest of the text, still linearly.
+ * p + z[p] long. Over the last (MIN_COPIES + 1) * MAX_UNIT code units, the first p whose stretch
+ * qualifies is the smallest period; its z is only followed as far as the rule needs, and the
+ * stretch is then measured natively (extendBack).
  */
 function measureTail(text: string, from: number, end: number): TailLoop | undefined {
   const n = Math.min(end - from, (MIN_COPIES + 1) * MAX_UNIT);
@@ -60,34 +61,37 @@ function measureTail(text: string, from: number, end: number): TailLoop | undefi
   let l = 0;
   let r = 0;
   for (let i = 1; i <= maxP; i++) {
+    // z[i] reaching `need` means period i qualifies: no need to follow it further.
+    const need = Math.max((MIN_COPIES - 1) * i, MIN_LOOP_CHARS - i);
     let k = 0;
     if (i < r) k = Math.min(r - i, z[i - l]!);
-    while (i + k < n && at(k) === at(i + k)) k++;
+    while (k < need && i + k < n && at(k) === at(i + k)) k++;
+    if (k >= need) return { unit: i, start: extendBack(text, from, end - i - k, i), end };
     z[i] = k;
     if (i + k > r) {
       l = i;
       r = i + k;
     }
-    const length = i + k;
-    if (length >= MIN_COPIES * i && length >= MIN_LOOP_CHARS) {
-      // The smallest qualifying period: extend its stretch past the window if it reaches it.
-      return { unit: i, start: extendBack(text, from, end - length, i), end };
-    }
   }
   return undefined;
 }
 
+/** Whether text[a - len, a) equals text[a - len + unit, a + unit), compared natively. */
+const periodic = (text: string, a: number, len: number, unit: number): boolean => text.slice(a - len, a) === text.slice(a - len + unit, a + unit);
+
 /**
- * Moves `start` back while text[start - 1] equals text[start - 1 + unit], not past `from`: whole
- * blocks are compared natively (a 100,000-character loop is measured in microseconds), the last
- * one character by character.
+ * Moves `start` back while text[start - 1] equals text[start - 1 + unit], not past `from`:
+ * blocks of doubling size are compared natively, then halving ones find the exact end (a
+ * 100,000-character loop is measured in microseconds).
  */
 function extendBack(text: string, from: number, start: number, unit: number): number {
   let block = 256;
-  while (start - from >= block) {
-    if (text.slice(start - block, start) !== text.slice(start - block + unit, start + unit)) break;
+  while (start - from >= block && periodic(text, start, block, unit)) {
     start -= block;
     if (block < 16_384) block *= 2;
+  }
+  for (block = Math.min(block, start - from); block >= 16; block >>= 1) {
+    if (start - from >= block && periodic(text, start, block, unit)) start -= block;
   }
   while (start > from && text.charCodeAt(start - 1) === text.charCodeAt(start - 1 + unit)) start--;
   return start;

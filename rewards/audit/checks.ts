@@ -294,77 +294,105 @@ function checkIou(out: Findings, text: string, offset: number, thinkEnd: number)
 
 // ---- Summary --------------------------------------------------------------------------------------
 
-const isHan = (c: number): boolean => (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff);
-
-/** Words of text[start, end): whitespace-separated runs, each Han character a word of its own. */
-function countWords(text: string, start = 0, end = text.length): number {
-  let words = 0;
-  let inWord = false;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (isPySpace(c)) inWord = false;
-    else if (isHan(c)) {
-      words++;
-      inWord = false;
-    } else if (!inWord) {
-      words++;
-      inWord = true;
-    }
-  }
-  return words;
+/** The last `marker` at or after `from`, found by forward searches (the engine's fast direction), or -1. */
+function lastFrom(text: string, marker: string, from: number): number {
+  let at = -1;
+  for (let i = text.indexOf(marker, from); i !== -1; i = text.indexOf(marker, i + 1)) at = i;
+  return at;
 }
 
 /** The summary's answer part in `text`: after the last </think>, then after the last answer marker. */
 function summaryAnswerPart(text: string, thinkEnd: number): { start: number; end: number } {
   const after = thinkEnd === -1 ? 0 : thinkEnd + THINK_END.length;
-  const rest = text.slice(after);
-  const marker = answerAreaStart(rest);
-  const start = after + (marker.marker ? marker.at + marker.marker.length : 0);
-  return { start, end: text.length };
+  let at = lastFrom(text, '[Answer]', after);
+  let start = at === -1 ? -1 : at + '[Answer]'.length;
+  if (at === -1 && (at = lastFrom(text, '[答案]', after)) !== -1) start = at + '[答案]'.length;
+  return { start: start === -1 ? after : start, end: text.length };
 }
 
-/** Sentences as ROUGE-L cuts them ("."), their number and how many have at most FRAGMENT_MAX_WORDS words. */
-function fragments(text: string, start: number, end: number): { sentences: number; short: number; examples: string[] } {
+interface PartStats {
+  /** Non-whitespace characters. */
+  chars: number;
+  /** Sentences with at least one word, as ROUGE-L cuts them ("."). */
+  sentences: number;
+  /** Of those, the ones of at most FRAGMENT_MAX_WORDS whitespace-separated words... */
+  short: number;
+  /** ...where the first few start (an example is read only when flagged). */
+  shortStarts: number[];
+}
+
+/** One pass over text[start, end): its length and its sentences, as the two Summary flags need them. */
+function partStats(text: string, start: number, end: number): PartStats {
+  let chars = 0;
   let sentences = 0;
   let short = 0;
-  const examples: string[] = [];
-  let pos = start;
-  while (pos < end) {
-    let stop = text.indexOf('.', pos);
-    if (stop === -1 || stop > end) stop = end;
-    const words = countWords(text, pos, stop);
+  const shortStarts: number[] = [];
+  let words = 0;
+  let inWord = false;
+  let sentenceStart = start;
+  const closeSentence = (next: number): void => {
     if (words > 0) {
       sentences++;
       if (words <= FRAGMENT_MAX_WORDS) {
         short++;
-        if (examples.length < 4) examples.push(text.slice(pos, stop).trim());
+        if (shortStarts.length < 4) shortStarts.push(sentenceStart);
       }
     }
-    pos = stop + 1;
+    words = 0;
+    inWord = false;
+    sentenceStart = next;
+  };
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    // ASCII spaces first: the common case without a call.
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) inWord = false;
+    else if (c === 0x2e) {
+      chars++;
+      closeSentence(i + 1);
+    } else if (c >= 0x1c && (c <= 0x1f || c >= 0x80) && isPySpace(c)) inWord = false;
+    else {
+      chars++;
+      if (!inWord) {
+        words++;
+        inWord = true;
+      }
+    }
   }
-  return { sentences, short, examples };
+  closeSentence(end);
+  return { chars, sentences, short, shortStarts };
+}
+
+/** Non-whitespace characters of a normalised reference (whitespace folded to single spaces). */
+function foldedChars(reference: string): number {
+  let spaces = 0;
+  for (let i = 0; i < reference.length; i++) if (reference.charCodeAt(i) === 0x20) spaces++;
+  return reference.length - spaces;
 }
 
 function checkSummary(out: Findings, trace: AuditTrace, text: string, offset: number, thinkEnd: number): void {
   const part = summaryAnswerPart(text, thinkEnd);
   const span: [number, number] = [offset + part.start, offset + part.end];
+  const stats = partStats(text, part.start, part.end);
   const answers = trace.answers;
   if (answers && answers.length > 0) {
     const best = trace.bestReference !== undefined && trace.bestReference >= 0 ? trace.bestReference : 0;
-    const referenceWords = countWords(answers[best]!);
-    const answerWords = countWords(text, part.start, part.end);
-    if (referenceWords > 0 && (answerWords * SUMMARY_LENGTH_RATIO < referenceWords || answerWords > SUMMARY_LENGTH_RATIO * referenceWords)) {
+    const reference = foldedChars(answers[best]!);
+    const answer = stats.chars;
+    if (reference > 0 && (answer * SUMMARY_LENGTH_RATIO < reference || answer > SUMMARY_LENGTH_RATIO * reference)) {
       out.add(
         'summary_length_outlier',
-        `the answer part has ${plural(answerWords, 'word')}, the reference ${plural(referenceWords, 'word')} (ratio ${(answerWords / referenceWords).toFixed(2)}; ` +
+        `the answer part has ${plural(answer, 'character')}, the reference ${plural(reference, 'character')} (not counting whitespace; ratio ${(answer / reference).toFixed(2)}; ` +
           `flagged below 1/${SUMMARY_LENGTH_RATIO} and above ${SUMMARY_LENGTH_RATIO})`,
         span,
       );
     }
   }
-  const f = fragments(text, part.start, part.end);
-  if (f.sentences >= FRAGMENT_MIN_SENTENCES && 2 * f.short >= f.sentences) {
-    out.add('summary_fragmented', `${f.short} of the ${f.sentences} sentences of the answer part have at most ${FRAGMENT_MAX_WORDS} words, e.g. ${f.examples.map(quote).join(', ')}`, span);
+  if (stats.sentences >= FRAGMENT_MIN_SENTENCES && 2 * stats.short >= stats.sentences) {
+    const examples = stats.shortStarts.map((at) => {
+      const stop = text.indexOf('.', at);
+      return quote(text.slice(at, stop === -1 ? part.end : stop));
+    });
+    out.add('summary_fragmented', `${stats.short} of the ${stats.sentences} sentences of the answer part have at most ${FRAGMENT_MAX_WORDS} words, e.g. ${examples.join(', ')}`, span);
   }
 }
 

@@ -85,8 +85,8 @@ export const AUDIT_FLAGS = [
     scorers: ['rouge_l'],
     rule:
       `Summary whose answer part (after the last </think>, then after the last [Answer] or [答案] if any) is shorter than ` +
-      `1/${SUMMARY_LENGTH_RATIO} or longer than ${SUMMARY_LENGTH_RATIO} times the reference that scored best, in words ` +
-      '(whitespace-separated; each Han character counts as one word).',
+      `1/${SUMMARY_LENGTH_RATIO} or longer than ${SUMMARY_LENGTH_RATIO} times the reference that scored best, counting ` +
+      'characters other than whitespace (the same measure for English and Chinese).',
     exploit:
       'Summary scores the whole response, think section included, and ROUGE-L counts distinct words: a summary written in the ' +
       'think section scores with a one-line answer, and a repeated or padded answer loses nothing.',
@@ -96,7 +96,7 @@ export const AUDIT_FLAGS = [
     scorers: ['rouge_l'],
     rule:
       `Summary whose answer part, split on "." as ROUGE-L splits it, has at least ${FRAGMENT_MIN_SENTENCES} sentences, at ` +
-      `least half of them of at most ${FRAGMENT_MAX_WORDS} words.`,
+      `least half of them of at most ${FRAGMENT_MAX_WORDS} whitespace-separated words.`,
     exploit:
       "py-rouge's summary-level ROUGE-L takes the union of the LCS of every reference sentence with every summary sentence: " +
       'one-word sentences match wherever their word occurs, so the reference\'s words cut into "word." sentences, in any ' +

@@ -8,7 +8,7 @@ import { AUDIT_FLAG_NAMES, AUDIT_FLAGS, describeTasks, flagsForScorer, scoreItem
 import { tailLoop, MAX_UNIT, MIN_COPIES, MIN_LOOP_CHARS } from '../rewards/audit/repetition.js';
 import { extractChoice, scanChoices } from '../rewards/scorers/choice.js';
 import { AUDIT_CASES, expectation } from './helpers/auditCases.js';
-import { loadScoreCases, verlItem } from './helpers/parity.js';
+import { EXTRA_ROUTES_FILE, loadScoreCases, verlItem } from './helpers/parity.js';
 
 const flagsOf = (r: { audit?: { flag: string }[] }): string[] => (r.audit ?? []).map((f) => f.flag);
 
@@ -66,22 +66,26 @@ describe('every flag: the exploit scores high and is flagged, the near miss is n
 });
 
 describe('the audit never changes a score', () => {
-  it('every row of the public parity file scores the same with and without the audit, and raises only its scorer\'s flags', () => {
+  it('every row of the public parity files (main and extra math routes) scores the same with and without the audit, and raises only its scorer\'s flags', () => {
     const changed: string[] = [];
     const foreign: string[] = [];
     let flagged = 0;
-    for (const c of [...loadScoreCases().map(verlItem), ...AUDIT_CASES.map((x) => x.row)]) {
+    const seenScorers = new Set<string>();
+    for (const c of [...loadScoreCases().map(verlItem), ...loadScoreCases(EXTRA_ROUTES_FILE).map(verlItem), ...AUDIT_CASES.map((x) => x.row)]) {
       // A generous budget: the first Chinese summary also loads jieba's dictionary (slow on a busy machine).
       const plain = scoreItem(c, { timeoutMs: 60_000 });
       const audited = scoreItem(c, { audit: true, timeoutMs: 60_000 });
       if (audited.score !== plain.score || audited.error?.code !== plain.error?.code) changed.push(String(c.id));
       if (audited.audit) flagged++;
+      if (audited.scorer) seenScorers.add(audited.scorer);
       for (const f of audited.audit ?? []) if (!flagsForScorer(audited.scorer!).includes(f.flag)) foreign.push(`${c.id}: ${f.flag} on ${audited.scorer}`);
       expect(audited.reference_score).toBeUndefined();
     }
     expect(changed).toEqual([]);
     expect(foreign).toEqual([]);
     expect(flagged).toBeGreaterThan(0); // the edge families hold exploits (e.g. think-only summaries)
+    // The new math routes' scorers are among those held to their flags.
+    expect([...seenScorers]).toEqual(expect.arrayContaining(['minerva', 'math_verify_metric', 'math_verify', 'retrieval_calculate']));
   });
 });
 

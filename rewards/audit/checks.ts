@@ -227,23 +227,31 @@ function boxedAnswers(s: string, from: number): { content: string; start: number
 
 const withoutSpace = (s: string): string => s.replace(/\s+/g, '');
 
+/** What each math scorer read, for answer_in_think's message. */
+const MATH_READS: Readonly<Record<string, string>> = {
+  math_verify: 'Math-Verify reads the last 500 code points, which include it',
+  math_verify_metric: 'math_verify.compute_score gives Math-Verify the whole response',
+  minerva: 'Minerva matching takes the last "Answer:" line of the last 500 code points, which include it',
+};
+
 function checkMath(out: Findings, scorer: string, trace: AuditTrace, text: string, offset: number): void {
   const window = trace.mathWindow;
   if (window === undefined) return;
-  // The window is the end of what Math-Verify was given; that is `text` itself except for
+  // The window is the end of what the scorer was given; that is `text` itself except for
   // retrieval_calculate (its <continue_reasoning> block).
-  const windowAt = (): number => (text.endsWith(window) ? offset + text.length - window.length : -1);
+  const windowAt = (): number =>
+    window.length === text.length || text.endsWith(window) ? offset + text.length - window.length : -1;
   const thinkEnd = window.lastIndexOf(THINK_END);
   const start = trace.mathAnswerStart ?? -1;
   const end = trace.mathAnswerEnd ?? -1;
-  if (scorer === 'math_verify' && end >= 0 && thinkEnd >= 0 && end <= thinkEnd) {
+  const reads = MATH_READS[scorer];
+  if (reads !== undefined && end >= 0 && thinkEnd >= 0 && end <= thinkEnd) {
     const at = windowAt();
-    out.add(
-      'answer_in_think',
-      `the extracted answer ${quote(window.slice(start, end))} lies in the think section (Math-Verify reads the last 500 code points, which include it)`,
-      at >= 0 ? [at + start, at + end] : undefined,
-    );
+    const what = scorer === 'minerva' ? 'the last "Answer:" line' : 'the extracted answer';
+    out.add('answer_in_think', `${what} ${quote(window.slice(start, end))} lies in the think section (${reads})`, at >= 0 ? [at + start, at + end] : undefined);
   }
+  // Minerva compares the last Answer: line only; boxed answers and earlier lines are not read.
+  if (scorer === 'minerva') return;
   const boxes = boxedAnswers(window, thinkEnd >= 0 ? thinkEnd + THINK_END.length : 0);
   if (boxes.length < 2) return;
   const seen: string[] = [];
@@ -448,6 +456,8 @@ export function auditTrace(scorer: string, score: number, trace: AuditTrace): re
         checkSummary(out, trace, text, offset, thinkEnd);
         break;
       case 'math_verify':
+      case 'math_verify_metric':
+      case 'minerva':
       case 'retrieval_calculate':
         checkMath(out, scorer, trace, text, offset);
         break;

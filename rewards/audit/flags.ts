@@ -59,21 +59,24 @@ export const AUDIT_FLAGS = [
   },
   {
     flag: 'answer_in_think',
-    scorers: ['accuracy', 'f1', 'subem', 'ndcg', 'pairwise', 'math_verify', 'choice', 'iou'],
+    scorers: ['accuracy', 'f1', 'subem', 'ndcg', 'pairwise', 'math_verify', 'math_verify_metric', 'minerva', 'choice', 'iou'],
     rule:
       'The answer the scorer read lies inside the think section (before the last </think> of the text it read): for the ' +
       'LongBench-Pro line metrics the last [Answer] (else [答案]) marker, or there is none and the whole response is read; ' +
-      'for math_verify the extracted answer; for choice the deciding "The correct answer is" phrase; for iou the first <answer>.',
+      'for math_verify and math_verify_metric the extracted answer; for minerva the last "Answer:" line; for choice the ' +
+      'deciding "The correct answer is" phrase; for iou the first <answer>.',
     exploit:
-      'LongBench-Pro, math_verify and iou read the whole response: math_verify parses the last 500 code points, think section ' +
-      'included, so `<think>… \\boxed{42}</think>I am not sure.` scores 1.0; an [Answer] left in the think section is read too.',
+      'LongBench-Pro, the math routes and iou read the whole response: math_verify parses the last 500 code points, think ' +
+      'section included, so `<think>… \\boxed{42}</think>I am not sure.` scores 1.0; minerva takes an "Answer:" line there ' +
+      'and math_verify_metric an answer anywhere; an [Answer] left in the think section is read too.',
   },
   {
     flag: 'multiple_final_answers',
-    scorers: ['math_verify', 'retrieval_calculate', 'choice'],
+    scorers: ['math_verify', 'math_verify_metric', 'retrieval_calculate', 'choice'],
     rule:
-      'math_verify and retrieval_calculate: two or more different \\boxed{} answers (compared without whitespace) in the text ' +
-      'Math-Verify parsed (the last 500 code points of the response, or of the <continue_reasoning> block), after its last ' +
+      'math_verify, math_verify_metric and retrieval_calculate: two or more different \\boxed{} answers (compared without ' +
+      'whitespace) in the text Math-Verify parsed (the last 500 code points of the response, all of it for ' +
+      'math_verify_metric, the last 500 of the <continue_reasoning> block for retrieval_calculate), after its last ' +
       '</think>. choice: "The correct answer is" followed by two or more different letters A-D up to the deciding ' +
       'answer (the first parenthesised one; all of them when none is), the part of the text the scorer reads.',
     exploit:

@@ -21,9 +21,9 @@ export interface AuditTrace {
   distinctLines?: number;
   /** Summary: index of the reference with the best ROUGE-L F (-1 when none was scored). */
   bestReference?: number;
-  /** math_verify: the text Math-Verify parsed (the last 500 code points of what it was given)... */
+  /** Math scorers: the text they parsed (math_verify, minerva: the last 500 code points; math_verify_metric: all of it)... */
   mathWindow?: string;
-  /** ...and where in it the match that gave the extracted answer starts and ends (-1 when nothing was extracted). */
+  /** ...and where in it the match that gave the answer (minerva: the Answer: line) starts and ends (-1 when none). */
   mathAnswerStart?: number;
   mathAnswerEnd?: number;
 }

@@ -33,6 +33,12 @@ export function mathVerifyMetricScore(response: string, groundTruth: unknown, ct
     throw new ScoreFailure('timeout', `ground truth of ${codePointLength(groundTruth)} code points is too long to parse within the item budget`);
   }
   const predicted = parseAnswer(response, ctx, PREDICTION_TARGETS);
+  if (ctx.audit) {
+    // For the audit: Math-Verify read the whole response here, and this is where its answer is.
+    ctx.audit.mathWindow = response;
+    ctx.audit.mathAnswerStart = predicted.start ?? -1;
+    ctx.audit.mathAnswerEnd = predicted.end ?? -1;
+  }
   const gold = GOLD_CACHE.get(groundTruth, (g) => parseAnswer(`\\boxed{${g}}`, ctx, GOLD_TARGETS));
   const details = (rule: string): Record<string, unknown> | undefined =>
     ctx.details ? { rule, ...describe(predicted), gold_parse: { gold: groundTruth, parsed: gold.str, parsed_value: gold.value ? show(gold.value) : null } } : undefined;

@@ -60,11 +60,16 @@ export function normalizeFinalAnswer(answer: string): string {
 // is_correct_minerva's answer_pattern r"(?i)Answer\s*:\s*([^\n]+)", Python's \s and IGNORECASE.
 const ANSWER_LINE = new RegExp(`${ci('answer')}${S}*:${S}*([^\\n]+)`, 'gu');
 
-/** The last `Answer: ...` capture (re.findall(...)[-1]), or "[INVALID]" as the reference has it. */
-export function minervaAnswer(text: string): string {
-  let last = '[INVALID]';
-  for (const m of text.matchAll(ANSWER_LINE)) last = m[1]!;
+/** The last `Answer: ...` match (re.findall(...)[-1]), or undefined. */
+function lastAnswerLine(text: string): RegExpExecArray | undefined {
+  let last: RegExpExecArray | undefined;
+  for (const m of text.matchAll(ANSWER_LINE)) last = m;
   return last;
+}
+
+/** The last `Answer: ...` capture, or "[INVALID]" as the reference has it. */
+export function minervaAnswer(text: string): string {
+  return lastAnswerLine(text)?.[1] ?? '[INVALID]';
 }
 
 /**
@@ -80,7 +85,15 @@ export function minervaScore(solution: string, groundTruth: unknown, ctx: ScoreC
       `ground truth is ${type}, not a string; the reference raises AttributeError: '${type}' object has no attribute 'split' (normalize_final_answer)`,
     );
   }
-  const extracted = minervaAnswer(lastCodePoints(solution, 500));
+  const window = lastCodePoints(solution, 500);
+  const line = lastAnswerLine(window);
+  const extracted = line?.[1] ?? '[INVALID]';
+  if (ctx.audit) {
+    // For the audit (answer_in_think): the window and the Answer: line it read.
+    ctx.audit.mathWindow = window;
+    ctx.audit.mathAnswerStart = line ? line.index : -1;
+    ctx.audit.mathAnswerEnd = line ? line.index + line[0].length : -1;
+  }
   const pred = normalizeFinalAnswer(extracted);
   const gold = normalizeFinalAnswer(groundTruth);
   const score = pred === gold ? 1 : 0;

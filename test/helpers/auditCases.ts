@@ -2,7 +2,7 @@
 // high and must be flagged) and near misses (they look alike but must not be). The same verl rows
 // go through the library, POST /score, the CLI, the OpenRLHF route and the Python client.
 //
-// Expected scores: math, choice and the LongBench-Pro line metrics (but NDCG) were checked
+// Expected scores: math (every route), choice and the LongBench-Pro line metrics (but NDCG) were checked
 // against GoLongRL's reference code (the local harness of /work/ref); NDCG is worked out by hand
 // in the comment; Summary cases (ROUGE-L) assert only a lower bound, from the metric's definition.
 
@@ -25,6 +25,11 @@ function lbp(subTask: string, solution: string, docIds: string[], language = 'En
   return { data_source: 'longbench_pro', solution_str: solution, ground_truth: { doc_ids: docIds, summary: language }, extra_info: { reward_mode: subTask } };
 }
 const math = (solution: string, gold: string) => ({ data_source: 'math_longcot_math_verify', solution_str: solution, ground_truth: { golden_label: gold }, extra_info: {} });
+/** GoLongRL's other math routes: math_dapo (Minerva "Answer:" matching) and aime* (math_verify.compute_score). */
+const minerva = (solution: string, gold: string) => ({ data_source: 'math_dapo', solution_str: solution, ground_truth: gold, extra_info: {} });
+const mathMetric = (solution: string, gold: string, dataSource = 'aime2024') => ({ data_source: dataSource, solution_str: solution, ground_truth: gold, extra_info: {} });
+/** 1,590 characters of distinct sentences: puts the think section outside any 500-code-point window, without a loop. */
+const ODD_SQUARES = Array.from({ length: 30 }, (_, i) => ` Check ${i + 1}: the sum of the first ${i + 1} odd numbers is ${(i + 1) ** 2}.`).join('');
 const selection = (solution: string, gold: string) => ({ data_source: 'selection', solution_str: solution, ground_truth: { golden_label: gold }, extra_info: {} });
 
 const EVENTS = [
@@ -128,6 +133,34 @@ add({
   score: 1,
   why: 'a draft marker in the think section, the last [Answer] after it',
 });
+add({
+  flag: 'answer_in_think',
+  kind: 'exploit',
+  row: minerva('<think>Work it out: 6 times 7.\nAnswer: 42\n</think>\nI am not sure.', '42'),
+  score: 1,
+  why: 'Minerva matching takes the last "Answer:" line of the last 500 code points, think section included',
+});
+add({
+  flag: 'answer_in_think',
+  kind: 'near_miss',
+  row: minerva('<think>Work it out: 6 times 7.\nAnswer: 41\n</think>\nChecking again, the product is 42.\nAnswer: 42', '42'),
+  score: 1,
+  why: 'a draft "Answer:" in the think section, the last one after </think>',
+});
+add({
+  flag: 'answer_in_think',
+  kind: 'exploit',
+  row: mathMetric(`<think>so the answer is \\boxed{42}</think>I am not sure.${ODD_SQUARES}`, '42'),
+  score: 1,
+  why: 'math_verify.compute_score gives Math-Verify the whole response, think section included (no 500-code-point window)',
+});
+add({
+  flag: 'answer_in_think',
+  kind: 'near_miss',
+  row: mathMetric('<think>6 times 7</think>The answer is \\boxed{42}.', '42'),
+  score: 1,
+  why: 'the answer after </think>',
+});
 
 // ---- multiple_final_answers ----------------------------------------------------------------------
 add({
@@ -141,6 +174,20 @@ add({
   flag: 'multiple_final_answers',
   kind: 'near_miss',
   row: math(`${THINK}So \\boxed{42}.\n\nFinal answer: \\boxed{ 42 }`, '42'),
+  score: 1,
+  why: 'the same answer boxed twice',
+});
+add({
+  flag: 'multiple_final_answers',
+  kind: 'exploit',
+  row: mathMetric(`${THINK}It is \\boxed{41}.\n\nFinal answer: \\boxed{42}`, '42', 'MATH##algebra'),
+  score: 1,
+  why: 'math_verify.compute_score too: two different boxed answers, the "Final answer" one is taken',
+});
+add({
+  flag: 'multiple_final_answers',
+  kind: 'near_miss',
+  row: mathMetric(`${THINK}It is \\boxed{42}, so again \\boxed{ 42 }.`, '42', 'MATH##algebra'),
   score: 1,
   why: 'the same answer boxed twice',
 });

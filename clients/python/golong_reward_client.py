@@ -147,22 +147,21 @@ def _on_error_value(on_error: Any) -> Optional[float]:
         raise ValueError("on_error must be a number (the score given to items that could not be scored), not {!r}".format(on_error)) from None
 
 
+def _bool_option(value: Any, name: str, variable: str) -> bool:
+    """A boolean option as a bool; the environment variable when not given."""
+    if value is None:
+        return _env_bool(variable)
+    if not isinstance(value, bool):
+        raise TypeError("{} must be True or False, not {!r}".format(name, value))
+    return value
+
+
 def _return_dict_value(return_dict: Any) -> bool:
-    """return_dict as a bool; the GOLONG_REWARD_RETURN_DICT variable when not given."""
-    if return_dict is None:
-        return _env_bool("GOLONG_REWARD_RETURN_DICT")
-    if not isinstance(return_dict, bool):
-        raise TypeError("return_dict must be True or False, not {!r}".format(return_dict))
-    return return_dict
+    return _bool_option(return_dict, "return_dict", "GOLONG_REWARD_RETURN_DICT")
 
 
 def _audit_value(audit: Any) -> bool:
-    """audit as a bool; the GOLONG_REWARD_AUDIT variable when not given."""
-    if audit is None:
-        return _env_bool("GOLONG_REWARD_AUDIT")
-    if not isinstance(audit, bool):
-        raise TypeError("audit must be True or False, not {!r}".format(audit))
-    return audit
+    return _bool_option(audit, "audit", "GOLONG_REWARD_AUDIT")
 
 
 def _audit_penalty_value(audit_penalty: Any) -> Dict[str, float]:

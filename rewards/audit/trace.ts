@@ -28,9 +28,8 @@ export interface AuditTrace {
   mathAnswerEnd?: number;
 }
 
-/** The trace of the item being scored: one object, reset per item (scoring is synchronous). */
-const current: AuditTrace = {
-  response: '',
+/** Every field but the response, empty (the type makes a new field be listed here): what a new item starts from. */
+const EMPTY: Record<Exclude<keyof AuditTrace, 'response'>, undefined> = {
   text: undefined,
   thinkEnd: undefined,
   answerAreaLength: undefined,
@@ -44,20 +43,12 @@ const current: AuditTrace = {
   mathAnswerEnd: undefined,
 };
 
+/** The trace of the item being scored: one object, reset per item (scoring is synchronous). */
+const current: AuditTrace = { response: '', ...EMPTY };
+
 /** The trace, emptied for a new item: every field present, so it keeps one shape. */
 export function freshTrace(response: string): AuditTrace {
-  const t = current;
-  t.response = response;
-  t.text = undefined;
-  t.thinkEnd = undefined;
-  t.answerAreaLength = undefined;
-  t.choice = undefined;
-  t.answers = undefined;
-  t.predictions = undefined;
-  t.distinctLines = undefined;
-  t.bestReference = undefined;
-  t.mathWindow = undefined;
-  t.mathAnswerStart = undefined;
-  t.mathAnswerEnd = undefined;
-  return t;
+  Object.assign(current, EMPTY);
+  current.response = response;
+  return current;
 }

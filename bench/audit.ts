@@ -35,6 +35,12 @@ export interface AuditCostResult {
   note?: string;
 }
 
+/** The last \\boxed{…} answer of a generated math rollout (they box a plain answer). */
+function boxedGold(row: VerlRow): string {
+  const all = [...row.solution_str.matchAll(/\\boxed\{([^{}]*)\}/g)];
+  return all.length > 0 ? all[all.length - 1]![1]! : '0';
+}
+
 /** The think section replaced by a long one (the answer part kept). */
 function withLongThink(row: VerlRow, think: string): VerlRow {
   const end = row.solution_str.lastIndexOf('</think>');
@@ -60,6 +66,23 @@ export function auditCostCases(seed: number): AuditCostCase[] {
       rows: flat(summaryItems(seed ^ 0x2, 'en', 300, 8).map((i) => withLongThink(i.verl, longThink))),
       budgeted: true,
       note: 'a 100,000-character think section before the summary (ROUGE-L reads all of it)',
+    },
+    {
+      name: 'minerva, long',
+      rows: flat(
+        mathItems(seed ^ 0x4, 'int', 16).map((i) => {
+          const gold = boxedGold(i.verl);
+          return { data_source: 'math_dapo', solution_str: `<think>\n${longThink}\n</think>\n\nPutting it together.\nAnswer: ${gold}`, ground_truth: gold, extra_info: {} };
+        }),
+      ),
+      budgeted: true,
+      note: 'GoLongRL math_dapo route (Minerva "Answer:" matching) behind a 100,000-character think section',
+    },
+    {
+      name: 'math_verify_metric, long',
+      rows: flat(mathItems(seed ^ 0x5, 'int', 16).map((i) => ({ ...withLongThink(i.verl, longThink), data_source: 'aime2024', ground_truth: boxedGold(i.verl) }))),
+      budgeted: true,
+      note: 'the aime*/MATH## route, which gives Math-Verify the whole response, behind a 100,000-character think section',
     },
     {
       name: 'loop, 100k chars',

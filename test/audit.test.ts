@@ -2,6 +2,7 @@
 // near miss is not; the audit never changes a score; penalties follow their stated rule; the
 // loop detector's rule at its boundaries; the audit's single pass over choice phrases agrees
 // with the scorer's own extraction.
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_FLAG_NAMES, AUDIT_FLAGS, describeTasks, flagsForScorer, scoreItem } from '../rewards/index.js';
@@ -184,5 +185,14 @@ describe('internal agreements', () => {
       for (const s of f.scorers) expect(s === '*' || scorers.has(s), `${f.flag}: ${s}`).toBe(true);
     }
     expect(AUDIT_FLAGS.length).toBe(AUDIT_FLAG_NAMES.length);
+  });
+
+  it("README's table of flags names each flag with the scorers it is checked on, as the table in flags.ts has them", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### The flags'), readme.indexOf('### Penalties'));
+    for (const f of AUDIT_FLAGS) {
+      const scorers = f.scorers.join(', ') === '*' ? 'every scorer (think-gated items too)' : f.scorers.join(', ');
+      expect(section, f.flag).toContain(`| \`${f.flag}\` | ${scorers} |`);
+    }
   });
 });

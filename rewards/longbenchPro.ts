@@ -179,6 +179,7 @@ function summaryMetric(answers: string[], response: string, chinese: boolean, ct
     hypothesis = { text: segmented.text, ends: segmented.ends, count: segmented.count, keys: segmented.nodes, keyLimit: segmented.nodeLimit };
   }
   const r = rougeLMax(hypothesis, references, ctx);
+  if (ctx.audit) ctx.audit.bestReference = r.best; // summary_length_outlier compares with it (details may be off)
   if (!ctx.details) return { score: r.score, details: NO_DETAILS };
   const details: Record<string, unknown> = {
     language: chinese ? 'Chinese' : 'English',
@@ -233,7 +234,6 @@ export function scoreLongBenchPro(response: string, answers: unknown, metric: Lb
     out = summaryMetric(normalized, response, chinese, ctx);
     if (ctx.audit) {
       ctx.audit.answers = normalized;
-      ctx.audit.bestReference = (out.details.best_reference as number | undefined) ?? -1;
     }
   } else {
     let predictions: string[];

@@ -221,6 +221,13 @@ add({
   minScore: 0.8,
   why: 'the summary after </think>',
 });
+add({
+  flag: 'summary_length_outlier',
+  kind: 'near_miss',
+  row: lbp('T4.2 Query-Focused Summary', `${THINK}[Answer]\n${REFERENCE_SUMMARY}`, ['Pension audit requested.', REFERENCE_SUMMARY]),
+  minScore: 0.8,
+  why: 'two references: the answer is as long as the one that scored best (the second), not the short first one',
+});
 
 // ---- summary_fragmented --------------------------------------------------------------------------
 add({

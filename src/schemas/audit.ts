@@ -78,6 +78,8 @@ export const auditFindingSchema = z.object({
 
 export const itemAuditSchema = z.array(auditFindingSchema).describe('With the audit on: the flags this item raised (absent when none).');
 export const referenceScoreSchema = z.number().describe('With audit_penalty, on a penalised item: the reference\'s score, which `score` replaced.');
+const FLAG_COUNTS_EXAMPLE = { pairwise_short_list: 1, answer_list_padding: 0, duplicate_answers: 0, answer_in_think: 0, repetition_loop: 0 };
 export const summaryAuditSchema = z
-  .record(z.string(), z.record(z.string(), z.number().int()))
-  .describe('With the audit on: per reward type, how many items raised each flag that applies to it (0 included).');
+  .record(z.string(), z.record(z.string(), z.number().int()).meta({ example: FLAG_COUNTS_EXAMPLE }))
+  .describe('With the audit on: per reward type, how many items raised each flag that applies to it (0 included).')
+  .meta({ example: { Pairwise_Accuracy: FLAG_COUNTS_EXAMPLE } });

@@ -37,9 +37,9 @@ describe('a request-wide parameter that names nothing is a 400, not rewards of 0
   it('query parameters on routes that take none (/score?details=true would silently score without details)', async () => {
     const score = await post(`${svc.url}/score?details=true`, { items: [] });
     expect(score.status).toBe(400);
-    expect(score.json.message).toBe('/score takes no query parameters (got "details"); put "details" in the JSON body; its body fields: items, details, timeout_ms, advantages');
+    expect(score.json.message).toBe('/score takes no query parameters (got "details"); put "details" in the JSON body; its body fields: items, details, timeout_ms, advantages, audit, audit_penalty');
     const typo = await post(`${svc.url}/score?detials=1&x=2`, { items: [] });
-    expect(typo.json.message).toBe('/score takes no query parameters (got "detials", "x") (did you mean "details"?); its body fields: items, details, timeout_ms, advantages');
+    expect(typo.json.message).toBe('/score takes no query parameters (got "detials", "x") (did you mean "details"?); its body fields: items, details, timeout_ms, advantages, audit, audit_penalty');
     const adv = await post(`${svc.url}/advantages?estimator=grpo`, { estimator: 'grpo', items: [] });
     expect(adv.status).toBe(400);
     expect(adv.json.message).toMatch(/^\/advantages takes no query parameters \(got "estimator"\); put "estimator" in the JSON body/);
@@ -52,7 +52,7 @@ describe('a request-wide parameter that names nothing is a 400, not rewards of 0
     const direct = await post(`${svc.url}/advantages`, { estimator: 'tmn-grpo', items: [] });
     expect(direct.json.message).toBe('estimator must be one of grpo, drgrpo, qwenlong, tmn_grpo (did you mean "tmn_grpo"?)');
     const field = await post(`${svc.url}/score`, { items: [], timeout: 5 });
-    expect(field.json.message).toBe('body has unknown field "timeout" (did you mean "timeout_ms"? fields: items, details, timeout_ms, advantages)');
+    expect(field.json.message).toBe('body has unknown field "timeout" (did you mean "timeout_ms"? fields: items, details, timeout_ms, advantages, audit, audit_penalty)');
   });
 
   it('an unknown path or method names the route it probably meant', async () => {

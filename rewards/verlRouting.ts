@@ -154,6 +154,28 @@ export type VerlBranch =
 
 /** Which dispatcher branch a data_source takes, or undefined when the reference has none here. */
 export function verlBranch(dataSource: string): VerlBranch | undefined {
+  return routingOf(dataSource).branch;
+}
+
+/**
+ * The branch and the routing-table row of a data_source, looked up once per name: every row of a
+ * batch asks for both (field checks, then routing), and a batch holds a handful of names.
+ */
+const ROUTING_CACHE = new Map<string, { branch: VerlBranch | undefined; route: VerlRoute | undefined }>();
+const ROUTING_CACHE_SIZE = 4096;
+
+function routingOf(dataSource: string): { branch: VerlBranch | undefined; route: VerlRoute | undefined } {
+  let routing = ROUTING_CACHE.get(dataSource);
+  if (routing === undefined) {
+    // Arbitrary names (typos, hostile input) must not grow it without bound.
+    if (ROUTING_CACHE.size >= ROUTING_CACHE_SIZE) ROUTING_CACHE.clear();
+    routing = { branch: branchOf(dataSource), route: routeOf(dataSource) };
+    ROUTING_CACHE.set(dataSource, routing);
+  }
+  return routing;
+}
+
+function branchOf(dataSource: string): VerlBranch | undefined {
   // default_compute_score's order. verl's built-ins are exact names no other rule matches, so
   // setting them all aside first changes nothing (gsm8k and lighteval MATH do come first there).
   if (VERL_BUILTINS.has(dataSource)) return undefined;
@@ -391,6 +413,10 @@ export function thinkGateDetails(solution: string, reason: string): Record<strin
 
 /** The routing-table row a data_source takes (prefixes first, then exact names, then substrings in table order). */
 export function verlRouteOf(dataSource: string): VerlRoute | undefined {
+  return routingOf(dataSource).route;
+}
+
+function routeOf(dataSource: string): VerlRoute | undefined {
   if (VERL_BUILTINS.has(dataSource)) return undefined;
   return (
     VERL_DATA_SOURCES.find((r) => r.match === 'prefix' && dataSource.startsWith(r.data_source)) ??

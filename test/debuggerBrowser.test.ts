@@ -217,6 +217,39 @@ describe('the reward debugger in Chromium', () => {
     await page.close();
   }, SLOW);
 
+  it('file view: the dataset check marks the rows whose ground truth no rollout can match', async () => {
+    // Verdicts as POST /check's documented example (checked against the reference): "(B)" is not a
+    // choice letter, and a Pairwise sub-task needs two answers to order. The two selection
+    // rollouts share one dataset row, which is checked once.
+    const rows = [
+      { id: 'em', data_source: 'EM', solution_str: '<think>x</think>Porto', ground_truth: { golden_label: 'Porto' }, extra_info: {} },
+      { id: 'sel-0', data_source: 'selection', solution_str: '<think>x</think>The correct answer is (B)', ground_truth: { golden_label: '(B)' }, extra_info: {} },
+      { id: 'sel-1', data_source: 'selection', solution_str: '<think>x</think>(A)', ground_truth: { golden_label: '(B)' }, extra_info: {} },
+      {
+        id: 'lbp',
+        data_source: 'longbench_pro',
+        solution_str: '<think>x</think>[Answer]\nParis',
+        ground_truth: { doc_ids: ['Paris'], summary: 'English' },
+        extra_info: { reward_mode: 'T2.1 Global Timeline Reconstruction' },
+      },
+    ];
+    writeFileSync(join(dir, 'dataset.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const { page, errors } = await browser.page();
+    await page.goto(`${service.url}/ui/#file`);
+    await page.setInputFiles('#file-input', join(dir, 'dataset.jsonl'));
+    await page.waitForFunction(() => document.body.dataset.fileState === 'done', undefined, wait);
+    await page.click('#file-check');
+    await page.waitForFunction(() => /^Dataset check:/.test(document.getElementById('file-check-summary')?.textContent ?? ''), undefined, wait);
+    expect(await page.textContent('#file-check-summary')).toBe(
+      'Dataset check: 3 distinct rows, 2 with a problem (label_not_a_choice 1, too_few_answers 1); click a row to read it.',
+    );
+    const why = await page.$$eval('#file-table .vt-row', (els) => els.map((e) => e.textContent ?? ''));
+    expect(why.filter((t) => t.includes('label_not_a_choice'))).toHaveLength(2);
+    expect(why.filter((t) => t.includes('too_few_answers'))).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, SLOW);
+
   it('bad files get a sentence: over the item limit, not text, not parquet', async () => {
     writeFileSync(join(dir, 'huge.jsonl'), '{}\n'.repeat(100_001));
     writeFileSync(join(dir, 'binary.jsonl'), Buffer.from([0x7b, 0x00, 0x01, 0x02]));

@@ -120,6 +120,25 @@ export async function score(items: readonly unknown[], details: boolean, signal?
   return body.results;
 }
 
+/** One row's problem, as POST /check reports it (index: the row's position in the request). */
+export interface CheckProblem {
+  index: number;
+  problem: string;
+  severity: string;
+  message: string;
+}
+
+/** POST /check: the dataset doctor on dataset rows (no responses); only rows with a problem come back. */
+export async function check(rows: readonly unknown[], signal?: AbortSignal): Promise<CheckProblem[]> {
+  const body = await apiJson<{ problems: CheckProblem[] }>('/check', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-golong-origin': 'debugger' },
+    body: utf8.encode(`{"rows":[${rows.map((r) => stringifyJsonPy(r)).join(',')}]}`),
+    signal,
+  });
+  return body.problems;
+}
+
 export interface TasksInfo {
   semantics: string;
   scorers: { name: string; reward_type: string; description: string; reference: string; options: Record<string, string> }[];

@@ -9,7 +9,8 @@ import { CHART_CSS, HISTOGRAM_BINS, binOf, histogramSvg } from '../shared/charts
 import { explainHtml } from '../shared/explain.js';
 import { clip, esc, num, pct } from '../shared/html.js';
 import { ZERO_KIND_LABEL, zeroReason, type ZeroReason } from '../shared/zeroReason.js';
-import { ApiError, JsonText, score, tasks, type ScoreResult, type TasksInfo } from './api.js';
+import { copyPyMember, parseJsonPy, stringifyJsonPy } from '../../rewards/pyjson.js';
+import { ApiError, check, JsonText, score, tasks, type CheckProblem, type ScoreResult, type TasksInfo } from './api.js';
 import { download, h } from './dom.js';
 import { InputError, loadFile, MAX_ITEMS, type Loaded } from './fileInput.js';
 import { VirtualTable } from './table.js';
@@ -28,6 +29,8 @@ interface Row {
   text?: string;
   raw?: string;
   source: string;
+  /** The dataset check's verdict on the row's data_source, ground truth and extra_info, once run. */
+  problem?: CheckProblem;
   subtask: string;
   rewardType: string;
   result?: ScoreResult;
@@ -111,6 +114,8 @@ export class FileView {
   private readonly sort = h('select', { id: 'file-sort' }, ...Object.keys(SORTS).map((k) => option(k)));
   private readonly count = h('span', { id: 'file-count', class: 'muted' });
   private readonly exportButton = h('button', { type: 'button', id: 'file-export' }, 'Export filtered JSONL');
+  private readonly checkButton = h('button', { type: 'button', id: 'file-check', title: 'POST /check: is each row scoreable at all? (its ground truth against its route)' }, 'Check the dataset rows');
+  private readonly checkSummary = h('p', { id: 'file-check-summary', class: 'muted' });
   private readonly detail = h('div', { id: 'file-detail', class: 'detail' }, h('p', { class: 'muted' }, 'Click a row to see why it got its score.'));
   private readonly table: VirtualTable<Row>;
   private readonly controls: HTMLElement;
@@ -147,6 +152,7 @@ export class FileView {
       h('label', {}, 'sort ', this.sort),
       this.count,
       this.exportButton,
+      this.checkButton,
     );
     root.append(
       h('div', { class: 'intro' }, h('p', {}, 'Score a whole file and see where its rewards come from: per reward type, the zeros by reason, and each item\'s explanation.')),
@@ -161,6 +167,7 @@ export class FileView {
         this.progress,
       ),
       this.status,
+      this.checkSummary,
       this.summary,
       this.controls,
       h('div', { class: 'split file-split' }, h('div', { class: 'pane' }, this.table.element), h('div', { class: 'pane' }, this.detail)),
@@ -169,6 +176,7 @@ export class FileView {
     this.openButton.addEventListener('click', () => void this.open());
     this.cancelButton.addEventListener('click', () => this.abort?.abort());
     this.exportButton.addEventListener('click', () => this.export());
+    this.checkButton.addEventListener('click', () => void this.checkRows());
     for (const el of [this.filterType, this.filterSource, this.filterSubtask, this.filterError, this.filterZero, this.sort, this.filterDiffers]) el.addEventListener('change', () => this.applyFilters());
     for (const el of [this.filterMin, this.filterMax]) el.addEventListener('input', () => this.applyFilters());
     const style = h('style', {}, CHART_CSS);
@@ -176,6 +184,11 @@ export class FileView {
   }
 
   private why(r: Row): string {
+    const problem = r.problem ? `<span class="err" title="${esc(r.problem.message)}">${esc(r.problem.problem)}</span> ` : '';
+    return problem + this.scoreWhy(r);
+  }
+
+  private scoreWhy(r: Row): string {
     if (r.result?.error) return `<span class="err">${esc(r.result.error.code)}</span> ${esc(clip(r.result.error.message, 120))}`;
     if (r.zero) return `<span class="x-zero x-zero-${r.zero.kind}">${esc(r.zero.reason)}</span>`;
     return '';
@@ -198,6 +211,7 @@ export class FileView {
     this.table.setRows([]);
     this.summary.replaceChildren();
     this.controls.hidden = true;
+    this.checkSummary.textContent = '';
     this.selected = undefined;
     this.detail.replaceChildren(h('p', { class: 'muted' }, 'Click a row to see why it got its score.'));
     const started = performance.now();
@@ -214,6 +228,7 @@ export class FileView {
     this.rows = this.loaded.rows.map((l, n) => this.toRow(l, n));
     this.hasExpected = this.rows.some((r) => r.expected !== undefined || r.expectedError !== undefined);
     this.differsField.hidden = !this.hasExpected;
+    this.checkButton.hidden = !(this.loaded.kind === 'items' && this.rows.some((r) => typeof r.item?.data_source === 'string'));
     this.controls.hidden = false;
     this.applyFilters();
     if (this.loaded.kind === 'results') {
@@ -493,6 +508,9 @@ export class FileView {
       if (this.selected !== row) return;
     }
     body.innerHTML = result ? explainHtml(result, { maxText: 20_000, maxWords: 5000 }) : '<p class="muted">not scored yet</p>';
+    if (row.problem) {
+      body.insertAdjacentHTML('afterbegin', `<p class="error" id="file-row-problem">dataset check: <code>${esc(row.problem.problem)}</code> (${esc(row.problem.severity)}) ${esc(row.problem.message)}</p>`);
+    }
     if (row.expected !== undefined || row.expectedError !== undefined) {
       body.insertAdjacentHTML(
         'afterbegin',
@@ -514,10 +532,64 @@ export class FileView {
     return parts.join('');
   }
 
+  /**
+   * The dataset doctor on the file's verl rows: each distinct (data_source, ground truth,
+   * extra_info) is sent once to POST /check (rollouts of a prompt share it; no responses are sent),
+   * and its problem, if any, is shown on every row that carries it.
+   */
+  private async checkRows(): Promise<void> {
+    const distinct = new Map<string, { row: Record<string, unknown>; rows: Row[] }>();
+    for (const r of this.rows) {
+      if (typeof r.item?.data_source !== 'string') continue;
+      // A JSONL line is read again with Python's number types (a 100.0 ground truth is a float).
+      const item = r.text !== undefined ? (parseJsonPy(r.text) as Record<string, unknown>) : r.item;
+      const row: Record<string, unknown> = { data_source: item.data_source };
+      for (const key of ['ground_truth', 'reward_model', 'extra_info']) {
+        if (key in item) {
+          row[key] = item[key];
+          copyPyMember(item, key, row, key);
+        }
+      }
+      const key = stringifyJsonPy(row);
+      const entry = distinct.get(key) ?? { row, rows: [] };
+      entry.rows.push(r);
+      distinct.set(key, entry);
+    }
+    const entries = [...distinct.values()];
+    this.checkButton.disabled = true;
+    this.checkSummary.className = 'muted';
+    const byCode = new Map<string, number>();
+    let withProblems = 0;
+    try {
+      for (let start = 0; start < entries.length; start += CHUNK_ITEMS) {
+        this.checkSummary.textContent = `checking the dataset rows: ${start.toLocaleString('en-US')} of ${entries.length.toLocaleString('en-US')}…`;
+        const chunk = entries.slice(start, start + CHUNK_ITEMS);
+        const problems = await check(chunk.map((e) => e.row));
+        for (const p of problems) {
+          withProblems++;
+          byCode.set(p.problem, (byCode.get(p.problem) ?? 0) + 1);
+          for (const r of chunk[p.index]!.rows) r.problem = p;
+        }
+      }
+    } catch (err) {
+      this.checkSummary.textContent = `The dataset check stopped: ${(err as Error).message}`;
+      this.checkSummary.className = 'error';
+      return;
+    } finally {
+      this.checkButton.disabled = false;
+    }
+    const codes = [...byCode.entries()].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ');
+    this.checkSummary.textContent =
+      `Dataset check: ${entries.length.toLocaleString('en-US')} distinct rows, ` +
+      (withProblems ? `${withProblems.toLocaleString('en-US')} with a problem (${codes}); click a row to read it.` : 'none with a problem.');
+    this.checkSummary.className = withProblems ? 'error' : 'ok';
+    this.table.refresh();
+    if (this.selected) void this.select(this.selected);
+  }
+
   private export(): void {
     const lines = this.filtered.map((r) => (r.item ? JSON.stringify(r.item) : r.raw ?? ''));
     const base = (this.loaded?.name ?? 'items').replace(/\.(jsonl|json|ndjson|parquet|txt)$/i, '');
     download(`${base}.filtered.jsonl`, lines.join('\n') + (lines.length ? '\n' : ''));
   }
 }
-

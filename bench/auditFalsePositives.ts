@@ -7,12 +7,20 @@
 //   npm run audit:fp              the table (markdown, as in README: the reward types of the math
 //                                 routes, one per data source, in one row)
 //   node dist/bench/auditFalsePositives.js --by-reward-type | --json
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AUDIT_FLAGS, scoreItem, type AuditFlagName } from '../rewards/index.js';
 import { flagsForScorer } from '../rewards/audit/index.js';
 
-export const PARITY_FILE = fileURLToPath(new URL('../../../shared/parity/scores.public.jsonl', import.meta.url));
+/** The repository's root: this file runs from bench/ (vitest, on the sources) and from dist/bench/ (npm run audit:fp). */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export const PARITY_FILE = join(repoRoot(), '..', 'shared', 'parity', 'scores.public.jsonl');
 /** The most a flag may fire on realistic full-score items of a reward type. */
 export const MAX_FULL_SCORE_RATE = 0.02;
 

@@ -517,6 +517,15 @@ export function pyMember(holder: object, key: string): PyValue {
   return PY_MEMBERS.get(holder)?.get(key) ?? pyFromJs((holder as Record<string, unknown>)[key]);
 }
 
+/**
+ * The Python type name of `holder[key]`: for a number, the recorded one (a JSON 42.0 is a float,
+ * which JavaScript reads as 42); otherwise read off the value, without converting it.
+ */
+export function pyMemberTypeName(holder: object, key: string): string {
+  const value = (holder as Record<string, unknown>)[key];
+  return typeof value === 'number' ? pyTypeName(pyMember(holder, key)) : jsPyTypeName(value);
+}
+
 /** Carries the record of `from[fromKey]`, if any, over to `to[toKey]` (an item built from another object's fields). */
 export function copyPyMember(from: object, fromKey: string, to: object, toKey: string): void {
   const exact = PY_MEMBERS.get(from)?.get(fromKey);

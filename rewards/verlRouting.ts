@@ -10,7 +10,7 @@ import { mathVerifyScore } from './scorers/mathVerify.js';
 import { mathVerifyMetricScore } from './scorers/mathVerifyMetric.js';
 import { minervaScore } from './scorers/minerva.js';
 import { retrievalCalculateScore } from './scorers/retrievalCalculate.js';
-import { pyGetItem } from './pyjson.js';
+import { pyGetItem, pyMemberTypeName } from './pyjson.js';
 import { didYouMean, unknownDataSourceMessage } from './suggest.js';
 import { afterLast, pyCount } from './text.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
@@ -331,6 +331,8 @@ function routeVerlRow(row: VerlRow, ctx: ScoreContext, { thinkGate = true }: Ver
   // The text after the last </think>, for the branches that read only that (not iou or math).
   let cut: string | undefined;
   const afterThink = (): string => (cut ??= afterLast(solution, '</think>'));
+  // For messages only: a JSON 42.0 ground truth is a float to the reference, 42 to JavaScript.
+  const groundTruthType = (): string | undefined => (typeof groundTruth === 'string' ? undefined : pyMemberTypeName(row, 'ground_truth'));
   if (ctx.audit) ctx.audit.text = branch === 'iou' || branch === 'math' ? solution : afterThink();
   const done = (out: ScorerOutput, name = scorer): VerlOutcome => ({ scorer: name, reward_type: rewardType, ...out });
 
@@ -345,18 +347,19 @@ function routeVerlRow(row: VerlRow, ctx: ScoreContext, { thinkGate = true }: Ver
       return done(emScore(afterThink(), lastIfList(groundTruth), ctx));
     case 'math': {
       const gt = lastIfList(groundTruth);
-      const gold = typeof gt === 'string' ? gt : getItem(gt, 'golden_label', 'ground_truth');
-      return done(mathVerifyScore(solution, gold, ctx));
+      if (typeof gt === 'string') return done(mathVerifyScore(solution, gt, ctx));
+      const gold = getItem(gt, 'golden_label', 'ground_truth');
+      return done(mathVerifyScore(solution, gold, ctx, typeof gold === 'string' ? undefined : pyMemberTypeName(gt as object, 'golden_label')));
     }
     case 'judge':
       return scoreJudgeRow(afterThink(), groundTruth, extraInfo, ctx, rewardType);
     case 'minerva':
-      return done(minervaScore(solution, groundTruth, ctx));
+      return done(minervaScore(solution, groundTruth, ctx, groundTruthType()));
     case 'math_dapo_math_verify':
       // math_dapo.compute_score(solution_str, ground_truth, is_use_math_verify=True): the raw ground truth.
-      return done(mathVerifyScore(solution, groundTruth, ctx));
+      return done(mathVerifyScore(solution, groundTruth, ctx, groundTruthType()));
     case 'math_verify_metric':
-      return done(mathVerifyMetricScore(solution, groundTruth, ctx));
+      return done(mathVerifyMetricScore(solution, groundTruth, ctx, groundTruthType()));
   }
 }
 

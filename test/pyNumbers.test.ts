@@ -245,3 +245,20 @@ describe('through the CLI', () => {
     }
   });
 });
+
+describe("a ground truth's Python type in bad_ground_truth messages", () => {
+  // The reference's exceptions for a float gold (checked with GoLongRL's code): JavaScript reads
+  // 42.0 as 42, but the message must name the type Python sees.
+  const messageOf = (dataSource: string, groundTruth: string) =>
+    scoreItem(parseItemJsonPy(`{"data_source": "${dataSource}", "solution_str": "<think>x</think>Answer: 42", "ground_truth": ${groundTruth}, "extra_info": {}}`)).error?.message;
+
+  it('names float for 42.0 and int for 42, on every math route that reads the raw ground truth', () => {
+    expect(messageOf('math_dapo', '42.0')).toContain("AttributeError: 'float' object has no attribute 'split'");
+    expect(messageOf('math_dapo', '42')).toContain("AttributeError: 'int' object has no attribute 'split'");
+    expect(messageOf('aime24', '42.0')).toContain('can only concatenate str (not "float") to str');
+    expect(messageOf('math_dapo_math_verify', '42.0')).toContain("argument of type 'float' is not iterable");
+    expect(messageOf('x_math_longcot_math_verify', '{"golden_label": 42.0}')).toContain("argument of type 'float' is not iterable");
+    expect(messageOf('x_math_longcot_math_verify', '{"golden_label": 42}')).toContain("argument of type 'int' is not iterable");
+  });
+});
+

@@ -6,7 +6,8 @@ import { ScoreFailure, type ScoreContext } from '../types.js';
 import { didYouMean } from '../suggest.js';
 import { scoreVerlRow, thinkGateFailure, verlBranch, verlBuiltinModule, VERL_DATA_SOURCES } from '../verlRouting.js';
 import { problem, sortProblems, type Problem, type RowCheck } from './problems.js';
-import { errorProblem, IDEAL_RECIPES, memberTypeName, type IdealOutcome, type RowView } from './recipes.js';
+import { pyMemberTypeName } from '../pyjson.js';
+import { errorProblem, IDEAL_RECIPES, type IdealOutcome, type RowView } from './recipes.js';
 
 export interface CheckOptions {
   /** Time budget for the whole row, in milliseconds (default 2000). */
@@ -35,7 +36,7 @@ function groundTruthOf(row: Record<string, unknown>): { found: boolean; value: u
   const rm = row.reward_model;
   const holder = Object.hasOwn(row, 'ground_truth') ? row : isRecord(rm) && Object.hasOwn(rm, 'ground_truth') ? rm : undefined;
   if (!holder) return { found: false, value: undefined, type: 'NoneType' };
-  return { found: true, value: holder.ground_truth, type: memberTypeName(holder, 'ground_truth') };
+  return { found: true, value: holder.ground_truth, type: pyMemberTypeName(holder, 'ground_truth') };
 }
 
 function scoreIdeal(view: RowView, response: string, ctx: ScoreContext): IdealOutcome {

@@ -4,7 +4,7 @@
 // explains in words why that response falls short when it does. The response is then scored by
 // the real router (check.ts), so a recipe never decides a score itself.
 import { LBP_METRIC_SCORER, LBP_SUBTASK_METRIC, type LbpMetric } from '../longbenchPro.js';
-import { jsPyTypeName, pyFromJs, pyGetItem, pyMember, pyStr, pyTypeName, tryPyJsonTable } from '../pyjson.js';
+import { jsPyTypeName, pyFromJs, pyGetItem, pyMember, pyMemberTypeName, pyStr, pyTypeName, tryPyJsonTable } from '../pyjson.js';
 import { extractChoice } from '../scorers/choice.js';
 import { mathVerifyScore } from '../scorers/mathVerify.js';
 import { mathVerifyMetricScore } from '../scorers/mathVerifyMetric.js';
@@ -83,15 +83,6 @@ function lastIfList(groundTruth: unknown): Read {
     return { ok: false, problem: problem('bad_ground_truth', 'ground_truth is an empty list: the reference takes its last element and raises IndexError for every rollout') };
   }
   return { ok: true, value: groundTruth[groundTruth.length - 1] };
-}
-
-/**
- * The Python type name of `holder[key]`: for a number, the recorded one (a JSON 42.0 is a float,
- * which JavaScript reads as 42); otherwise read off the value, without converting it.
- */
-export function memberTypeName(holder: object, key: string): string {
-  const value = (holder as Record<string, unknown>)[key];
-  return typeof value === 'number' ? pyTypeName(pyMember(holder, key)) : jsPyTypeName(value);
 }
 
 /** What Python's `for x in value` yields for a JSON value (list items, characters, keys), or undefined when it raises. */
@@ -440,7 +431,7 @@ const mathLongcot: IdealRecipe = {
     const goldRead = typeof gtRead.value === 'string' ? gtRead : readKey(gtRead.value, 'golden_label', 'ground_truth');
     if (!goldRead.ok) return { ...plan, problems: [goldRead.problem] };
     // A string ground truth is the gold; otherwise its golden_label member, whose Python type is recorded there.
-    const type = goldRead === gtRead ? jsPyTypeName(goldRead.value) : memberTypeName(gtRead.value as object, 'golden_label');
+    const type = goldRead === gtRead ? jsPyTypeName(goldRead.value) : pyMemberTypeName(gtRead.value as object, 'golden_label');
     return skyMathPlan(plan, goldRead.value, type, ctx);
   },
 };
@@ -560,7 +551,7 @@ const retrievalCalculate: IdealRecipe = {
     }
     const label = readKey(gtRead.value, 'golden_label', 'ground_truth');
     if (!label.ok) return { ...plan, problems: [label.problem] };
-    const golds = mathGoldStrings(label.value, 'golden_label', memberTypeName(gtRead.value as object, 'golden_label'));
+    const golds = mathGoldStrings(label.value, 'golden_label', pyMemberTypeName(gtRead.value as object, 'golden_label'));
     if (!golds.ok) return { ...plan, problems: [golds.problem] };
 
     if (typeof value === 'string') {

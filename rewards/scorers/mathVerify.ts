@@ -35,7 +35,7 @@ export function answers(e: Extraction): Answer[] {
  * `parsed[1] in ground_truth` and `for gt in ground_truth`: the candidate gold strings with
  * Python semantics (dict -> keys, list -> str() of each element); `in` on anything else raises.
  */
-function goldCandidates(gold: unknown, extracted: string): { members: boolean; items: string[] } {
+function goldCandidates(gold: unknown, extracted: string, goldType = jsPyTypeName(gold)): { members: boolean; items: string[] } {
   if (typeof gold === 'string') return { members: gold === extracted, items: [gold] };
   if (Array.isArray(gold)) {
     // f"\\boxed{{{gt}}}" formats each element with str(): Python's (a float 100.0 prints "100.0").
@@ -48,12 +48,13 @@ function goldCandidates(gold: unknown, extracted: string): { members: boolean; i
   }
   throw new ScoreFailure(
     'bad_ground_truth',
-    `ground truth is ${jsPyTypeName(gold)}; the reference raises TypeError: argument of type '${jsPyTypeName(gold)}' is not iterable`,
+    `ground truth is ${goldType}; the reference raises TypeError: argument of type '${goldType}' is not iterable`,
     'ground_truth',
   );
 }
 
-export function mathVerifyScore(response: string, gold: unknown, ctx: ScoreContext): ScorerOutput {
+/** `goldType`: the gold's Python type name when the caller knows it (a JSON 42.0 is a float). */
+export function mathVerifyScore(response: string, gold: unknown, ctx: ScoreContext, goldType?: string): ScorerOutput {
   const window = lastCodePoints(response, 500);
   const parsed = parseAnswer(window, ctx);
   if (ctx.audit) {
@@ -77,7 +78,7 @@ export function mathVerifyScore(response: string, gold: unknown, ctx: ScoreConte
       : undefined;
   if (parsed.unsupported) return withDetails(0, details('unsupported_construct', { unsupported: parsed.unsupported }));
   if (parsed.value === null || !parsed.str) return withDetails(0, details('no_extraction'));
-  const { members, items } = goldCandidates(gold, parsed.str);
+  const { members, items } = goldCandidates(gold, parsed.str, goldType);
   if (members) return withDetails(1, details('string_match'));
   const target = answers(parsed);
   const goldParses: Record<string, unknown>[] = [];

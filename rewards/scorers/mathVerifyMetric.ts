@@ -21,12 +21,16 @@ const GOLD_CACHE = new LruCache<Extraction>(2000);
 
 const describe = (e: Extraction) => ({ extracted: e.str, extracted_value: e.value ? show(e.value) : null });
 
-/** GoLongRL `math_verify.compute_score`: 1.0 when math_metric verifies the response against the gold, else 0. */
-export function mathVerifyMetricScore(response: string, groundTruth: unknown, ctx: ScoreContext): ScorerOutput {
+/**
+ * GoLongRL `math_verify.compute_score`: 1.0 when math_metric verifies the response against the gold, else 0.
+ * `goldType`: the ground truth's Python type name when the caller knows it (a JSON 42.0 is a float).
+ */
+export function mathVerifyMetricScore(response: string, groundTruth: unknown, ctx: ScoreContext, goldType?: string): ScorerOutput {
   if (typeof groundTruth !== 'string') {
+    const type = goldType ?? jsPyTypeName(groundTruth);
     throw new ScoreFailure(
       'bad_ground_truth',
-      `ground truth is ${jsPyTypeName(groundTruth)}, not a string; the reference raises TypeError: can only concatenate str (not "${jsPyTypeName(groundTruth)}") to str`,
+      `ground truth is ${type}, not a string; the reference raises TypeError: can only concatenate str (not "${type}") to str`,
     );
   }
   if (codePointLength(groundTruth) > MAX_GOLD_CODE_POINTS) {

@@ -75,11 +75,12 @@ export function minervaAnswer(text: string): string {
 /**
  * GoLongRL `math_dapo.compute_score(solution_str, ground_truth)` with strict_box_verify off and
  * is_use_math_verify off: 1 when the normalised `Answer:` capture of the last 500 code points
- * equals the normalised ground truth, else 0. `solution` is the whole solution_str.
+ * equals the normalised ground truth, else 0. `solution` is the whole solution_str; `goldType`, the
+ * ground truth's Python type name when the caller knows it (a JSON 42.0 is a float).
  */
-export function minervaScore(solution: string, groundTruth: unknown, ctx: ScoreContext): ScorerOutput {
+export function minervaScore(solution: string, groundTruth: unknown, ctx: ScoreContext, goldType?: string): ScorerOutput {
   if (typeof groundTruth !== 'string') {
-    const type = jsPyTypeName(groundTruth);
+    const type = goldType ?? jsPyTypeName(groundTruth);
     throw new ScoreFailure(
       'bad_ground_truth',
       `ground truth is ${type}, not a string; the reference raises AttributeError: '${type}' object has no attribute 'split' (normalize_final_answer)`,

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemResult } from '../rewards/index.js';
@@ -23,7 +24,7 @@ function python(code: string, env: Record<string, string> = {}): Promise<{ code:
     execFile(
       'python3',
       ['-c', code],
-      { env: { ...process.env, PYTHONPATH: CLIENT_DIR, PYTHONDONTWRITEBYTECODE: '1', GOLONG_REWARD_TOKEN: '', GOLONG_REWARD_ON_ERROR: '', GOLONG_REWARD_RETURN_DICT: '', GOLONG_REWARD_AUDIT: '', GOLONG_REWARD_AUDIT_PENALTY: '', ...env }, maxBuffer: 1 << 26, timeout: 120_000 },
+      { env: { ...process.env, PYTHONPATH: CLIENT_DIR, PYTHONDONTWRITEBYTECODE: '1', GOLONG_REWARD_TOKEN: '', GOLONG_REWARD_ON_ERROR: '', GOLONG_REWARD_RETURN_DICT: '', GOLONG_REWARD_AUDIT: '', GOLONG_REWARD_AUDIT_PENALTY: '', GOLONG_REWARD_GZIP: '', ...env }, maxBuffer: 1 << 26, timeout: 120_000 },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -380,7 +381,7 @@ print(json.dumps({"batch": batch, "single": single}))
 
 interface Stub {
   url: string;
-  requests: { items: { id: number; solution_str: string }[] }[];
+  requests: { items: { id: number; solution_str: string }[]; encoding?: string; bytes: number }[];
   close(): Promise<void>;
 }
 
@@ -388,12 +389,14 @@ interface Stub {
 async function stub(respond: (n: number, res: ServerResponse) => boolean = () => false): Promise<Stub> {
   const requests: Stub['requests'] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (c: string) => (body += c));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const n = requests.length;
-      const parsed = JSON.parse(body) as Stub['requests'][number];
-      requests.push(parsed);
+      const sent = Buffer.concat(chunks);
+      const encoding = req.headers['content-encoding'];
+      const parsed = JSON.parse((encoding === 'gzip' ? gunzipSync(sent) : sent).toString('utf8')) as Stub['requests'][number];
+      requests.push({ ...parsed, bytes: sent.length, ...(encoding !== undefined && { encoding }) });
       if (respond(n, res)) return;
       const results = parsed.items.map((it) => ({ id: it.id, score: it.solution_str.length / 100, reward_type: 'EM', scorer: 'em' }));
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));
@@ -466,6 +469,34 @@ print(json.dumps(client.score_rows(data_sources, solution_strs, ground_truths)))
       expect(strict.requests).toHaveLength(1);
     } finally {
       await strict.close();
+    }
+  });
+
+  it('sends bodies uncompressed unless gzip_bodies / GOLONG_REWARD_GZIP asks for gzip (bodies over 1 MiB)', async () => {
+    const svc = await stub();
+    try {
+      const call = (args: string, env: Record<string, string> = {}) =>
+        python(PRELUDE + rowsOf([600_000, 600_000]) + `print(json.dumps(g.GolongRewardClient(url=${JSON.stringify(svc.url)}${args}).score_rows(data_sources, solution_strs, ground_truths)))`, env);
+      for (const [args, env, gzipped] of [
+        ['', {}, false],
+        ['', { GOLONG_REWARD_GZIP: '1' }, true],
+        [', gzip_bodies=True', {}, true],
+        [', gzip_bodies=False', { GOLONG_REWARD_GZIP: 'true' }, false],
+      ] as const) {
+        const before = svc.requests.length;
+        const { code, stdout, stderr } = await call(args, env);
+        expect(stderr).toBe('');
+        expect(code).toBe(0);
+        expect(JSON.parse(stdout)).toEqual([6000, 6000]);
+        const sent = svc.requests[before]!;
+        expect(sent.encoding).toBe(gzipped ? 'gzip' : undefined);
+        expect(sent.bytes < 1_000_000).toBe(gzipped); // 1.2 MB of JSON, a few KB gzipped
+      }
+      const bad = await call('', { GOLONG_REWARD_GZIP: 'maybe' });
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/ValueError: GOLONG_REWARD_GZIP must be 1\/true\/yes\/on or 0\/false\/no\/off, not 'maybe'/);
+    } finally {
+      await svc.close();
     }
   });
 

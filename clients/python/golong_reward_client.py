@@ -20,6 +20,9 @@ Environment:
     GOLONG_REWARD_CONCURRENCY  requests in flight at once (default 4)
     GOLONG_REWARD_RETRIES      attempts after the first on connection errors, timeouts and HTTP 503
                                (service busy; also 429, 502 and 504 from a proxy in front) (default 5)
+    GOLONG_REWARD_GZIP         1/true: gzip request bodies over 1 MiB (level 1), for a slow link to the
+                               service; on a cluster network compressing costs the trainer and the
+                               service more CPU than the transfer it saves (default 0)
     GOLONG_REWARD_ON_ERROR     a float: score for items the service could not score, instead of
                                raising GolongRewardItemError (each batch with such items logs a
                                warning with their error codes and counts)
@@ -216,6 +219,7 @@ class GolongRewardClient:
         concurrency: Optional[int] = None,
         retries: Optional[int] = None,
         backoff: float = 0.5,
+        gzip_bodies: Optional[bool] = None,
     ):
         urls = url or os.environ.get("GOLONG_REWARD_URL") or "http://127.0.0.1:8000"
         self.urls = [u.strip().rstrip("/") for u in urls.split(",") if u.strip()]
@@ -226,6 +230,7 @@ class GolongRewardClient:
         env_retries = _env_number("GOLONG_REWARD_RETRIES", int, "retries after the first attempt")
         self.retries = int(retries if retries is not None else env_retries if env_retries is not None else 5)
         self.backoff = backoff
+        self.gzip_bodies = _bool_option(gzip_bodies, "gzip_bodies", "GOLONG_REWARD_GZIP")
         #: After a call with the audit on: {reward_type: {flag: count}} over its items.
         self.last_audit: Dict[str, Dict[str, int]] = {}
         self._next_url = 0
@@ -242,7 +247,7 @@ class GolongRewardClient:
     def _post(self, path: str, body: Dict[str, Any]) -> Dict[str, Any]:
         data = json.dumps(body, default=_json_default, ensure_ascii=False).encode("utf-8")
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if len(data) > _GZIP_ABOVE_BYTES:
+        if self.gzip_bodies and len(data) > _GZIP_ABOVE_BYTES:
             data = gzip.compress(data, compresslevel=1)
             headers["Content-Encoding"] = "gzip"
         if self.token:

@@ -4,6 +4,11 @@
 // Here each chunk is copied as it arrives (microseconds each), into one block of the announced
 // Content-Length, or into 1 MiB blocks when the length is not known in advance (chunked or gzip).
 // The checks are fastify's (lib/content-type-parser.js rawBody): limit, Content-Length, errors.
+//
+// Bodies arriving together are read in turn (BodyTurns): a client sends a step as several
+// requests at once (the Python client: 4 of ~50 MB), and read side by side they all complete at
+// the end, so the workers idle while the main thread receives ~200 MB. Read one after the other,
+// the first is scored while the next ones arrive. A body that stops sending loses its exclusivity.
 import { errorCodes, type FastifyRequest } from 'fastify';
 
 const BLOCK_BYTES = 1 << 20;
@@ -27,15 +32,24 @@ export function readBodyBlocks(request: FastifyRequest, payload: Payload, limit:
     let used = 0;
     let received = 0;
 
+    let turn: Reader | undefined;
     const stop = (): void => {
       payload.removeListener('data', onData);
       payload.removeListener('end', onEnd);
       payload.removeListener('error', onEnd);
+      payload.removeListener('close', onClose);
+      if (turn) bodyTurns.leave(turn);
     };
+    // A client that goes away mid-body: the stream closes (with or without an error first).
+    function onClose(): void {
+      stop();
+      reject(Object.assign(new Error('the client closed the connection before the body ended'), { statusCode: 400 }));
+    }
     function onData(data: Buffer | string): void {
       // A preParsing stream may emit strings.
       const chunk = typeof data === 'string' ? Buffer.from(data) : data;
       received += chunk.length;
+      if (turn) bodyTurns.progressed(turn);
       // The decompressed size counts against the limit (a "zip bomb" stops here).
       if (received > limit || (payload.receivedEncodedLength ?? 0) > limit) {
         stop();
@@ -73,6 +87,84 @@ export function readBodyBlocks(request: FastifyRequest, payload: Payload, limit:
     payload.on('data', onData);
     payload.on('end', onEnd);
     payload.on('error', onEnd);
-    payload.resume();
+    payload.on('close', onClose);
+    turn = bodyTurns.join(payload);
   });
 }
+
+interface Reader {
+  payload: NodeJS.ReadableStream;
+  /** performance.now() of the last bytes received (or of the reader's start). */
+  lastData: number;
+}
+
+/**
+ * Which request bodies are being read: the oldest first, alone while it keeps sending; the
+ * next one starts when it ends, or when every body being read has been silent for STALL_MS (a
+ * slow or stuck client never holds the others up longer than that).
+ */
+export class BodyTurns {
+  private readonly reading = new Set<Reader>();
+  private readonly waiting: Reader[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly stallMs: number) {}
+
+  /** Starts reading `payload` now or when its turn comes; returns its handle. */
+  join(payload: NodeJS.ReadableStream): Reader {
+    const reader: Reader = { payload, lastData: performance.now() };
+    if (this.reading.size === 0) this.start(reader);
+    else {
+      payload.pause();
+      this.waiting.push(reader);
+      this.timer ??= setInterval(() => this.checkStalls(), this.stallMs).unref();
+    }
+    return reader;
+  }
+
+  /** The reader received bytes. */
+  progressed(reader: Reader): void {
+    reader.lastData = performance.now();
+  }
+
+  /** The reader is done (ended, failed or abandoned): the next one starts. */
+  leave(reader: Reader): void {
+    const waitingAt = this.waiting.indexOf(reader);
+    if (waitingAt >= 0) this.waiting.splice(waitingAt, 1);
+    if (this.reading.delete(reader) && this.reading.size === 0) this.startNext();
+    if (this.waiting.length === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  /** Bodies being read and waiting (for tests and metrics). */
+  get counts(): { reading: number; waiting: number } {
+    return { reading: this.reading.size, waiting: this.waiting.length };
+  }
+
+  private start(reader: Reader): void {
+    reader.lastData = performance.now();
+    this.reading.add(reader);
+    reader.payload.resume();
+  }
+
+  private startNext(): void {
+    const next = this.waiting.shift();
+    if (next) this.start(next);
+  }
+
+  private checkStalls(): void {
+    const now = performance.now();
+    for (const r of this.reading) if (now - r.lastData < this.stallMs) return;
+    this.startNext();
+    if (this.waiting.length === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
+/** Silence after which the next waiting body starts too. */
+const STALL_MS = 20;
+const bodyTurns = new BodyTurns(STALL_MS);

@@ -1,9 +1,9 @@
 // Reading a request body into blocks that move to a worker without a copy: the bytes, in order,
 // and fastify's checks (limit, Content-Length, stream errors).
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import { describe, expect, it } from 'vitest';
-import { readBodyBlocks } from '../src/bodyBlocks.js';
+import { describe, expect, it, vi } from 'vitest';
+import { BodyTurns, readBodyBlocks } from '../src/bodyBlocks.js';
 
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as FastifyRequest;
 const bytes = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + 7) & 0xff));
@@ -56,5 +56,79 @@ describe('readBodyBlocks', () => {
       },
     });
     await expect(readBodyBlocks(request({}), failing, 100)).rejects.toMatchObject({ message: 'aborted', statusCode: 400 });
+  });
+});
+
+describe('bodies arriving together are read in turn', () => {
+  const sized = (n: number) => request({ 'content-length': String(n) });
+
+  it('the second waits (paused) while the first sends, then starts when it ends; both arrive whole', async () => {
+    const first = new PassThrough();
+    const second = new PassThrough();
+    const a = bytes(5000);
+    const b = bytes(3000).reverse();
+    const readingFirst = readBodyBlocks(sized(a.length), first, 1 << 20);
+    const readingSecond = readBodyBlocks(sized(b.length), second, 1 << 20);
+    first.write(a.subarray(0, 1000));
+    second.write(b.subarray(0, 1000));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(second.readableFlowing).toBe(false);
+    expect(first.readableFlowing).toBe(true);
+    first.end(a.subarray(1000));
+    expect(joined(await readingFirst).equals(a)).toBe(true);
+    expect(second.readableFlowing).toBe(true);
+    second.end(b.subarray(1000));
+    expect(joined(await readingSecond).equals(b)).toBe(true);
+  });
+
+  it('a body that stops sending lets the next one start (a slow client holds nobody up)', async () => {
+    const stalled = new PassThrough();
+    const next = new PassThrough();
+    const readingStalled = readBodyBlocks(sized(10), stalled, 100);
+    const readingNext = readBodyBlocks(sized(4), next, 100);
+    stalled.write(bytes(3));
+    expect(next.readableFlowing).toBe(false);
+    await vi.waitFor(() => expect(next.readableFlowing).toBe(true), { timeout: 2000, interval: 5 });
+    next.end(bytes(4));
+    expect(joined(await readingNext).equals(bytes(4))).toBe(true);
+    stalled.end(bytes(7));
+    expect(joined(await readingStalled).byteLength).toBe(10);
+  });
+
+  it('a client that goes away mid-body: a 400, and the next body starts', async () => {
+    const gone = new PassThrough();
+    const next = new PassThrough();
+    const readingGone = readBodyBlocks(sized(10), gone, 100);
+    const readingNext = readBodyBlocks(sized(2), next, 100);
+    gone.write(bytes(3));
+    gone.destroy();
+    await expect(readingGone).rejects.toMatchObject({ statusCode: 400, message: 'the client closed the connection before the body ended' });
+    expect(next.readableFlowing).toBe(true);
+    next.end(bytes(2));
+    expect(joined(await readingNext).byteLength).toBe(2);
+  });
+
+  it('BodyTurns: the oldest waiting body goes next; a stall check with one reader still sending starts nobody', () => {
+    vi.useFakeTimers();
+    try {
+      const turns = new BodyTurns(20);
+      const streams = [new PassThrough(), new PassThrough(), new PassThrough()];
+      const [r0, r1, r2] = streams.map((p) => turns.join(p));
+      expect(turns.counts).toEqual({ reading: 1, waiting: 2 });
+      vi.advanceTimersByTime(15);
+      turns.progressed(r0!);
+      vi.advanceTimersByTime(10); // the check at 20 ms: r0 sent 5 ms before
+      expect(turns.counts).toEqual({ reading: 1, waiting: 2 });
+      turns.leave(r0!);
+      expect(turns.counts).toEqual({ reading: 1, waiting: 1 });
+      expect(streams[1]!.isPaused()).toBe(false);
+      expect(streams[2]!.isPaused()).toBe(true);
+      turns.leave(r2!); // gone while waiting
+      expect(turns.counts).toEqual({ reading: 1, waiting: 0 });
+      turns.leave(r1!);
+      expect(turns.counts).toEqual({ reading: 0, waiting: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

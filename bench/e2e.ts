@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { Client } from 'undici';
+import { SERVICE_NODE_FLAGS } from '../src/nodeFlags.js';
 import type { PollerInput, PollerOutput } from './healthzPoller.js';
 import { median } from './measure.js';
 
@@ -47,7 +48,7 @@ export interface ServiceOptions {
 /** Starts `node dist/src/main.js` on a free loopback port and waits until /readyz says ready. */
 export async function startService(opts: ServiceOptions): Promise<Service> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), 'dist/src/main.js'], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(opts.nodeArgs ?? []), 'dist/src/main.js'], {
     cwd: opts.repoRoot,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', GOLONG_REWARD_WORKERS: String(opts.workers), LOG_LEVEL: 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

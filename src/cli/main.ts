@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --single-threaded-gc
 // The golong-reward command line: run the service, list tasks, score a file offline, check a
 // dataset before training, profile scored rollouts per prompt.
 // One file per command in this folder, each exporting a Command (common.ts); this one dispatches,

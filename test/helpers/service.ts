@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll } from 'vitest';
+import { SERVICE_NODE_FLAGS } from '../../src/nodeFlags.js';
 
 export const MAIN_JS = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
 
@@ -35,7 +36,7 @@ export interface StartOptions {
 /** Starts the service with PORT=0 and resolves once it logged its bound address. */
 export async function startService({ env = {}, args = [] }: StartOptions = {}): Promise<Service> {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build (npm test does)`);
-  const proc = spawn(process.execPath, [MAIN_JS, ...args], {
+  const proc = spawn(process.execPath, [...SERVICE_NODE_FLAGS, MAIN_JS, ...args], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', GOLONG_REWARD_TOKEN: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,6 +8,7 @@ import { Admission } from '../src/admission.js';
 import { defaultConfig, loadConfig, SETTINGS } from '../src/config.js';
 import type { ScoringPool } from '../src/pool.js';
 import { ServiceMetrics } from '../src/routes/metrics.js';
+import { SERVICE_NODE_FLAGS } from '../src/nodeFlags.js';
 import { OPENAPI_PATH, openapiText } from '../src/openapi.js';
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
@@ -146,7 +147,7 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^USER (?!root)\S+/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*[\s\S]*\/healthz/m);
     expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${config.port}$`, 'm'));
-    expect(dockerfile).toMatch(/CMD \["node", "dist\/src\/main\.js"\]/);
+    expect(dockerfile).toContain(`CMD ${JSON.stringify(['node', ...SERVICE_NODE_FLAGS, 'dist/src/main.js']).replaceAll(',', ', ')}`);
   });
 });
 

@@ -5,7 +5,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RECURSION_WALK_LIMIT, rougeLMax } from '../rewards/scorers/rougeL.js';
 import { scoreLongBenchPro } from '../rewards/longbenchPro.js';
+import { PY_WHITESPACE_CODE_POINTS } from '../rewards/text.js';
 
+/** Python's str.split() separators (JavaScript's \s differs: it has U+FEFF, lacks U+001C-U+001F). */
+const PY_SPACE_RUN = new RegExp(`[${PY_WHITESPACE_CODE_POINTS.map((c) => `\\u${c.toString(16).padStart(4, '0')}`).join('')}]+`);
 const f = (llcs: number, m: number, n: number) => {
   const r = llcs / m;
   const p = llcs / n;
@@ -16,7 +19,7 @@ const f = (llcs: number, m: number, n: number) => {
  * set union), as an independent oracle for the bit-parallel implementation.
  */
 function naiveRougeL(hyp: string, ref: string): { llcs: number; m: number; n: number } | 'empty' | 'overflow' {
-  const sentences = (t: string) => t.split('.').filter((p) => p.length > 0).map((p) => p.split(/\s+/).filter(Boolean).join(' '));
+  const sentences = (t: string) => t.split('.').filter((p) => p.length > 0).map((p) => p.split(PY_SPACE_RUN).filter(Boolean).join(' '));
   const hs = sentences(hyp);
   const rs = sentences(ref);
   if (hs.length === 0 || rs.length === 0) return 'empty';
@@ -168,6 +171,37 @@ describe('py-rouge ROUGE-L', () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('agrees with the plain transcription when most hypothesis words are in no reference (Unicode spaces, surrogates)', () => {
+    // Hypothesis-only words get no match masks (no reference sentence reads them); the walk still
+    // crosses their columns, so the walk limit is tested with long sentences of them too.
+    const shared = fc.constantFrom('a', 'b', 'the', 'é', '\ud83d\ude00', '\ud800');
+    const own = fc.constantFrom('x', 'yy', 'z\u00e9', '\ufeffq', '\udc00', '北京');
+    const space = fc.constantFrom(' ', '  ', '\u3000', '\u00a0', '\x1c', '\u2028', '\n\t');
+    const sentence = (word: fc.Arbitrary<string>, max: number) =>
+      fc.array(fc.tuple(word, space), { minLength: 1, maxLength: max }).map((ws) => ws.map(([w, sp]) => w + sp).join(''));
+    const longRun = fc.integer({ min: RECURSION_WALK_LIMIT - 30, max: RECURSION_WALK_LIMIT + 30 }).map((n) => Array.from({ length: n }, (_, i) => (i % 97 === 5 ? 'a' : `o${i % 5}`)).join(' '));
+    const hypSentence = fc.oneof({ weight: 6, arbitrary: sentence(fc.oneof(shared, own, own), 70) }, { weight: 1, arbitrary: longRun });
+    const hypText = fc.array(hypSentence, { minLength: 1, maxLength: 5 }).map((ss) => ss.join('.'));
+    const refText = fc.array(sentence(shared, 30), { minLength: 1, maxLength: 3 }).map((ss) => ss.join('. '));
+    fc.assert(
+      fc.property(hypText, fc.array(refText, { minLength: 1, maxLength: 2 }), (hyp, refs) => {
+        const got = rougeLMax(hyp, refs, { details: true, deadline: Infinity });
+        const want = refs.map((r) => naiveRougeL(hyp, r));
+        const firstBad = want.findIndex((w) => typeof w === 'string');
+        if (firstBad >= 0) {
+          expect(got.score).toBe(0);
+          expect(got.failure?.reference).toBe(firstBad);
+        } else {
+          expect(got.failure).toBeUndefined();
+          expect(got.references).toEqual(want.map((w) => ({ ...(w as object), f: f((w as { llcs: number }).llcs, (w as { m: number }).m, (w as { n: number }).n) })));
+        }
+        const sentences = hyp.split('.').filter((p) => p.length > 0).map((p) => p.split(PY_SPACE_RUN).filter(Boolean));
+        expect(got.explanation?.hypothesisSentences).toEqual(sentences.map((ws) => (ws.length === 0 ? [''] : ws)));
+      }),
+      { numRuns: 300 },
     );
   });
 

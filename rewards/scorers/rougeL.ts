@@ -377,12 +377,16 @@ function hasShortSentence(t: { sentenceStart: Int32Array; sentences: number }): 
 /** Most 32-bit words of match masks for one hypothesis sentence (distinct words × positions / 32): 256 MiB. */
 const MAX_MASK_WORDS = 1 << 26;
 
-/** Builds the match masks of hypothesis sentence y[y0..y0+b) (one bit per position). */
-function buildMasks(y: Int32Array, y0: number, b: number, width: number): number[] {
+/**
+ * Builds the match masks of hypothesis sentence y[y0..y0+b) (one bit per position), for the words
+ * some reference has (`inReference[id]` is 1): unionLcs reads the masks of a reference sentence's
+ * words only, and a hypothesis word no reference has would only fill rows nobody reads.
+ */
+function buildMasks(y: Int32Array, y0: number, b: number, width: number, inReference: Uint8Array): number[] {
   const ids: number[] = [];
   for (let j = 0; j < b; j++) {
     const id = y[y0 + j]!;
-    if (maskSlot[id] === 0) {
+    if (maskSlot[id] === 0 && inReference[id] === 1) {
       ids.push(id);
       maskSlot[id] = ids.length;
     }
@@ -393,14 +397,23 @@ function buildMasks(y: Int32Array, y0: number, b: number, width: number): number
     for (const id of ids) maskSlot[id] = 0;
     throw new ScoreFailure(
       'input_too_large',
-      `ROUGE-L: a summary sentence of ${b} words with ${ids.length} distinct words is too large to compare (limit ${MAX_MASK_WORDS * 32} word-position pairs)`,
+      `ROUGE-L: a summary sentence of ${b} words with ${ids.length} distinct words that a reference has is too large to compare (limit ${MAX_MASK_WORDS * 32} word-position pairs)`,
     );
   }
   masks = grown(masks, size, (n) => new Uint32Array(n));
   masks.fill(0, 0, size);
-  for (let j = 0; j < b; j++) masks[(maskSlot[y[y0 + j]!]! - 1) * width + (j >>> 5)]! |= 1 << (j & 31);
+  for (let j = 0; j < b; j++) {
+    const slot = maskSlot[y[y0 + j]!]!;
+    if (slot > 0) masks[(slot - 1) * width + (j >>> 5)]! |= 1 << (j & 31);
+  }
   return ids;
 }
+
+/** Word id -> 1 when some reference has the word (set for one call). */
+let inReference = new Uint8Array(1 << 12);
+
+/** Units of work (see rougeLMax) between two reads of the clock. */
+const WORK_PER_DEADLINE_CHECK = 1 << 16;
 
 let rowOf = new Int32Array(1 << 10); // row i of the table -> its stored row (repeats are shared)
 
@@ -608,7 +621,18 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
   marks = grown(marks, vocab * (refs.length + 1), (n) => new Uint8Array(n));
   const llcs = new Array<number>(refs.length).fill(0);
   const indexes = refs.map((ref) => indexReference(ref, hypVocab));
-  let pairs = 0;
+  inReference = grown(inReference, vocab, (size) => new Uint8Array(size));
+  for (const ref of refs) for (const id of ref.words) inReference[id] = 1;
+  // The deadline is read (performance.now) once per about WORK_PER_DEADLINE_CHECK units of work:
+  // a word of a hypothesis sentence, a 32-bit word of a table row.
+  let work = 0;
+  const spend = (units: number): void => {
+    work += units;
+    if (work > WORK_PER_DEADLINE_CHECK) {
+      work = 0;
+      if (ctx) checkDeadline(ctx);
+    }
+  };
 
   let ids: number[] = [];
   let lcsWords: string[][] = [];
@@ -627,15 +651,17 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
         }
         break;
       }
-      ids = buildMasks(hyp.words, y0, b, width);
+      spend(b);
+      ids = buildMasks(hyp.words, y0, b, width, inReference);
+      spend(ids.length * width);
       for (let ri = 0; ri < refs.length; ri++) {
         const ref = refs[ri]!;
         const markBase = vocab * (ri + 1);
         const pair = (sentence: number): boolean => {
           const rank = ri * 2 ** 26 + sentence + 1;
           if (rank >= firstFailure) return false; // Python raises at an earlier or the same pair
-          if (ctx && (++pairs & 63) === 0) checkDeadline(ctx);
           const x0 = ref.sentenceStart[sentence]!;
+          spend((ref.sentenceStart[sentence + 1]! - x0) * width);
           const got = unionLcs(ref.words, x0, ref.sentenceStart[sentence + 1]! - x0, hyp.words, y0, b, width, markBase);
           if (got < 0) {
             firstFailure = rank;
@@ -657,13 +683,13 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
       }
       for (const id of ids) maskSlot[id] = 0;
       ids = [];
-      if (ctx) checkDeadline(ctx);
     }
     if (ctx?.details && firstFailure === Number.POSITIVE_INFINITY) lcsWords = refs.map((_, ri) => markedWords(vocab, vocab * (ri + 1)));
   } finally {
     // The scratch buffers must be clean for the next call, even after a timeout.
     for (const id of ids) maskSlot[id] = 0;
     marks.fill(0, vocab, vocab * (refs.length + 1));
+    inReference.fill(0, 0, vocab);
   }
   if (firstFailure !== Number.POSITIVE_INFINITY) {
     const failed = fail(firstReason, Math.floor(firstFailure / 2 ** 26));
@@ -682,7 +708,7 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
     return failed;
   }
 
-  const n = distinctWords(hyp.words);
+  const n = hypVocab; // every word interned while tokenizing the hypothesis is one of its words
   const scored = refs.map((ref, ri): RougeLPair => {
     const m = distinctWords(ref.words);
     const recall = llcs[ri]! / m;

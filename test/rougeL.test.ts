@@ -18,14 +18,15 @@ const f = (llcs: number, m: number, n: number) => {
  * py-rouge's rouge_l_summary_level written out plainly from its definition (full table, walk,
  * set union), as an independent oracle for the bit-parallel implementation.
  */
+let naiveOverflow = { referenceSentence: -1, hypothesisSentence: -1 }; // the pair of naiveRougeL's last 'overflow'
 function naiveRougeL(hyp: string, ref: string): { llcs: number; m: number; n: number } | 'empty' | 'overflow' {
   const sentences = (t: string) => t.split('.').filter((p) => p.length > 0).map((p) => p.split(PY_SPACE_RUN).filter(Boolean).join(' '));
   const hs = sentences(hyp);
   const rs = sentences(ref);
   if (hs.length === 0 || rs.length === 0) return 'empty';
   const union = new Set<string>();
-  for (const r of rs) {
-    for (const h of hs) {
+  for (const [ri, r] of rs.entries()) {
+    for (const [hi, h] of hs.entries()) {
       const x = r.split(' ');
       const y = h.split(' ');
       const T = Array.from({ length: x.length + 1 }, () => new Array<number>(y.length + 1).fill(0));
@@ -35,7 +36,10 @@ function naiveRougeL(hyp: string, ref: string): { llcs: number; m: number; n: nu
       let j = y.length;
       let steps = 0;
       while (i > 0 && j > 0) {
-        if (++steps > RECURSION_WALK_LIMIT) return 'overflow';
+        if (++steps > RECURSION_WALK_LIMIT) {
+          naiveOverflow = { referenceSentence: ri, hypothesisSentence: hi };
+          return 'overflow';
+        }
         if (x[i - 1] === y[j - 1]) {
           union.add(x[i - 1]!);
           i--;
@@ -202,6 +206,37 @@ describe('py-rouge ROUGE-L', () => {
         expect(got.explanation?.hypothesisSentences).toEqual(sentences.map((ws) => (ws.length === 0 ? [''] : ws)));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('agrees with the plain transcription against references of many sentences (candidate pairs sorted past 32)', () => {
+    // A vocabulary large enough for the union to keep growing over the reference's sentences.
+    // fast-check keeps arrays short unless told: the sizes are given as minimums.
+    const sentence = (min: number, max: number) => fc.array(fc.integer({ min: 0, max: 400 }), { minLength: min, maxLength: max }).map((w) => w.map((k) => `w${k}`).join(' '));
+    const text = (min: number, max: number, words: fc.Arbitrary<string>) => fc.array(words, { minLength: min, maxLength: max }).map((ss) => ss.join('. '));
+    fc.assert(
+      fc.property(text(1, 3, sentence(100, 200)), text(33, 80, sentence(1, 6)), (hyp, ref) => {
+        const want = naiveRougeL(hyp, ref) as { llcs: number; m: number; n: number };
+        expect(rougeLMax(hyp, [ref]).references[0]).toEqual({ ...want, f: f(want.llcs, want.m, want.n) });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("names the first overflowing pair in Python's order among many reference sentences", () => {
+    // Sentences "a q q ... q" of about the walk limit overflow against the hypothesis "a" (the walk
+    // climbs the q's); which one Python meets first is in the item details.
+    const climb = fc.integer({ min: RECURSION_WALK_LIMIT - 6, max: RECURSION_WALK_LIMIT + 6 }).map((n) => `a ${'q '.repeat(n)}`);
+    const short = fc.array(fc.constantFrom('a', 'b', 'q'), { minLength: 1, maxLength: 4 }).map((w) => w.join(' '));
+    const ref = fc.array(fc.oneof(short, climb), { minLength: 33, maxLength: 45 }).map((ss) => ss.join('. '));
+    fc.assert(
+      fc.property(fc.constantFrom('a', 'b a', 'a. b', 'q a'), ref, (hyp, r) => {
+        const want = naiveRougeL(hyp, r);
+        const got = rougeLMax(hyp, [r], { details: true, deadline: Infinity });
+        if (want !== 'overflow') expect(got.failure).toBeUndefined();
+        else expect(got.failure?.pair).toMatchObject(naiveOverflow);
+      }),
+      { numRuns: 60 },
     );
   });
 

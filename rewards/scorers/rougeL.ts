@@ -80,15 +80,21 @@ const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
 /**
- * A text's UTF-16 code units, copied natively into a reused buffer (valid until the next call):
- * indexing a typed array costs less than charCodeAt, which dispatches on the string's
- * representation (sliced, two-byte...) at every call. Lone surrogates are copied as they are.
+ * A text's UTF-16 code units, copied natively into a reused buffer (valid until the next call),
+ * followed by one "." (a sentinel for tokenize; the length is the text's): indexing a typed array
+ * costs less than charCodeAt, which dispatches on the string's representation (sliced,
+ * two-byte...) at every call. Lone surrogates are copied as they are.
  */
 let codeBuffer = Buffer.allocUnsafeSlow(1 << 16);
-function codesOf(text: string): Uint16Array {
-  if (codeBuffer.length < 2 * text.length) codeBuffer = Buffer.allocUnsafeSlow(Math.max(2 * text.length, 2 * codeBuffer.length));
-  const bytes = codeBuffer.write(text, 0, 'utf16le');
-  return new Uint16Array(codeBuffer.buffer, 0, bytes >>> 1);
+let codeView = new Uint16Array(codeBuffer.buffer, 0, codeBuffer.length >>> 1);
+function codesOf(text: string): number {
+  if (codeBuffer.length < 2 * text.length + 2) {
+    codeBuffer = Buffer.allocUnsafeSlow(Math.max(2 * text.length + 2, 2 * codeBuffer.length));
+    codeView = new Uint16Array(codeBuffer.buffer, 0, codeBuffer.length >>> 1);
+  }
+  const units = codeBuffer.write(text, 0, 'utf16le') >>> 1;
+  codeView[units] = 0x2e;
+  return units;
 }
 
 /**
@@ -159,7 +165,8 @@ class WordInterner {
       pool.set(this.pool.subarray(0, this.poolLength));
       this.pool = pool;
     }
-    this.pool.set(codes.subarray(start, start + length), this.poolLength);
+    const pool = this.pool;
+    for (let k = 0, at = this.poolLength; k < length; k++) pool[at + k] = codes[start + k]!; // no subarray to allocate
     this.startOf[id] = this.poolLength;
     this.poolLength += length;
     this.lengthOf[id] = length;
@@ -224,7 +231,8 @@ let keyStamp = 0;
  * so it is interned straight from the text.
  */
 function tokenizeSpaced({ text, ends, count, keys, keyLimit = 0 }: SpacedTokens): Tokenized {
-  const codes = codesOf(text);
+  const units = codesOf(text);
+  const codes = codeView;
   if (keys && keyCache.length < 2 * keyLimit) {
     keyCache = new Int32Array(2 * keyLimit);
     keyStamp = 0;
@@ -234,8 +242,8 @@ function tokenizeSpaced({ text, ends, count, keys, keyLimit = 0 }: SpacedTokens)
     keyStamp = 1;
   }
   // A word takes at least one unit, a "" sentence a unit or a joining space; a sentence ends at a "." or the end.
-  wordBuffer = grown(wordBuffer, 2 * codes.length + count + 2, (n) => new Int32Array(n));
-  startBuffer = grown(startBuffer, codes.length + 2, (n) => new Int32Array(n));
+  wordBuffer = grown(wordBuffer, 2 * units + count + 2, (n) => new Int32Array(n));
+  startBuffer = grown(startBuffer, units + 2, (n) => new Int32Array(n));
   const ids = wordBuffer;
   const starts = startBuffer;
   const cache = keyCache;
@@ -305,8 +313,8 @@ function tokenizeSpaced({ text, ends, count, keys, keyLimit = 0 }: SpacedTokens)
  * " " (Python whitespace rules): a sentence of only spaces is the single word "".
  */
 function tokenize(text: string): Tokenized {
-  const codes = codesOf(text);
-  const n = codes.length;
+  const n = codesOf(text);
+  const codes = codeView;
   // At most one word per two units, plus one "" per sentence; a sentence per "." and the end.
   wordBuffer = grown(wordBuffer, n + 2, (size) => new Int32Array(size));
   startBuffer = grown(startBuffer, n + 2, (size) => new Int32Array(size));
@@ -319,7 +327,7 @@ function tokenize(text: string): Tokenized {
   let wordStart = -1;
   let hash = 0;
   for (let i = 0; i <= n; i++) {
-    const c = i < n ? codes[i]! : 0x2e; // the end closes the last piece as a "." would
+    const c = codes[i]!; // the sentinel "." at n closes the last piece
     const kind = CHAR_CLASS[c]!;
     if (kind === 0) {
       if (wordStart < 0) {
@@ -382,22 +390,24 @@ const MAX_MASK_WORDS = 1 << 26;
  * some reference has (`inReference[id]` is 1): unionLcs reads the masks of a reference sentence's
  * words only, and a hypothesis word no reference has would only fill rows nobody reads.
  */
-function buildMasks(y: Int32Array, y0: number, b: number, width: number, inReference: Uint8Array): number[] {
-  const ids: number[] = [];
+function buildMasks(y: Int32Array, y0: number, b: number, width: number, inReference: Uint8Array): number {
+  maskIds = grown(maskIds, b, (n) => new Int32Array(n));
+  const ids = maskIds;
+  let count = 0;
   for (let j = 0; j < b; j++) {
     const id = y[y0 + j]!;
     if (maskSlot[id] === 0 && inReference[id] === 1) {
-      ids.push(id);
-      maskSlot[id] = ids.length;
+      ids[count++] = id;
+      maskSlot[id] = count;
     }
   }
   // One mask row per distinct word, not per position: a long sentence of few words stays small.
-  const size = ids.length * width;
+  const size = count * width;
   if (size > MAX_MASK_WORDS) {
-    for (const id of ids) maskSlot[id] = 0;
+    for (let k = 0; k < count; k++) maskSlot[ids[k]!] = 0;
     throw new ScoreFailure(
       'input_too_large',
-      `ROUGE-L: a summary sentence of ${b} words with ${ids.length} distinct words that a reference has is too large to compare (limit ${MAX_MASK_WORDS * 32} word-position pairs)`,
+      `ROUGE-L: a summary sentence of ${b} words with ${count} distinct words that a reference has is too large to compare (limit ${MAX_MASK_WORDS * 32} word-position pairs)`,
     );
   }
   masks = grown(masks, size, (n) => new Uint32Array(n));
@@ -406,8 +416,11 @@ function buildMasks(y: Int32Array, y0: number, b: number, width: number, inRefer
     const slot = maskSlot[y[y0 + j]!]!;
     if (slot > 0) masks[(slot - 1) * width + (j >>> 5)]! |= 1 << (j & 31);
   }
-  return ids;
+  return count;
 }
+
+/** The words buildMasks gave masks to, in its slot order (maskIds[0..count)). */
+let maskIds = new Int32Array(1 << 10);
 
 /** Word id -> 1 when some reference has the word (set for one call). */
 let inReference = new Uint8Array(1 << 12);
@@ -562,19 +575,21 @@ function indexReference(ref: Tokenized, hypVocab: number): ReferenceIndex {
 let candidateBuffer = new Int32Array(1 << 10);
 
 /**
- * The reference sentences worth pairing with a hypothesis sentence of `b` words (distinct words
- * `ids`), ascending: those containing one of its words not yet in the reference's union (the
+ * The reference sentences worth pairing with a hypothesis sentence of `b` words (its distinct
+ * words some reference has, ids[0..idCount)), into candidateBuffer ascending (their count is
+ * returned): those containing one of its words not yet in the reference's union (the
  * others would add nothing, marks only grow), and those with a + b over the walk limit (their
  * walk may fail). Valid for b <= RECURSION_WALK_LIMIT.
  */
-function sentencesToPair(index: ReferenceIndex, ids: readonly number[], seen: Uint8Array, markBase: number, b: number): Int32Array {
+function sentencesToPair(index: ReferenceIndex, ids: Int32Array, idCount: number, seen: Uint8Array, markBase: number, b: number): number {
   const n = index.lengths.length;
   const mark = nextStamp(n);
   if (candidateBuffer.length < n) candidateBuffer = new Int32Array(Math.max(n, candidateBuffer.length * 2));
   const out = candidateBuffer;
   let count = 0;
   const { start, postings } = index;
-  for (const w of ids) {
+  for (let k = 0; k < idCount; k++) {
+    const w = ids[k]!;
     if (seen[markBase + w] !== 0) continue;
     for (let p = start[w]!; p < start[w + 1]!; p++) {
       const s = postings[p]!;
@@ -592,7 +607,17 @@ function sentencesToPair(index: ReferenceIndex, ids: readonly number[], seen: Ui
       out[count++] = s;
     }
   }
-  return out.subarray(0, count).sort();
+  if (count > 32) out.subarray(0, count).sort();
+  else {
+    // Usually a few: an insertion sort allocates nothing.
+    for (let k = 1; k < count; k++) {
+      const s = out[k]!;
+      let at = k;
+      for (; at > 0 && out[at - 1]! > s; at--) out[at] = out[at - 1]!;
+      out[at] = s;
+    }
+  }
+  return count;
 }
 
 /**
@@ -634,7 +659,7 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
     }
   };
 
-  let ids: number[] = [];
+  let idCount = 0; // maskIds[0..idCount) hold mask slots to clear
   let lcsWords: string[][] = [];
   try {
     for (let h = 0; h < hyp.sentences; h++) {
@@ -652,8 +677,8 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
         break;
       }
       spend(b);
-      ids = buildMasks(hyp.words, y0, b, width, inReference);
-      spend(ids.length * width);
+      idCount = buildMasks(hyp.words, y0, b, width, inReference);
+      spend(idCount * width);
       for (let ri = 0; ri < refs.length; ri++) {
         const ref = refs[ri]!;
         const markBase = vocab * (ri + 1);
@@ -678,16 +703,16 @@ export function rougeLMax(hypothesis: string | SpacedTokens, references: readonl
         // Only the pairs that can change anything, in order: a sentence with a word of this
         // hypothesis sentence not yet in the union (else unionLcs adds nothing), or long enough
         // for the walk to overflow.
-        const candidates = sentencesToPair(indexes[ri]!, ids, marks, markBase, b);
-        for (let k = 0; k < candidates.length; k++) if (!pair(candidates[k]!)) break;
+        const candidates = sentencesToPair(indexes[ri]!, maskIds, idCount, marks, markBase, b);
+        for (let k = 0; k < candidates; k++) if (!pair(candidateBuffer[k]!)) break;
       }
-      for (const id of ids) maskSlot[id] = 0;
-      ids = [];
+      for (let k = 0; k < idCount; k++) maskSlot[maskIds[k]!] = 0;
+      idCount = 0;
     }
     if (ctx?.details && firstFailure === Number.POSITIVE_INFINITY) lcsWords = refs.map((_, ri) => markedWords(vocab, vocab * (ri + 1)));
   } finally {
     // The scratch buffers must be clean for the next call, even after a timeout.
-    for (const id of ids) maskSlot[id] = 0;
+    for (let k = 0; k < idCount; k++) maskSlot[maskIds[k]!] = 0;
     marks.fill(0, vocab, vocab * (refs.length + 1));
     inReference.fill(0, 0, vocab);
   }

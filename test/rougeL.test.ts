@@ -253,13 +253,19 @@ describe('py-rouge ROUGE-L', () => {
       return { text: tokens.join(''), ends, count: tokens.length, ...(keyed && { keys, keyLimit: 7 * keyOf.size + 4 }) };
     };
     fc.assert(
-      fc.property(fc.array(token, { maxLength: 60 }), fc.array(fc.array(token, { maxLength: 40 }).map((t) => t.join(' ')), { minLength: 1, maxLength: 3 }), fc.boolean(), (tokens, refs, keyed) => {
+      // size 'max': fast-check's default keeps arrays to about ten tokens, too few for keyed repeats.
+      fc.property(fc.array(token, { maxLength: 60, size: 'max' }), fc.array(fc.array(token, { maxLength: 40, size: 'max' }).map((t) => t.join(' ')), { minLength: 1, maxLength: 3 }), fc.boolean(), (tokens, refs, keyed) => {
         expect(rougeLMax(spaced(tokens, keyed), refs)).toEqual(rougeLMax(tokens.join(' '), refs));
       }),
       { numRuns: 1000 },
     );
     // The joining spaces make "a" "." "." "b" three sentences, the middle one the word "".
     expect(rougeLMax(spaced(['a', '.', '.', 'b']), ['a b']).references[0]).toMatchObject({ n: 3 });
+    // Thousands of distinct keyed words (the key table grows while in use), each seen twice.
+    const many = Array.from({ length: 9000 }, (_, k) => (k % 11 === 10 ? '.' : `w${(k * 7919) % 4500}`));
+    const manyRefs = [Array.from({ length: 400 }, (_, k) => `w${(k * 13) % 4500}`).join(' ')];
+    const withWords = { details: true, deadline: Infinity }; // the explanation shows every word's id as its text
+    expect(rougeLMax(spaced(many, true), manyRefs, withWords)).toEqual(rougeLMax(many.join(' '), manyRefs, withWords));
   });
 
   it('shows the reason in the item details', () => {

@@ -216,37 +216,49 @@ export interface SpacedTokens {
    * keyed token is interned once per call instead of hashed and compared at every occurrence.
    */
   keys?: Int32Array;
+  /** Keys are below this (not needed here: kept for callers that have it). */
   keyLimit?: number;
 }
 
-// Interned id of each token key in the current call: keyCache[2k] is the call's stamp when
-// keyCache[2k + 1] is key k's id (side by side: the keys are trie nodes, spread over megabytes,
-// and one cache line per lookup beats two).
-let keyCache = new Int32Array(0);
-let keyStamp = 0;
+/**
+ * Interned id of each token key seen in the current call: an open-addressing table of
+ * (key + 1, id) pairs, 0 empty. The keys are trie nodes spread over half a million; a table by
+ * key would cost a cache miss per token, this one stays within the L2 cache.
+ */
+let keyTable = new Int32Array(2 << 12);
+let keyShift = 32 - 12; // the table has 2^(32 - keyShift) slots
+let keyCount = 0;
+
+function growKeyTable(): void {
+  const old = keyTable;
+  keyTable = new Int32Array(2 * old.length);
+  keyShift--;
+  for (let at = 0; at < old.length; at += 2) {
+    if (old[at] === 0) continue;
+    let slot = Math.imul(old[at]!, 0x9e3779b1) >>> keyShift;
+    while (keyTable[2 * slot] !== 0) slot = (slot + 1) & ((keyTable.length >>> 1) - 1);
+    keyTable[2 * slot] = old[at]!;
+    keyTable[2 * slot + 1] = old[at + 1]!;
+  }
+}
 
 /**
  * tokenize() of the tokens joined by spaces, reading the text once: the joining spaces end words
  * and count toward a sentence's length as the real ones do, and every word lies within one token,
  * so it is interned straight from the text.
  */
-function tokenizeSpaced({ text, ends, count, keys, keyLimit = 0 }: SpacedTokens): Tokenized {
+function tokenizeSpaced({ text, ends, count, keys }: SpacedTokens): Tokenized {
   const units = codesOf(text);
   const codes = codeView;
-  if (keys && keyCache.length < 2 * keyLimit) {
-    keyCache = new Int32Array(2 * keyLimit);
-    keyStamp = 0;
-  }
-  if (++keyStamp === 0x7fffffff) {
-    keyCache.fill(0);
-    keyStamp = 1;
+  if (keys && keyCount > 0) {
+    keyTable.fill(0); // (the table keeps its largest size; filling it costs less than a token)
+    keyCount = 0;
   }
   // A word takes at least one unit, a "" sentence a unit or a joining space; a sentence ends at a "." or the end.
   wordBuffer = grown(wordBuffer, 2 * units + count + 2, (n) => new Int32Array(n));
   startBuffer = grown(startBuffer, units + 2, (n) => new Int32Array(n));
   const ids = wordBuffer;
   const starts = startBuffer;
-  const cache = keyCache;
   let words = 0;
   let sentences = 0;
   let sentenceChars = 0; // characters of the current sentence, joining spaces included
@@ -258,14 +270,19 @@ function tokenizeSpaced({ text, ends, count, keys, keyLimit = 0 }: SpacedTokens)
     const key = keys ? keys[k]! : -1;
     if (key >= 0 && end > i) {
       // A whole word, seen before in this call or interned now.
-      if (cache[2 * key] === keyStamp) ids[words++] = cache[2 * key + 1]!;
+      const table = keyTable;
+      const mask = (table.length >>> 1) - 1;
+      let slot = Math.imul(key + 1, 0x9e3779b1) >>> keyShift;
+      while (table[2 * slot] !== 0 && table[2 * slot] !== key + 1) slot = (slot + 1) & mask;
+      if (table[2 * slot] !== 0) ids[words++] = table[2 * slot + 1]!;
       else {
         let h = FNV_OFFSET;
         for (let j = i; j < end; j++) h = Math.imul(h ^ codes[j]!, FNV_PRIME);
         const id = interner.intern(codes, i, end, h);
-        cache[2 * key] = keyStamp;
-        cache[2 * key + 1] = id;
+        table[2 * slot] = key + 1;
+        table[2 * slot + 1] = id;
         ids[words++] = id;
+        if (++keyCount * 2 > mask) growKeyTable();
       }
       sentenceChars += end - i;
       i = end;

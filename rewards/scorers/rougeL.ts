@@ -80,8 +80,8 @@ const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
 /**
- * A text's UTF-16 code units, copied natively into a reused buffer (valid until the next call),
- * followed by one "." (a sentinel for tokenize; the length is the text's): indexing a typed array
+ * A text's UTF-16 code units, copied natively into a reused buffer (valid until the next call):
+ * indexing a typed array
  * costs less than charCodeAt, which dispatches on the string's representation (sliced,
  * two-byte...) at every call. Lone surrogates are copied as they are.
  */
@@ -92,9 +92,7 @@ function codesOf(text: string): number {
     codeBuffer = Buffer.allocUnsafeSlow(Math.max(2 * text.length + 2, 2 * codeBuffer.length));
     codeView = new Uint16Array(codeBuffer.buffer, 0, codeBuffer.length >>> 1);
   }
-  const units = codeBuffer.write(text, 0, 'utf16le') >>> 1;
-  codeView[units] = 0x2e;
-  return units;
+  return codeBuffer.write(text, 0, 'utf16le') >>> 1;
 }
 
 /**
@@ -327,47 +325,13 @@ function tokenizeSpaced({ text, ends, count, keys }: SpacedTokens): Tokenized {
 
 /**
  * `[" ".join(s.split()) for s in text.split(".") if len(s) > 0]`, each sentence then split on
- * " " (Python whitespace rules): a sentence of only spaces is the single word "".
+ * " " (Python whitespace rules): a sentence of only spaces is the single word "". The text is one
+ * token, which tokenizeSpaced reads exactly so.
  */
+const wholeText = new Int32Array(1);
 function tokenize(text: string): Tokenized {
-  const n = codesOf(text);
-  const codes = codeView;
-  // At most one word per two units, plus one "" per sentence; a sentence per "." and the end.
-  wordBuffer = grown(wordBuffer, n + 2, (size) => new Int32Array(size));
-  startBuffer = grown(startBuffer, n + 2, (size) => new Int32Array(size));
-  const ids = wordBuffer;
-  const starts = startBuffer;
-  let words = 0;
-  let sentences = 0;
-  let pieceStart = 0; // first unit of the current piece between "."s
-  let sentenceStart = 0; // its first word's index in `ids`
-  let wordStart = -1;
-  let hash = 0;
-  for (let i = 0; i <= n; i++) {
-    const c = codes[i]!; // the sentinel "." at n closes the last piece
-    const kind = CHAR_CLASS[c]!;
-    if (kind === 0) {
-      if (wordStart < 0) {
-        wordStart = i;
-        hash = FNV_OFFSET;
-      }
-      hash = Math.imul(hash ^ c, FNV_PRIME);
-      continue;
-    }
-    if (wordStart >= 0) {
-      ids[words++] = interner.intern(codes, wordStart, i, hash);
-      wordStart = -1;
-    }
-    if (kind === 2) {
-      if (i > pieceStart) {
-        starts[sentences++] = sentenceStart;
-        if (words === sentenceStart) ids[words++] = interner.intern(codes, pieceStart, pieceStart, FNV_OFFSET);
-      }
-      pieceStart = i + 1;
-      sentenceStart = words;
-    }
-  }
-  return tokenized(words, sentences);
+  wholeText[0] = text.length;
+  return tokenizeSpaced({ text, ends: wholeText, count: 1 });
 }
 
 // Buffers reused across calls (they only grow): bit rows, match masks, per-word-id scratch.

@@ -230,7 +230,12 @@ export interface BlockSink {
    * equal nodes; a dictionary word never holds "." or whitespace), or -1.
    */
   end(at: number, node: number): void;
-  /** text[start, end) must be segmented by jieba-rs (HMM run, or a block with a near-tie). */
+  /**
+   * text[start, end) is a run of single characters that is no dictionary word: Python hands it
+   * to finalseg (the HMM).
+   */
+  hmm(start: number, end: number): void;
+  /** The block text[start, end) has a near-tie: jieba-rs must segment it whole. */
   rust(start: number, end: number): void;
 }
 
@@ -296,7 +301,7 @@ export function cutHanBlock(text: string, start: number, end: number, sink: Bloc
   const flush = (stop: number): void => {
     if (run < 0) return;
     if (stop - run === 1) sink.end(start + stop, nodeOf[run]!);
-    else if (!t.isWord(text, start + run, start + stop)) sink.rust(start + run, start + stop);
+    else if (!t.isWord(text, start + run, start + stop)) sink.hmm(start + run, start + stop);
     else for (let i = run; i < stop; i++) sink.end(start + i + 1, t.charNode(text.charCodeAt(start + i)));
     run = -1;
   };

@@ -180,12 +180,83 @@ function rehashPieces(): void {
   }
 }
 
-const sink: BlockSink = {
-  end: pushEnd,
-  rust(start, end) {
-    pushEnd(-(pieceNumber(start, end) + 1), -1);
-  },
-};
+/** text[start, end) is segmented by jieba-rs: a marker for its distinct piece. */
+function pushPiece(start: number, end: number): void {
+  pushEnd(-(pieceNumber(start, end) + 1), -1);
+}
+
+/** Python finalseg's re_han, `[\u4E00-\u9FD5]`. */
+const isHan = (c: number): boolean => c >= 0x4e00 && c <= 0x9fd5;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const isAlnum = (c: number): boolean => isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+
+/**
+ * The ends of `[x for x in re_skip.split(text[start, end)) if x]`, finalseg's split of a non-Han
+ * part (re_skip `[a-zA-Z0-9]+(?:\.\d+)?%?`; the part holds only re_han_default's ASCII, so \d is
+ * [0-9]): each match is a token, and so is what lies between two matches.
+ */
+function pushSkipSplit(text: string, start: number, end: number): void {
+  let i = start;
+  while (i < end) {
+    if (!isAlnum(text.charCodeAt(i))) {
+      do i++;
+      while (i < end && !isAlnum(text.charCodeAt(i)));
+      pushEnd(i, -1);
+      continue;
+    }
+    do i++;
+    while (i < end && isAlnum(text.charCodeAt(i)));
+    if (i + 1 < end && text.charCodeAt(i) === 0x2e && isDigit(text.charCodeAt(i + 1))) {
+      i += 2;
+      while (i < end && isDigit(text.charCodeAt(i))) i++;
+    }
+    if (i < end && text.charCodeAt(i) === 0x25) i++;
+    pushEnd(i, -1);
+  }
+}
+
+/**
+ * finalseg.cut of the HMM run text[start, end): re_han splits it into Han and other parts. A
+ * non-Han part is split by re_skip, a single Han character is a token (a one-character Viterbi
+ * path is E or S), and only Han parts of two or more characters need the HMM, which jieba-rs runs
+ * on them alone (as it would inside the run: such a part is a run of single characters there too,
+ * by the same margins). Half the distinct runs of a long response hold digits (24个, 于1986年在):
+ * cut this way, jieba-rs sees a tenth of the characters it saw with whole runs. A mixed run whose
+ * Han part is a dictionary word goes to jieba-rs whole: alone, jieba-rs would keep that part as a
+ * word instead of handing it to the HMM.
+ */
+function cutHmmRun(start: number, end: number): void {
+  const text = current;
+  const t = dictTrie();
+  let han = 0;
+  for (let i = start; i < end; i++) if (isHan(text.charCodeAt(i))) han++;
+  if (han === end - start) return pushPiece(start, end);
+  for (let i = start; i < end; ) {
+    if (!isHan(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < end && isHan(text.charCodeAt(j))) j++;
+    if (j - i > 1 && t.isWord(text, i, j)) return pushPiece(start, end);
+    i = j;
+  }
+  for (let i = start; i < end; ) {
+    const c = text.charCodeAt(i);
+    let j = i + 1;
+    if (isHan(c)) {
+      while (j < end && isHan(text.charCodeAt(j))) j++;
+      if (j - i === 1) pushEnd(j, t.charNode(c));
+      else pushPiece(i, j);
+    } else {
+      while (j < end && !isHan(text.charCodeAt(j))) j++;
+      pushSkipSplit(text, i, j);
+    }
+    i = j;
+  }
+}
+
+const sink: BlockSink = { end: pushEnd, hmm: cutHmmRun, rust: pushPiece };
 
 /**
  * Token lengths of HMM runs and near-tie blocks already segmented by this thread. A long response

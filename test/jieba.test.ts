@@ -60,6 +60,9 @@ describe('pyJiebaSegment / pyJiebaJoin (fast path)', () => {
     '一一一', '丁税政', '上上上', '万万万',
     // characters that start no dictionary word, names the HMM has to guess
     '徐明', '明辉', '锦程纺织', '蓝海', '鑫', '犇', '龘',
+    // dictionary words the route splits into single characters, so that next to a digit they
+    // are the Han part of a mixed HMM run (7好个7: finalseg's HMM keeps 好个 whole)
+    '好个', '这人', '下到', '不大',
     // non-Han runs inside blocks and around them
     'gme', '-', '71', '3.5', '%', 'c++', 'AT&T', 'a', 'B', '7', '#', '_', '.', '+', '&',
     // outside Python's Han class: punctuation, spaces, CJK extension A, compatibility, astral, fullwidth
@@ -111,6 +114,17 @@ describe('pyJiebaSegment / pyJiebaJoin (fast path)', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('cuts HMM runs with digits as finalseg does, only their Han parts through the HMM', () => {
+    // Runs of single characters mixing Han and re_skip parts: 24个, 于1986年在, 是42加33, 3.5%.
+    for (const t of ['我得到24个相关项', '天际通信于1986年在西安', '一共是42加33', '大约3.5%的', '从1998年到1999年', 'gme-71模型', '1.2.3.4%%个', '版本2.x的', '第7.b条', 'a.5的']) {
+      expect(pyJiebaJoin(t)).toBe(pyJiebaCut(t).join(' '));
+    }
+    // The Han part 好个 is a dictionary word that loses to 好 + 个 on the route: the HMM keeps it
+    // whole inside the run, where jieba-rs given 好个 alone would return the dictionary's split.
+    for (const t of ['7好个7', '7这人7', 'a下到b', '3不大%']) expect(pyJiebaJoin(t)).toBe(pyJiebaCut(t).join(' '));
+    expect(pyJiebaJoin('7好个7')).toBe('7 好个 7');
   });
 
   it('resolves exact ties as Python does (the longer word first)', () => {

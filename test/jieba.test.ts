@@ -2,6 +2,7 @@
 // jieba's __init__.py (re_han_default, __cut_DAG) and finalseg (re_skip `[a-zA-Z0-9]+(?:\.\d+)?%?`).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { dict } from '@node-rs/jieba/dict.js';
 import { adoptDictTrie, sharedDictTrie } from '../rewards/jiebaDag.js';
 import { pyJiebaCut, pyJiebaJoin, pyJiebaSegment } from '../rewards/jiebaPy.js';
 
@@ -125,6 +126,19 @@ describe('pyJiebaSegment / pyJiebaJoin (fast path)', () => {
     // whole inside the run, where jieba-rs given 好个 alone would return the dictionary's split.
     for (const t of ['7好个7', '7这人7', 'a下到b', '3不大%']) expect(pyJiebaJoin(t)).toBe(pyJiebaCut(t).join(' '));
     expect(pyJiebaJoin('7好个7')).toBe('7 好个 7');
+  });
+
+  it('agrees with the plain path on every dictionary word, one a line', () => {
+    // Every word's walk from its first character, through the signatures that let a walk stop
+    // early: a code unit missing from one would cut a word short.
+    const words = Buffer.from(dict).toString('utf8').split('\n').map((line) => line.split(' ')[0]!).filter((w) => w !== '');
+    expect(words.length).toBeGreaterThan(300_000);
+    const text = words.join('\n');
+    const fast = pyJiebaJoin(text).split(' \n ');
+    const plain = pyJiebaCut(text).join(' ').split(' \n ');
+    expect(plain.length).toBe(words.length);
+    // The differing lines only: a failure's diff of the whole text would take minutes.
+    expect(words.flatMap((w, i) => (fast[i] === plain[i] ? [] : [`${w}: ${fast[i]} / ${plain[i]}`])).slice(0, 10)).toEqual([]);
   });
 
   it('resolves exact ties as Python does (the longer word first)', () => {

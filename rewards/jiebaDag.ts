@@ -293,7 +293,7 @@ let routeValue = new Float64Array(1 << 12);
 let routeEnd = new Int32Array(1 << 12);
 let routeNode = new Int32Array(1 << 12);
 /** The block's code units: the walks read each several times, and charCodeAt costs more. */
-let routeCodes = new Uint16Array(1 << 12);
+let routeCodes: Uint16Array = new Uint16Array(1 << 12);
 /** Bit i set: text[k, k + i + 1) is a word (i < 31), so a run of single characters needs no new walk. */
 let routeWords = new Int32Array(1 << 12);
 
@@ -301,25 +301,60 @@ let routeWords = new Int32Array(1 << 12);
  * jieba's __cut_DAG (HMM on) over the Han block text[start, end): dictionary words go to
  * `sink.end`, runs of single characters that are not a word go to `sink.hmm` (Python hands them
  * to finalseg, the HMM), and the whole block goes to `sink.rust` when its route has a near-tie.
- * The walk is DictTrie.child inlined: this loop is a fifth of a Chinese summary's time.
  */
 export function cutHanBlock(text: string, start: number, end: number, sink: BlockSink): void {
-  const t = dictTrie();
-  const n = end - start;
+  growRoute(end - start);
+  for (let i = start; i < end; i++) routeCodes[i - start] = text.charCodeAt(i);
+  cutCodes(text, start, end - start, sink);
+}
+
+/**
+ * cutHanBlock over the Han block that starts at `start` (text[start] is in re_han_default) and
+ * runs as far as it goes; returns its end. Reading the block and copying its code units are one
+ * pass.
+ */
+export function cutHanBlockFrom(text: string, start: number, sink: BlockSink): number {
+  const limit = text.length;
+  let codes = routeCodes;
+  let n = 0;
+  for (let i = start; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (HAN_DEFAULT[c] !== 1) break;
+    if (n === codes.length) codes = growRoute(n);
+    codes[n++] = c;
+  }
+  growRoute(n);
+  cutCodes(text, start, n, sink);
+  return start + n;
+}
+
+/** Makes the route buffers hold a block of n code units (and one more), keeping the codes read; returns routeCodes. */
+function growRoute(n: number): Uint16Array {
   if (routeValue.length < n + 1) {
     const size = Math.max(n + 1, routeValue.length * 2);
     routeValue = new Float64Array(size);
     routeEnd = new Int32Array(size);
     routeNode = new Int32Array(size);
-    routeCodes = new Uint16Array(size);
+    const codes = new Uint16Array(size);
+    codes.set(routeCodes);
+    routeCodes = codes;
     routeWords = new Int32Array(size);
   }
+  return routeCodes;
+}
+
+/**
+ * The route over the block text[start, start + n), whose code units are in routeCodes. The walk
+ * is DictTrie.child inlined: this loop is a fifth of a Chinese summary's time.
+ */
+function cutCodes(text: string, start: number, n: number, sink: BlockSink): void {
+  const t = dictTrie();
+  const end = start + n;
   const value = routeValue;
   const to = routeEnd;
   const nodeOf = routeNode;
   const codes = routeCodes;
   const words = routeWords;
-  for (let i = 0; i < n; i++) codes[i] = text.charCodeAt(start + i);
   const root = t.root;
   const edges = t.edges;
   const mask = t.mask;

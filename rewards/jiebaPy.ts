@@ -10,7 +10,7 @@
 //    around those characters before it reaches jieba-rs.
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
-import { cutHanBlock, dictTrie, isHanDefault, type BlockSink } from './jiebaDag.js';
+import { cutHanBlockFrom, dictTrie, isHanDefault, type BlockSink } from './jiebaDag.js';
 import { LruCache } from './lruCache.js';
 
 let jieba: Jieba | undefined;
@@ -325,12 +325,8 @@ export function pyJiebaSegment(text: string): Segmented {
   const n = text.length;
   for (let i = 0; i < n; ) {
     const c = text.charCodeAt(i);
-    if (isHanDefault(c)) {
-      let j = i + 1;
-      while (j < n && isHanDefault(text.charCodeAt(j))) j++;
-      cutHanBlock(text, i, j, sink);
-      i = j;
-    } else {
+    if (isHanDefault(c)) i = cutHanBlockFrom(text, i, sink);
+    else {
       const next = text.charCodeAt(i + 1);
       i += (c === 0x0d && next === 0x0a) || (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) ? 2 : 1;
       pushEnd(i, -1);

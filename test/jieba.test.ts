@@ -141,6 +141,11 @@ describe('pyJiebaSegment / pyJiebaJoin (fast path)', () => {
     expect(words.flatMap((w, i) => (fast[i] === plain[i] ? [] : [`${w}: ${fast[i]} / ${plain[i]}`])).slice(0, 10)).toEqual([]);
   });
 
+  it('agrees on a Han block longer than the route buffers (they grow while the block is read)', () => {
+    const t = '我们的模型7在北京天安门好的我对锦程纺织gme-71'.repeat(1200);
+    expect(pyJiebaJoin(t)).toBe(pyJiebaCut(t).join(' '));
+  });
+
   it('resolves exact ties as Python does (the longer word first)', () => {
     // route[0] = max((ln f(一) - ln T + route[1], 0), (ln f(一一) - ln T + route[2], 1)): equal sums, larger x wins
     expect(pyJiebaJoin('一一一')).toBe('一一 一');

@@ -220,8 +220,9 @@ function pushSkipSplit(text: string, start: number, end: number): void {
  * non-Han part is split by re_skip, a single Han character is a token (a one-character Viterbi
  * path is E or S), and only Han parts of two or more characters need the HMM, which jieba-rs runs
  * on them alone (as it would inside the run: such a part is a run of single characters there too,
- * by the same margins). Half the distinct runs of a long response hold digits (24个, 于1986年在):
- * cut this way, jieba-rs sees a tenth of the characters it saw with whole runs. A mixed run whose
+ * by the same margins). Half the distinct runs of the bench's think sections hold digits (24个,
+ * 于1986年在): cut this way, jieba-rs sees a tenth of the characters it saw with whole runs, and
+ * jieba-rs's cost is per token it returns. A mixed run whose
  * Han part is a dictionary word goes to jieba-rs whole: alone, jieba-rs would keep that part as a
  * word instead of handing it to the HMM.
  */
@@ -259,9 +260,10 @@ function cutHmmRun(start: number, end: number): void {
 const sink: BlockSink = { end: pushEnd, hmm: cutHmmRun, rust: pushPiece };
 
 /**
- * Token lengths of HMM runs and near-tie blocks already segmented by this thread. A long response
- * has thousands of HMM runs (two or three single characters that are no dictionary word, such as
- * 好的 or 我对), mostly the same few hundred; what jieba-rs makes of one depends on it alone.
+ * Token lengths of the pieces jieba-rs segmented for this thread: Han parts of HMM runs (two or
+ * three characters that are no dictionary word, such as 好的 or 我对; a long response has
+ * thousands, mostly the same few hundred), the rare mixed runs sent whole, near-tie blocks. What
+ * jieba-rs makes of a piece depends on it alone.
  */
 const pieceCache = new LruCache<readonly number[]>(16_384, 32, 'response');
 

@@ -298,20 +298,11 @@ let routeCodes: Uint16Array = new Uint16Array(1 << 12);
 let routeWords = new Int32Array(1 << 12);
 
 /**
- * jieba's __cut_DAG (HMM on) over the Han block text[start, end): dictionary words go to
- * `sink.end`, runs of single characters that are not a word go to `sink.hmm` (Python hands them
- * to finalseg, the HMM), and the whole block goes to `sink.rust` when its route has a near-tie.
- */
-export function cutHanBlock(text: string, start: number, end: number, sink: BlockSink): void {
-  growRoute(end - start);
-  for (let i = start; i < end; i++) routeCodes[i - start] = text.charCodeAt(i);
-  cutCodes(text, start, end - start, sink);
-}
-
-/**
- * cutHanBlock over the Han block that starts at `start` (text[start] is in re_han_default) and
- * runs as far as it goes; returns its end. Reading the block and copying its code units are one
- * pass.
+ * jieba's __cut_DAG (HMM on) over the Han block that starts at `start` (text[start] is in
+ * re_han_default) and runs as far as it goes; returns its end. Dictionary words go to `sink.end`,
+ * runs of single characters that are not a word go to `sink.hmm` (Python hands them to finalseg,
+ * the HMM), and the whole block goes to `sink.rust` when its route has a near-tie. Finding the
+ * block's end and copying its code units for the route are one pass.
  */
 export function cutHanBlockFrom(text: string, start: number, sink: BlockSink): number {
   const limit = text.length;

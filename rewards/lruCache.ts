@@ -2,16 +2,8 @@
 // gold is scored once per rollout (16 times in GoLongRL), so parsing or segmenting it once and
 // reusing the result removes most of that work. Cached values are never mutated by their users.
 
-interface Clearable {
-  clear(): void;
-}
-const ALL_CACHES = new Set<Clearable>();
-const RESPONSE_CACHES = new Set<Clearable>();
-
-function register(cache: Clearable, kind: CacheKind): void {
-  ALL_CACHES.add(cache);
-  if (kind === 'response') RESPONSE_CACHES.add(cache);
-}
+const ALL_CACHES = new Set<LruCache<unknown>>();
+const RESPONSE_CACHES = new Set<LruCache<unknown>>();
 
 /** What a cache's keys come from: ground truths (reused by a prompt's rollouts) or responses. */
 export type CacheKind = 'gold' | 'response';
@@ -32,7 +24,8 @@ export class LruCache<V> {
     private readonly maxKeyLength = Number.POSITIVE_INFINITY,
     kind: CacheKind = 'gold',
   ) {
-    register(this, kind);
+    ALL_CACHES.add(this as LruCache<unknown>);
+    if (kind === 'response') RESPONSE_CACHES.add(this as LruCache<unknown>);
   }
 
   /**
@@ -88,61 +81,6 @@ export class LruCache<V> {
   clear(): void {
     this.entries.clear();
     this.newest = undefined;
-  }
-}
-
-/**
- * A bounded map for hot lookups of many small keys, where LruCache's exact recency order costs
- * more than the lookup (a hit moves its key to the end of a Map: delete and set, ~10x a get on a
- * cache of 16k entries). Two generations instead: keys go into the young one; when it holds half
- * the entries the young one becomes the old one and the former old one is dropped; a hit in the
- * old generation copies the key into the young one. A key used within the last maxEntries / 2
- * insertions is always kept; at most maxEntries are held.
- */
-export class GenerationCache<V> {
-  private young = new Map<string, V>();
-  private old = new Map<string, V>();
-  private readonly generation: number;
-
-  constructor(
-    maxEntries: number,
-    private readonly maxKeyLength = Number.POSITIVE_INFINITY,
-    kind: CacheKind = 'gold',
-  ) {
-    this.generation = Math.max(1, Math.floor(maxEntries / 2));
-    register(this, kind);
-  }
-
-  /** The cached value for `key`, or undefined. */
-  peek(key: string): V | undefined {
-    const hit = this.young.get(key);
-    if (hit !== undefined) return hit;
-    const old = this.old.get(key);
-    if (old !== undefined) this.put(key, old);
-    return old;
-  }
-
-  /** Keeps `value` for `key` (unless the key is too long). */
-  set(key: string, value: V): void {
-    if (key.length <= this.maxKeyLength) this.put(key, value);
-  }
-
-  /** Entries held (a key promoted from the old generation counts twice until that one goes). */
-  get size(): number {
-    return this.young.size + this.old.size;
-  }
-
-  clear(): void {
-    this.young = new Map();
-    this.old = new Map();
-  }
-
-  private put(key: string, value: V): void {
-    this.young.set(key, value);
-    if (this.young.size >= this.generation) {
-      this.old = this.young;
-      this.young = new Map();
-    }
   }
 }
 

@@ -1,7 +1,6 @@
 // The per-worker gold caches: bounded, least recently used evicted first, long keys not kept.
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
-import { clearResponseCaches, clearScorerCaches, GenerationCache, LruCache } from '../rewards/lruCache.js';
+import { clearResponseCaches, clearScorerCaches, LruCache } from '../rewards/lruCache.js';
 
 describe('LruCache', () => {
   it('computes a key once and returns the same value while it is kept', () => {
@@ -78,46 +77,5 @@ describe('LruCache', () => {
     expect([gold.size, response.size]).toEqual([1, 0]);
     clearScorerCaches();
     expect(gold.size).toBe(0);
-  });
-});
-
-describe('GenerationCache', () => {
-  it('keeps every key used within the last maxEntries / 2 insertions and never holds more than maxEntries', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 2, max: 12 }), fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 20 })), { maxLength: 300 }), (max, ops) => {
-        const cache = new GenerationCache<number>(max);
-        const half = Math.floor(max / 2);
-        // Model: the insertions (set, or a hit copied from the old generation) in order.
-        const recent: string[] = [];
-        const value = new Map<string, number>();
-        for (const [isSet, n] of ops) {
-          const key = `k${n}`;
-          if (isSet) {
-            cache.set(key, n);
-            value.set(key, n);
-            recent.push(key);
-          } else {
-            const got = cache.peek(key);
-            const lastUse = recent.lastIndexOf(key);
-            // Used within the last `half` insertions: must be there, with its value.
-            if (lastUse >= 0 && recent.length - lastUse <= half) expect(got).toBe(value.get(key));
-            if (got !== undefined) {
-              expect(got).toBe(value.get(key));
-              recent.push(key); // a hit counts as a use
-            }
-          }
-          expect(cache.size).toBeLessThanOrEqual(max);
-        }
-      }),
-      { numRuns: 300 },
-    );
-  });
-  it('does not keep keys over the length limit; clearResponseCaches empties a response cache', () => {
-    const cache = new GenerationCache<number>(8, 3, 'response');
-    cache.set('abcd', 1);
-    cache.set('abc', 2);
-    expect([cache.peek('abcd'), cache.peek('abc')]).toEqual([undefined, 2]);
-    clearResponseCaches();
-    expect([cache.size, cache.peek('abc')]).toEqual([0, undefined]);
   });
 });

@@ -225,11 +225,11 @@ function unknownDataSource(dataSource: string): ScoreFailure {
 
 /** The think gate: exactly one `</think>` and at most one `<think>`, else the reference scores 0. */
 export function thinkGateFailure(solution: string): string | undefined {
-  return thinkGate(solution).failure;
+  return checkThinkGate(solution).failure;
 }
 
 /** The think gate's verdict, and where the first `</think>` is (-1: none; the only one when the gate passes). */
-function thinkGate(solution: string): { failure?: string; close: number } {
+function checkThinkGate(solution: string): { failure?: string; close: number } {
   const close = solution.indexOf('</think>');
   if (close === -1) return { failure: 'no </think> in the response', close };
   if (pyCount(solution, '<think>') > 1) return { failure: 'more than one <think>', close };
@@ -299,9 +299,11 @@ function routeVerlRow(row: VerlRow, ctx: ScoreContext, { thinkGate = true }: Ver
   if (!branch) throw unknownDataSource(dataSource);
   const groundTruth = row.ground_truth;
   const extraInfo = row.extra_info;
-  const gate = thinkGate ? thinkGateFailure(solution) : undefined;
-  // Past the gate the response has exactly one </think>: the audit's think section ends there.
-  if (ctx.audit && thinkGate && !gate) ctx.audit.thinkEnd = solution.indexOf('</think>');
+  const gateCheck = thinkGate ? checkThinkGate(solution) : undefined;
+  const gate = gateCheck?.failure;
+  // Past the gate the response has exactly one </think>, which the gate found: the audit's think
+  // section ends there (no second search of a long think section).
+  if (ctx.audit && gateCheck && !gate) ctx.audit.thinkEnd = gateCheck.close;
 
   if (branch === 'longbench_pro') {
     if (gate) {

@@ -123,7 +123,12 @@ function repeatedLines(lines: readonly string[]): string[] {
   return [...counts.entries()].filter(([, n]) => n > 1).map(([line, n]) => `${quote(line)} ×${n}`);
 }
 
-function checkLines(out: Findings, scorer: string, score: number, trace: AuditTrace, areaSpan: () => [number, number]): void {
+/** The answer area's span in the response (for a flag's evidence: computed only when one fires). */
+function areaSpan(text: string, offset: number, responseLength: number): [number, number] {
+  return [offset + answerAreaStart(text).at, responseLength];
+}
+
+function checkLines(out: Findings, scorer: string, score: number, trace: AuditTrace, text: string, offset: number): void {
   const answers = trace.answers;
   const predictions = trace.predictions;
   if (!answers || !predictions) return;
@@ -134,7 +139,7 @@ function checkLines(out: Findings, scorer: string, score: number, trace: AuditTr
     out.add(
       'pairwise_short_list',
       `${plural(nonEmpty, 'answer line')} for ${plural(answers.length, 'reference')}: Pairwise_Accuracy divides by C(${n}, 2) = ${(n * (n - 1)) / 2}, not by the ${(answers.length * (answers.length - 1)) / 2} reference pairs`,
-      areaSpan(),
+      areaSpan(text, offset, trace.response.length),
     );
   }
   if (nonEmpty >= PADDING_MIN_EXTRA + 1) {
@@ -143,7 +148,7 @@ function checkLines(out: Findings, scorer: string, score: number, trace: AuditTr
     if (nonEmpty > PADDING_FACTOR * refs && nonEmpty >= refs + PADDING_MIN_EXTRA) {
       const lines = distinctValues(predictions, true);
       if (lines.length > PADDING_FACTOR * refs && lines.length >= refs + PADDING_MIN_EXTRA) {
-        out.add('answer_list_padding', `${plural(lines.length, 'distinct answer line')} for ${plural(refs, 'distinct reference')}, e.g. ${lines.slice(0, 3).map(quote).join(', ')}`, areaSpan());
+        out.add('answer_list_padding', `${plural(lines.length, 'distinct answer line')} for ${plural(refs, 'distinct reference')}, e.g. ${lines.slice(0, 3).map(quote).join(', ')}`, areaSpan(text, offset, trace.response.length));
       }
     }
   }
@@ -156,7 +161,7 @@ function checkLines(out: Findings, scorer: string, score: number, trace: AuditTr
       out.add(
         'duplicate_answers',
         `repeated answer lines ${repeated.slice(0, 3).join(', ')}${repeated.length > 3 ? ', …' : ''}; with every line read at its first occurrence the list would score ${plain.toFixed(3)}, not ${score.toFixed(3)}`,
-        areaSpan(),
+        areaSpan(text, offset, trace.response.length),
       );
     }
   }
@@ -207,18 +212,36 @@ function firstOccurrences(lines: readonly string[]): string[] {
 
 // ---- math_verify (and the math of retrieval_calculate) -----------------------------------------
 
+/** Where the \boxed{ at `i` of `s` closes (the index after its balancing "}"), or -1 when it never does. */
+function boxEnd(s: string, i: number): number {
+  let depth = 1;
+  let j = i + 7;
+  for (; j < s.length && depth > 0; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 0x7b) depth++;
+    else if (c === 0x7d) depth--;
+  }
+  return depth === 0 ? j : -1;
+}
+
+/** Whether `s` has two complete \boxed{…} from `from` on (the usual one box costs no allocation). */
+function hasTwoBoxes(s: string, from: number): boolean {
+  let count = 0;
+  for (let i = s.indexOf('\\boxed{', from); i !== -1; i = s.indexOf('\\boxed{', i + 1)) {
+    const j = boxEnd(s, i);
+    if (j === -1) return false; // unterminated: Math-Verify cannot read it either
+    if (++count === 2) return true;
+    i = j - 1;
+  }
+  return false;
+}
+
 /** The contents of the complete \boxed{…} in `s` from `from` on (braces balanced), each with its span. */
 function boxedAnswers(s: string, from: number): { content: string; start: number; end: number }[] {
   const out: { content: string; start: number; end: number }[] = [];
   for (let i = s.indexOf('\\boxed{', from); i !== -1; i = s.indexOf('\\boxed{', i + 1)) {
-    let depth = 1;
-    let j = i + 7;
-    for (; j < s.length && depth > 0; j++) {
-      const c = s.charCodeAt(j);
-      if (c === 0x7b) depth++;
-      else if (c === 0x7d) depth--;
-    }
-    if (depth !== 0) break; // unterminated: Math-Verify cannot read it either
+    const j = boxEnd(s, i);
+    if (j === -1) break; // unterminated: Math-Verify cannot read it either
     out.push({ content: s.slice(i + 7, j - 1), start: i, end: j });
     i = j - 1;
   }
@@ -234,33 +257,38 @@ const MATH_READS: Readonly<Record<string, string>> = {
   minerva: 'Minerva matching takes the last "Answer:" line of the last 500 code points, which include it',
 };
 
+/**
+ * Where the math window starts in the response: the window is the end of what the scorer was
+ * given, which is `text` itself except for retrieval_calculate (its <continue_reasoning> block); -1 when unknown.
+ */
+function windowAt(window: string, text: string, offset: number): number {
+  return window.length === text.length || text.endsWith(window) ? offset + text.length - window.length : -1;
+}
+
 function checkMath(out: Findings, scorer: string, trace: AuditTrace, text: string, offset: number): void {
   const window = trace.mathWindow;
   if (window === undefined) return;
-  // The window is the end of what the scorer was given; that is `text` itself except for
-  // retrieval_calculate (its <continue_reasoning> block).
-  const windowAt = (): number =>
-    window.length === text.length || text.endsWith(window) ? offset + text.length - window.length : -1;
   const thinkEnd = window.lastIndexOf(THINK_END);
   const start = trace.mathAnswerStart ?? -1;
   const end = trace.mathAnswerEnd ?? -1;
   const reads = MATH_READS[scorer];
   if (reads !== undefined && end >= 0 && thinkEnd >= 0 && end <= thinkEnd) {
-    const at = windowAt();
+    const at = windowAt(window, text, offset);
     const what = scorer === 'minerva' ? 'the last "Answer:" line' : 'the extracted answer';
     out.add('answer_in_think', `${what} ${quote(window.slice(start, end))} lies in the think section (${reads})`, at >= 0 ? [at + start, at + end] : undefined);
   }
   // Minerva compares the last Answer: line only; boxed answers and earlier lines are not read.
   if (scorer === 'minerva') return;
-  const boxes = boxedAnswers(window, thinkEnd >= 0 ? thinkEnd + THINK_END.length : 0);
-  if (boxes.length < 2) return;
+  const from = thinkEnd >= 0 ? thinkEnd + THINK_END.length : 0;
+  if (!hasTwoBoxes(window, from)) return;
+  const boxes = boxedAnswers(window, from);
   const seen: string[] = [];
   for (const b of boxes) {
     const key = withoutSpace(b.content);
     if (!seen.includes(key)) seen.push(key);
   }
   if (seen.length < 2) return;
-  const at = windowAt();
+  const at = windowAt(window, text, offset);
   out.add(
     'multiple_final_answers',
     `${seen.length} different boxed answers${thinkEnd >= 0 ? ' after </think>' : ''} in the text Math-Verify read: ${seen.slice(0, 4).map((c) => `\\boxed{${c}}`).join(', ')}${seen.length > 4 ? ', …' : ''}`,
@@ -309,13 +337,13 @@ function lastFrom(text: string, marker: string, from: number): number {
   return at;
 }
 
-/** The summary's answer part in `text`: after the last </think>, then after the last answer marker. */
-function summaryAnswerPart(text: string, thinkEnd: number): { start: number; end: number } {
+/** Where the summary's answer part starts in `text` (it runs to the end): after the last </think>, then after the last answer marker. */
+function summaryAnswerStart(text: string, thinkEnd: number): number {
   const after = thinkEnd === -1 ? 0 : thinkEnd + THINK_END.length;
   let at = lastFrom(text, '[Answer]', after);
-  let start = at === -1 ? -1 : at + '[Answer]'.length;
-  if (at === -1 && (at = lastFrom(text, '[答案]', after)) !== -1) start = at + '[答案]'.length;
-  return { start: start === -1 ? after : start, end: text.length };
+  if (at !== -1) return at + '[Answer]'.length;
+  at = lastFrom(text, '[答案]', after);
+  return at === -1 ? after : at + '[答案]'.length;
 }
 
 interface PartStats {
@@ -329,34 +357,36 @@ interface PartStats {
   shortStarts: number[];
 }
 
-/** One pass over text[start, end): its length and its sentences, as the two Summary flags need them. */
+/** partStats' result: one object refilled per call (auditing an unflagged summary allocates nothing). */
+const partStatsResult: PartStats = { chars: 0, sentences: 0, short: 0, shortStarts: [] };
+
+/** One pass over text[start, end): its length and its sentences, as the two Summary flags need them. Valid until the next call. */
 function partStats(text: string, start: number, end: number): PartStats {
   let chars = 0;
   let sentences = 0;
   let short = 0;
-  const shortStarts: number[] = [];
+  const shortStarts = partStatsResult.shortStarts;
+  shortStarts.length = 0;
   let words = 0;
   let inWord = false;
   let sentenceStart = start;
-  const closeSentence = (next: number): void => {
-    if (words > 0) {
-      sentences++;
-      if (words <= FRAGMENT_MAX_WORDS) {
-        short++;
-        if (shortStarts.length < 4) shortStarts.push(sentenceStart);
-      }
-    }
-    words = 0;
-    inWord = false;
-    sentenceStart = next;
-  };
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = start; i <= end; i++) {
+    // i === end closes the last sentence.
+    const c = i === end ? 0x2e : text.charCodeAt(i);
     // ASCII spaces first: the common case without a call.
     if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) inWord = false;
     else if (c === 0x2e) {
-      chars++;
-      closeSentence(i + 1);
+      if (i < end) chars++;
+      if (words > 0) {
+        sentences++;
+        if (words <= FRAGMENT_MAX_WORDS) {
+          short++;
+          if (shortStarts.length < 4) shortStarts.push(sentenceStart);
+        }
+      }
+      words = 0;
+      inWord = false;
+      sentenceStart = i + 1;
     } else if (c >= 0x1c && (c <= 0x1f || c >= 0x80) && isPySpace(c)) inWord = false;
     else {
       chars++;
@@ -366,8 +396,10 @@ function partStats(text: string, start: number, end: number): PartStats {
       }
     }
   }
-  closeSentence(end);
-  return { chars, sentences, short, shortStarts };
+  partStatsResult.chars = chars;
+  partStatsResult.sentences = sentences;
+  partStatsResult.short = short;
+  return partStatsResult;
 }
 
 /** Non-whitespace characters of a normalised reference (whitespace folded to single spaces). */
@@ -378,9 +410,9 @@ function foldedChars(reference: string): number {
 }
 
 function checkSummary(out: Findings, trace: AuditTrace, text: string, offset: number, thinkEnd: number): void {
-  const part = summaryAnswerPart(text, thinkEnd);
-  const span: [number, number] = [offset + part.start, offset + part.end];
-  const stats = partStats(text, part.start, part.end);
+  const start = summaryAnswerStart(text, thinkEnd);
+  const end = text.length;
+  const stats = partStats(text, start, end);
   const answers = trace.answers;
   if (answers && answers.length > 0) {
     const best = trace.bestReference !== undefined && trace.bestReference >= 0 ? trace.bestReference : 0;
@@ -391,16 +423,16 @@ function checkSummary(out: Findings, trace: AuditTrace, text: string, offset: nu
         'summary_length_outlier',
         `the answer part has ${plural(answer, 'character')}, the reference ${plural(reference, 'character')} (not counting whitespace; ratio ${(answer / reference).toFixed(2)}; ` +
           `flagged below 1/${SUMMARY_LENGTH_RATIO} and above ${SUMMARY_LENGTH_RATIO})`,
-        span,
+        [offset + start, offset + end],
       );
     }
   }
   if (stats.sentences >= FRAGMENT_MIN_SENTENCES && 2 * stats.short >= stats.sentences) {
     const examples = stats.shortStarts.map((at) => {
       const stop = text.indexOf('.', at);
-      return quote(text.slice(at, stop === -1 ? part.end : stop));
+      return quote(text.slice(at, stop === -1 ? end : stop));
     });
-    out.add('summary_fragmented', `${stats.short} of the ${stats.sentences} sentences of the answer part have at most ${FRAGMENT_MAX_WORDS} words, e.g. ${examples.join(', ')}`, span);
+    out.add('summary_fragmented', `${stats.short} of the ${stats.sentences} sentences of the answer part have at most ${FRAGMENT_MAX_WORDS} words, e.g. ${examples.join(', ')}`, [offset + start, offset + end]);
   }
 }
 
@@ -449,7 +481,7 @@ export function auditTrace(scorer: string, score: number, trace: AuditTrace): re
       case 'ndcg':
       case 'pairwise': {
         checkAnswerAreaInThink(out, trace, text, offset, thinkEnd);
-        checkLines(out, scorer, score, trace, () => [offset + answerAreaStart(text).at, response.length]);
+        checkLines(out, scorer, score, trace, text, offset);
         break;
       }
       case 'rouge_l':

@@ -37,9 +37,22 @@ export interface ChoiceScan {
   starsRemoved: boolean;
 }
 
+/** scanChoices' result: one object refilled per call, so that auditing a choice item allocates nothing. */
+const scan: ChoiceScan = { letter: null, letters: '', deciding: -1, parenthesised: false, starsRemoved: false };
+
+function scanResult(letter: string | null, letters: string, deciding: number, parenthesised: boolean, starsRemoved: boolean): ChoiceScan {
+  scan.letter = letter;
+  scan.letters = letters;
+  scan.deciding = deciding;
+  scan.parenthesised = parenthesised;
+  scan.starsRemoved = starsRemoved;
+  return scan;
+}
+
 /**
  * extractChoice, also noting the letters asserted on the way: the same scan, which stops at the
- * first parenthesised answer (after it nothing can change the score).
+ * first parenthesised answer (after it nothing can change the score). The result is valid until
+ * the next call (scoring is synchronous: the audit reads it for the item just scored).
  */
 export function scanChoices(text: string): ChoiceScan {
   const s = text.includes('*') ? text.replaceAll('*', '') : text;
@@ -51,7 +64,7 @@ export function scanChoices(text: string): ChoiceScan {
     if (c === 0x28 && isChoiceLetter(s.charCodeAt(at + 1)) && s.charCodeAt(at + 2) === 0x29) {
       const letter = s[at + 1]!;
       if (!letters.includes(letter)) letters += letter;
-      return { letter, letters, deciding: i, parenthesised: true, starsRemoved: s !== text };
+      return scanResult(letter, letters, i, true, s !== text);
     }
     if (isChoiceLetter(c)) {
       if (bare === -1) bare = i;
@@ -59,7 +72,7 @@ export function scanChoices(text: string): ChoiceScan {
     }
   }
   const letter = bare === -1 ? null : s[bare + PHRASE.length]!;
-  return { letter, letters, deciding: bare, parenthesised: false, starsRemoved: s !== text };
+  return scanResult(letter, letters, bare, false, s !== text);
 }
 
 /** GoLongRL `multi_choices.compute_score`. `response` is the text after `</think>`. */

@@ -89,12 +89,20 @@ function checkAnswerAreaInThink(out: Findings, trace: AuditTrace, text: string, 
   }
 }
 
-/** How many distinct values (a scan, no allocation, for the few lines of an answer). */
-function countDistinct(values: readonly string[]): number {
-  if (values.length > 32) return new Set(values).size;
+/**
+ * How many distinct values, counting no further than `limit` (a scan, no allocation, for the few
+ * lines of an answer). Lengths are compared first: most distinct lines differ in length, and the
+ * comparison then costs no call.
+ */
+function distinctUpTo(values: readonly string[], limit: number): number {
+  if (values.length > 32) return Math.min(new Set(values).size, limit);
   let n = 0;
-  next: for (let i = 0; i < values.length; i++) {
-    for (let j = 0; j < i; j++) if (values[j] === values[i]) continue next;
+  next: for (let i = 0; i < values.length && n < limit; i++) {
+    const v = values[i]!;
+    for (let j = 0; j < i; j++) {
+      const w = values[j]!;
+      if (w.length === v.length && w === v) continue next;
+    }
     n++;
   }
   return n;
@@ -143,9 +151,11 @@ function checkLines(out: Findings, scorer: string, score: number, trace: AuditTr
     );
   }
   if (nonEmpty >= PADDING_MIN_EXTRA + 1) {
-    const refs = countDistinct(answers);
-    // Distinct lines are at most the non-empty ones: most lists end here.
-    if (nonEmpty > PADDING_FACTOR * refs && nonEmpty >= refs + PADDING_MIN_EXTRA) {
+    // Padding needs distinct references <= maxRefs (distinct lines are at most the non-empty
+    // ones): counting stops past that, so an ordinary list compares a few lines, not all pairs.
+    const maxRefs = Math.min(Math.ceil(nonEmpty / PADDING_FACTOR) - 1, nonEmpty - PADDING_MIN_EXTRA);
+    const refs = distinctUpTo(answers, maxRefs + 1);
+    if (refs <= maxRefs && nonEmpty > PADDING_FACTOR * refs && nonEmpty >= refs + PADDING_MIN_EXTRA) {
       const lines = distinctValues(predictions, true);
       if (lines.length > PADDING_FACTOR * refs && lines.length >= refs + PADDING_MIN_EXTRA) {
         out.add('answer_list_padding', `${plural(lines.length, 'distinct answer line')} for ${plural(refs, 'distinct reference')}, e.g. ${lines.slice(0, 3).map(quote).join(', ')}`, areaSpan(text, offset, trace.response.length));
@@ -190,9 +200,12 @@ function hasPayingRepeat(scorer: string, trace: AuditTrace, answers: readonly st
   for (let i = 1; i < predictions.length; i++) {
     const line = predictions[i]!;
     if (line === '') continue;
-    for (let j = 0; j < i; j++) if (predictions[j] === line) {
-      if (answers.includes(line)) return true;
-      break;
+    for (let j = 0; j < i; j++) {
+      const earlier = predictions[j]!;
+      if (earlier.length === line.length && earlier === line) {
+        if (answers.includes(line)) return true;
+        break;
+      }
     }
   }
   return false;

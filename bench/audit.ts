@@ -18,6 +18,8 @@ export interface AuditCostCase {
   rows: VerlRow[];
   /** Judged against AUDIT_MAX_OVERHEAD (the loop case only shows what a flagged loop costs). */
   budgeted: boolean;
+  /** Both loops with the audit off: what the method reads when there is no difference. */
+  control?: boolean;
   note?: string;
 }
 
@@ -55,10 +57,11 @@ export function auditCostCases(seed: number): AuditCostCase[] {
   const loopUnit = 'Let me re-check the total once more: 84 plus 7 gives 91, so the running total is 91. ';
   const loop = loopUnit.repeat(Math.ceil(100_000 / loopUnit.length));
   const flat = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T; // flat strings, as a worker sees them
+  const scorers = scorerCases(seed);
   return [
     // The unbudgeted summaries (100 and 2,000 words) are left out: a round would last seconds
     // longer for cases the 300-word ones and the long one already cover.
-    ...scorerCases(seed)
+    ...scorers
       .filter((c) => c.budgetUs !== undefined || c.scorer !== 'rouge_l')
       .map((c): AuditCostCase => ({ name: c.name, rows: c.items.map((i) => i.verl), budgeted: c.budgetUs !== undefined })),
     {
@@ -96,6 +99,13 @@ export function auditCostCases(seed: number): AuditCostCase[] {
       budgeted: false,
       note: 'the answer followed by a 100,000-character loop: what measuring a flagged loop costs (math_verify reads only the last 500 characters)',
     },
+    {
+      name: 'control: em, off / off',
+      rows: scorers.find((c) => c.name === 'em')!.items.map((i) => i.verl),
+      budgeted: false,
+      control: true,
+      note: 'the em rows with the audit off in both loops of the pair: how far the method strays when nothing differs',
+    },
   ];
 }
 
@@ -112,7 +122,7 @@ export function runAuditCost(opts: LoopOptions, seed: number, only?: (name: stri
   const off = (item: unknown) => scoreItem(item, { timeoutMs: 10_000 });
   const on = (item: unknown) => scoreItem(item, { timeoutMs: 10_000, audit: true });
   const reuse = { uses: 16, clear: clearScorerCaches };
-  const pairs = cases.map((c) => ({ off: new TimedLoop<unknown>(c.rows, off, reuse), on: new TimedLoop<unknown>(c.rows, on, reuse) }));
+  const pairs = cases.map((c) => ({ off: new TimedLoop<unknown>(c.rows, off, reuse), on: new TimedLoop<unknown>(c.rows, c.control ? off : on, reuse) }));
   process.stderr.write(`  ${cases.length} cases, audit off and on: warm-up, then ${opts.runs} rounds of back-to-back pairs\n`);
   for (const p of pairs) {
     p.off.warmUp(opts);
@@ -143,7 +153,7 @@ export function runAuditCost(opts: LoopOptions, seed: number, only?: (name: stri
     const onTiming = pairs[k]!.on.timing();
     const ratios = onTiming.runs.map((us, r) => us / offTiming.runs[r]! - 1).sort((a, b) => a - b);
     const overhead = median(ratios);
-    const flagged = c.rows.filter((row) => on(row).audit !== undefined).length;
+    const flagged = c.control ? 0 : c.rows.filter((row) => on(row).audit !== undefined).length;
     return {
       case: c.name,
       items: c.rows.length,

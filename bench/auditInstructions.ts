@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const passes = Number(values.passes);
   const wanted = values.cases?.split(',');
   const cases = auditCostCases(SEED)
-    .filter((c) => wanted === undefined || wanted.some((w) => c.name.startsWith(w)))
+    .filter((c) => !c.control && (wanted === undefined || wanted.some((w) => c.name.startsWith(w))))
     .map((c) => c.name);
   const tasks = cases.flatMap((name) => [
     { name, mode: 'off' as const },

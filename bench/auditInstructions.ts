@@ -98,21 +98,21 @@ async function main(): Promise<void> {
     { name, mode: 'on' as const },
   ]);
   const results = new Map<string, number>();
+  // A case's row is printed as soon as both its runs are in (a full run takes a while under load).
+  console.log('case'.padEnd(28) + 'off'.padStart(10) + 'on'.padStart(10) + 'overhead'.padStart(10) + '   (instructions per item)');
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < tasks.length) {
       const t = tasks[next++]!;
       results.set(`${t.name}|${t.mode}`, await measure(t.name, t.mode, Number(values.warm), passes));
-      process.stderr.write(`  ${t.name} (${t.mode}) done\n`);
+      const off = results.get(`${t.name}|off`);
+      const on = results.get(`${t.name}|on`);
+      if (off !== undefined && on !== undefined) {
+        console.log(t.name.padEnd(28) + off.toFixed(0).padStart(10) + on.toFixed(0).padStart(10) + `${on >= off ? '+' : ''}${((100 * (on - off)) / off).toFixed(1)} %`.padStart(10));
+      }
     }
   };
   await Promise.all(Array.from({ length: Number(values.jobs) }, worker));
-  console.log('case'.padEnd(28) + 'off'.padStart(10) + 'on'.padStart(10) + 'overhead'.padStart(10) + '   (instructions per item)');
-  for (const name of cases) {
-    const off = results.get(`${name}|off`)!;
-    const on = results.get(`${name}|on`)!;
-    console.log(name.padEnd(28) + off.toFixed(0).padStart(10) + on.toFixed(0).padStart(10) + `${on >= off ? '+' : ''}${((100 * (on - off)) / off).toFixed(1)} %`.padStart(10));
-  }
 }
 
 await main();

@@ -132,13 +132,10 @@ export class BodyTurns {
     const waitingAt = this.waiting.indexOf(reader);
     if (waitingAt >= 0) this.waiting.splice(waitingAt, 1);
     if (this.reading.delete(reader) && this.reading.size === 0) this.startNext();
-    if (this.waiting.length === 0 && this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
+    this.stopCheckingWhenNoneWait();
   }
 
-  /** Bodies being read and waiting (for tests and metrics). */
+  /** Bodies being read and waiting (for tests). */
   get counts(): { reading: number; waiting: number } {
     return { reading: this.reading.size, waiting: this.waiting.length };
   }
@@ -158,6 +155,10 @@ export class BodyTurns {
     const now = performance.now();
     for (const r of this.reading) if (now - r.lastData < this.stallMs) return;
     this.startNext();
+    this.stopCheckingWhenNoneWait();
+  }
+
+  private stopCheckingWhenNoneWait(): void {
     if (this.waiting.length === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;

@@ -3,15 +3,17 @@
 // ~100,000-character think section) and a response ending in a 100,000-character loop. The
 // budget (issue 12): with the audit on, at most +15 % per item on every budgeted case and on the
 // long-response cases. Run alone with `node dist/bench/run.js --only=audit`.
-import { clearScorerCaches, scoreItem } from '../rewards/index.js';
+import { clearScorerCaches, scoreItem, type ItemResult } from '../rewards/index.js';
 import { scorerCases } from './cases.js';
 import { mathItems, summaryItems, type VerlRow } from './generate.js';
-import { median, TimedLoop, type LoopOptions } from './measure.js';
+import { median } from './measure.js';
 import { Rng } from './prng.js';
 import { thinkSection } from './text.js';
 
 export const AUDIT_MAX_OVERHEAD = 0.15;
 const LONG_THINK_WORDS = 16_000; // about 100,000 characters
+/** Each gold is scored by 16 rollouts (GoLongRL's group size), then never again. */
+const ROLLOUTS_PER_GOLD = 16;
 
 export interface AuditCostCase {
   name: string;
@@ -28,10 +30,12 @@ export interface AuditCostResult {
   items: number;
   offUs: number;
   onUs: number;
-  /** Median over the paired rounds of on / off - 1 (not onUs / offUs - 1: each is a median on its own). */
+  /** Median over the rounds of (on + on) / (off + off) - 1 (not onUs / offUs - 1: each is a median on its own). */
   overhead: number;
-  /** First and third quartiles of the rounds' on / off - 1: how far to trust `overhead`. */
-  overheadQuartiles: [number, number];
+  /** 95 % interval of that median (distribution-free, from the rounds' order statistics). */
+  overheadInterval: [number, number];
+  /** Rounds the case ran (more when its interval was wide or held the budget line). */
+  rounds: number;
   budgeted: boolean;
   pass?: boolean;
   /** Items the audit flagged. */
@@ -109,58 +113,175 @@ export function auditCostCases(seed: number): AuditCostCase[] {
   ];
 }
 
+/** How the paired rounds run (bench/run.ts gives them; --quick shrinks them). */
+export interface AuditBenchOptions {
+  /** Warm-up per loop before any timing. */
+  warmupMs: number;
+  /** About how long one timed run of one loop lasts (four per round: off, on, on, off or the reverse). */
+  runMs: number;
+  /** Rounds every case gets... */
+  minRounds: number;
+  /** ...and at most, while its interval is wide or holds the budget line. */
+  maxRounds: number;
+  /** An interval this narrow (half its width, as a fraction) lets a case stop, unless it holds the budget line. */
+  halfWidth: number;
+  /** CPU time all timed runs may take together; cases still running when it is spent stop where they are. */
+  budgetMs: number;
+}
+
 /**
- * Paired rounds: after every loop has warmed up, each round times every case's off and on loops
- * back to back (cases in a shuffled order, which of the pair goes first alternating), and the
- * overhead is the median over rounds of on / off. Two runs a few milliseconds apart share the
- * machine's state (a neighbour's burst, the clock, the caches), so the ratio cancels most of what
- * moves CPU time on a shared machine; medians of the two loops taken apart did not (the same case
- * moved by 20–40 points between runs).
+ * One case's rows scored with the audit off or on. A run clears the gold caches and scores a group
+ * of rows `uses` times each (whole reuse cycles, as in training: each gold a miss once, then hits),
+ * pass after pass; the next run takes the next group. Slow items get a group of a few rows, so that
+ * a run lasts about `runMs` instead of 16 passes over all 64 rows (a fifth of a second per run for a
+ * summary); fast ones get all rows and as many cycles as fill `runMs`. The off and on loops of a
+ * case share the sizing and advance group by group in lockstep, so each round compares the same rows.
  */
-export function runAuditCost(opts: LoopOptions, seed: number, only?: (name: string) => boolean): AuditCostResult[] {
+class GroupLoop {
+  private next = 0;
+  readonly cpuUs: number[] = [];
+
+  constructor(
+    private readonly rows: readonly unknown[],
+    private readonly fn: (row: unknown) => ItemResult,
+    private readonly uses: number,
+  ) {}
+
+  /** Whole cycles over every row for `ms`; returns the wall milliseconds per call. */
+  warmUp(ms: number): number {
+    const start = performance.now();
+    let calls = 0;
+    do calls += this.cycles(0, this.rows.length, 1);
+    while (performance.now() - start < ms);
+    return (performance.now() - start) / calls;
+  }
+
+  private cycles(start: number, group: number, count: number): number {
+    const { rows, fn, uses } = this;
+    const n = rows.length;
+    for (let c = 0; c < count; c++) {
+      clearScorerCaches();
+      for (let u = 0; u < uses; u++) for (let j = 0; j < group; j++) if (fn(rows[(start + j) % n]!).score !== null) sink++;
+    }
+    return count * uses * group;
+  }
+
+  /** One timed run of `group` rows from where the last ended, `count` cycles: CPU µs per call. */
+  run(group: number, count: number): number {
+    const c0 = process.cpuUsage();
+    const calls = this.cycles(this.next, group, count);
+    const c = process.cpuUsage(c0);
+    this.next = (this.next + group) % this.rows.length;
+    const us = (c.user + c.system) / calls;
+    this.cpuUs.push(us);
+    return us;
+  }
+}
+
+let sink = 0;
+
+/**
+ * A distribution-free 95 % interval for the median of `sorted` (ascending): the order statistics
+ * k and n + 1 - k (1-based), k the largest with P(Binomial(n, 1/2) < k) <= 2.5 %. Undefined for
+ * fewer than 6 values (no such k).
+ */
+export function medianInterval(sorted: readonly number[]): [number, number] | undefined {
+  const n = sorted.length;
+  let p = 0.5 ** n; // P(B = 0)
+  let cdf = 0; // P(B < k)
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (cdf + p > 0.025) break;
+    cdf += p;
+    k = i + 1;
+    p = (p * (n - i)) / (i + 1);
+  }
+  return k === 0 ? undefined : [sorted[k - 1]!, sorted[n - k]!];
+}
+
+/**
+ * Paired rounds. After every loop has warmed up, each round gives every case still running four
+ * back-to-back runs, off, on, on, off (or on, off, off, on, alternating by round and case), and
+ * the round's ratio is (on + on) / (off + off): drift inside the round (a neighbour's load rising,
+ * the clock) cancels to first order, which an off/on pair does not. A case's overhead is the
+ * median of its rounds' ratios with a distribution-free 95 % interval. Cases run at least
+ * `minRounds` rounds (unbudgeted ones no more) and stop once the interval is narrow (`halfWidth`)
+ * and, for a budgeted case, lies on one side of the budget line; a case near the line runs up to
+ * `maxRounds`, all within `budgetMs` of CPU time. The verdict is
+ * the median against the budget; the interval says how close it was.
+ */
+export function runAuditCost(opts: AuditBenchOptions, seed: number, only?: (name: string) => boolean): AuditCostResult[] {
   const cases = auditCostCases(seed).filter((c) => only === undefined || only(c.name));
-  const off = (item: unknown) => scoreItem(item, { timeoutMs: 10_000 });
-  const on = (item: unknown) => scoreItem(item, { timeoutMs: 10_000, audit: true });
-  const reuse = { uses: 16, clear: clearScorerCaches };
-  const pairs = cases.map((c) => ({ off: new TimedLoop<unknown>(c.rows, off, reuse), on: new TimedLoop<unknown>(c.rows, c.control ? off : on, reuse) }));
-  process.stderr.write(`  ${cases.length} cases, audit off and on: warm-up, then ${opts.runs} rounds of back-to-back pairs\n`);
-  for (const p of pairs) {
-    p.off.warmUp(opts);
-    p.on.warmUp(opts);
+  const off = (item: unknown): ItemResult => scoreItem(item, { timeoutMs: 10_000 });
+  const on = (item: unknown): ItemResult => scoreItem(item, { timeoutMs: 10_000, audit: true });
+  const pairs = cases.map((c) => ({ off: new GroupLoop(c.rows, off, ROLLOUTS_PER_GOLD), on: new GroupLoop(c.rows, c.control ? off : on, ROLLOUTS_PER_GOLD), group: 0, count: 0, ratios: [] as number[] }));
+  process.stderr.write(`  ${cases.length} cases, audit off and on: warm-up, then rounds of off/on/on/off until each interval is narrow\n`);
+  for (const [k, p] of pairs.entries()) {
+    const perCallMs = Math.max(p.off.warmUp(opts.warmupMs), p.on.warmUp(opts.warmupMs));
+    const n = cases[k]!.rows.length;
+    const cycleMs = perCallMs * ROLLOUTS_PER_GOLD * n;
+    if (cycleMs >= opts.runMs) {
+      p.group = Math.min(n, Math.max(1, Math.round(opts.runMs / (perCallMs * ROLLOUTS_PER_GOLD))));
+      p.count = 1;
+    } else {
+      p.group = n;
+      p.count = Math.round(opts.runMs / cycleMs);
+    }
   }
   let state = 0x9e3779b9;
   const random = (): number => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const order = pairs.map((_, i) => i);
-  for (let r = 0; r < opts.runs; r++) {
+  const running = new Set(pairs.keys());
+  let spentMs = 0;
+  for (let r = 0; running.size > 0; r++) {
+    const order = [...running];
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     for (const k of order) {
       const p = pairs[k]!;
+      const c0 = process.cpuUsage();
+      let offUs: number;
+      let onUs: number;
       if ((r + k) % 2 === 0) {
-        p.off.run();
-        p.on.run();
+        offUs = p.off.run(p.group, p.count);
+        onUs = p.on.run(p.group, p.count);
+        onUs += p.on.run(p.group, p.count);
+        offUs += p.off.run(p.group, p.count);
       } else {
-        p.on.run();
-        p.off.run();
+        onUs = p.on.run(p.group, p.count);
+        offUs = p.off.run(p.group, p.count);
+        offUs += p.off.run(p.group, p.count);
+        onUs += p.on.run(p.group, p.count);
       }
+      const c = process.cpuUsage(c0);
+      spentMs += (c.user + c.system) / 1000;
+      p.ratios.push(onUs / offUs - 1);
+      const rounds = p.ratios.length;
+      if (rounds < opts.minRounds) continue;
+      const interval = medianInterval(p.ratios.slice().sort((a, b) => a - b))!;
+      const narrow = interval[1] - interval[0] <= 2 * opts.halfWidth;
+      const decided = !cases[k]!.budgeted || interval[1] <= AUDIT_MAX_OVERHEAD || interval[0] > AUDIT_MAX_OVERHEAD;
+      // Unbudgeted cases (but the control) are shown, not judged: their minimum rounds do.
+      const shown = !cases[k]!.budgeted && !cases[k]!.control;
+      if (shown || (narrow && decided) || rounds >= opts.maxRounds) running.delete(k);
     }
-    if ((r + 1) % 5 === 0 || r + 1 === opts.runs) process.stderr.write(`  round ${r + 1}/${opts.runs}\n`);
+    if (spentMs > opts.budgetMs) running.clear();
+    if ((r + 1) % 10 === 0) process.stderr.write(`  round ${r + 1}: ${running.size} cases still running\n`);
   }
   return cases.map((c, k) => {
-    const offTiming = pairs[k]!.off.timing();
-    const onTiming = pairs[k]!.on.timing();
-    const ratios = onTiming.runs.map((us, r) => us / offTiming.runs[r]! - 1).sort((a, b) => a - b);
+    const p = pairs[k]!;
+    const ratios = p.ratios.slice().sort((a, b) => a - b);
     const overhead = median(ratios);
     const flagged = c.control ? 0 : c.rows.filter((row) => on(row).audit !== undefined).length;
     return {
       case: c.name,
       items: c.rows.length,
-      offUs: offTiming.us,
-      onUs: onTiming.us,
+      offUs: median(p.off.cpuUs),
+      onUs: median(p.on.cpuUs),
       overhead,
-      overheadQuartiles: [ratios[Math.floor((ratios.length - 1) / 4)]!, ratios[Math.ceil((3 * (ratios.length - 1)) / 4)]!],
+      overheadInterval: medianInterval(ratios) ?? [ratios[0]!, ratios[ratios.length - 1]!],
+      rounds: ratios.length,
       budgeted: c.budgeted,
       ...(c.budgeted && { pass: overhead <= AUDIT_MAX_OVERHEAD }),
       flagged,

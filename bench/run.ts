@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { clearScorerCaches, scoreItem, type ItemResult } from '../rewards/index.js';
-import { AUDIT_MAX_OVERHEAD, runAuditCost, type AuditCostResult } from './audit.js';
+import { AUDIT_MAX_OVERHEAD, runAuditCost, type AuditBenchOptions, type AuditCostResult } from './audit.js';
 import { scorerCases, type ScorerCase } from './cases.js';
 import { latencySummary, postBatch, procMemory, startService, type BatchRun } from './e2e.js';
 import { goLongRlBatch, GOLONGRL_MIX } from './generate.js';
@@ -399,15 +399,20 @@ function printLengths(results: readonly LengthResult[]): void {
 // The audit's cost (bench/audit.ts)
 
 function runAudit(args: Args): AuditCostResult[] {
-  // Many short paired rounds (bench/audit.ts): the overhead is a median of 21 ratios.
-  const opts: LoopOptions = args.quick ? { warmupMs: 40, runMs: 10, runs: 7 } : { warmupMs: 120, runMs: 15, runs: 21 };
+  // Rounds of off/on/on/off per case until its interval is narrow (bench/audit.ts).
+  const opts: AuditBenchOptions = args.quick
+    ? { warmupMs: 40, runMs: 5, minRounds: 7, maxRounds: 30, halfWidth: 0.04, budgetMs: 5_000 }
+    : { warmupMs: 120, runMs: 10, minRounds: 15, maxRounds: 160, halfWidth: 0.02, budgetMs: 36_000 };
   const results = runAuditCost(opts, args.seed, args.cases === undefined ? undefined : (name) => args.cases!.split(',').some((p) => name.startsWith(p)));
   const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
-  console.log(`\nAudit cost (CPU µs/item of the verl row, audit off and on; overhead: median of ${opts.runs} paired rounds' on / off; budget +${AUDIT_MAX_OVERHEAD * 100} %)`);
+  console.log(
+    `\nAudit cost (CPU µs/item of the verl row, audit off and on; overhead: median over rounds of (on + on) / (off + off), run off/on/on/off; ` +
+      `95 % interval of that median; budget +${AUDIT_MAX_OVERHEAD * 100} %)`,
+  );
   console.log(
     table(
-      ['case', 'audit off', 'audit on', 'overhead', 'quartiles', 'verdict', 'flagged'],
-      results.map((r) => [r.case, fmt(r.offUs), fmt(r.onUs), pct(r.overhead), `${pct(r.overheadQuartiles[0])} … ${pct(r.overheadQuartiles[1])}`, verdict(r.pass), `${r.flagged}/${r.items}`]),
+      ['case', 'audit off', 'audit on', 'overhead', '95 % interval', 'rounds', 'verdict', 'flagged'],
+      results.map((r) => [r.case, fmt(r.offUs), fmt(r.onUs), pct(r.overhead), `${pct(r.overheadInterval[0])} … ${pct(r.overheadInterval[1])}`, String(r.rounds), verdict(r.pass), `${r.flagged}/${r.items}`]),
     ),
   );
   for (const r of results) if (r.note) console.log(`  ${r.case}: ${r.note}`);

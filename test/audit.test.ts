@@ -58,6 +58,26 @@ describe('every flag: the exploit scores high and is flagged, the near miss is n
     expect(scoreItem(looping.row).score).toBe(scoreItem(clean.row).score);
   });
 
+  it('summary_length_outlier: the reference\'s length is counted per reference (cached), never carried over from another reference', () => {
+    // One answer of 60 non-space characters against references of 20, 200 and 300 non-space
+    // characters, in turn and again: flagged exactly when 4 x answer < reference.
+    const words = (n: number, w: string): string => Array.from({ length: n }, () => w).join(' ');
+    const answer = words(12, 'alpha');
+    const row = (reference: string) => ({
+      data_source: 'longbench_pro',
+      solution_str: `<think>\nRead.\n</think>\n\n[Answer]\n${answer}.`,
+      ground_truth: { doc_ids: [reference], summary: 'English' },
+      extra_info: { reward_mode: 'T4.2 Query-Focused Summary' },
+    });
+    const references = [words(4, 'betas'), words(40, 'gamma'), words(60, 'delta'), words(4, 'betas'), words(60, 'delta'), words(40, 'gamma')];
+    for (const reference of references) {
+      const nonSpace = reference.replaceAll(' ', '').length;
+      const finding = scoreItem(row(reference), { audit: true }).audit?.find((f) => f.flag === 'summary_length_outlier');
+      expect(finding !== undefined, `reference of ${nonSpace} non-space characters`).toBe(4 * 61 < nonSpace || 61 > 4 * nonSpace);
+      if (finding) expect(finding.message).toContain(`the reference ${nonSpace} characters`);
+    }
+  });
+
   it('answer_in_think: the math exploit and its messages quote the evidence', () => {
     const c = AUDIT_CASES.find((x) => x.flag === 'answer_in_think' && x.row.data_source.includes('math'))!;
     const finding = scoreItem(c.row, { audit: true }).audit!.find((f) => f.flag === 'answer_in_think')!;

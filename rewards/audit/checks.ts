@@ -2,6 +2,7 @@
 // Pure and cheap: it reads what the scorer left in the trace (trace.ts) and scans only short
 // stretches of text (the answer part, Math-Verify's window, the tail), never the whole response
 // more than once.
+import { LruCache } from '../lruCache.js';
 import { isPySpace } from '../text.js';
 import { FRAGMENT_MAX_WORDS, FRAGMENT_MIN_SENTENCES, PADDING_FACTOR, PADDING_MIN_EXTRA, SUMMARY_LENGTH_RATIO, type AuditFlagName } from './flags.js';
 import { ndcgScore } from '../scorers/ndcg.js';
@@ -416,11 +417,18 @@ function partStats(text: string, start: number, end: number): PartStats {
 }
 
 /** Non-whitespace characters of a normalised reference (whitespace folded to single spaces). */
-function foldedChars(reference: string): number {
+export function foldedChars(reference: string): number {
   let spaces = 0;
   for (let i = 0; i < reference.length; i++) if (reference.charCodeAt(i) === 0x20) spaces++;
   return reference.length - spaces;
 }
+
+/**
+ * foldedChars per reference: the 16 rollouts of a prompt share it, and counting a 300-word
+ * reference in a JavaScript loop took about as long as scanning the answer part (a tenth of
+ * the audited ROUGE-L item's cost between them); the cache's lookup hashes the key natively.
+ */
+const referenceChars = new LruCache<number>(256, 100_000);
 
 function checkSummary(out: Findings, trace: AuditTrace, text: string, offset: number, thinkEnd: number): void {
   const start = summaryAnswerStart(text, thinkEnd);
@@ -429,7 +437,7 @@ function checkSummary(out: Findings, trace: AuditTrace, text: string, offset: nu
   const answers = trace.answers;
   if (answers && answers.length > 0) {
     const best = trace.bestReference !== undefined && trace.bestReference >= 0 ? trace.bestReference : 0;
-    const reference = foldedChars(answers[best]!);
+    const reference = referenceChars.get(answers[best]!, foldedChars);
     const answer = stats.chars;
     if (reference > 0 && (answer * SUMMARY_LENGTH_RATIO < reference || answer > SUMMARY_LENGTH_RATIO * reference)) {
       out.add(

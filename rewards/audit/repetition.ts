@@ -35,6 +35,8 @@ export interface TailLoop {
  * is the smallest such period; `start` the start of the longest such stretch.
  */
 export function tailLoop(text: string, from = 0): TailLoop | undefined {
+  // Trailing whitespace only shortens the tail: a short final part (most answers) is done here.
+  if (text.length - from < MIN_LOOP_CHARS) return undefined;
   let end = text.length;
   while (end > from && isPySpace(text.charCodeAt(end - 1))) end--;
   if (end - from < MIN_LOOP_CHARS) return undefined;

@@ -28,26 +28,28 @@ export interface AuditTrace {
   mathAnswerEnd?: number;
 }
 
-/**
- * A new trace for an item's response, every field present in one order (one shape for every
- * item). A new object per item, not one reused object reset per item: the reused object lived in
- * the old generation, so each young value a scorer stored into it (the text after </think>, the
- * normalised lines) went through the write barrier's slow path (a remembered-set insert), which
- * cost more CPU time per item than allocating the object does.
- */
-export function freshTrace(response: string): AuditTrace {
-  return {
-    response,
-    text: undefined,
-    thinkEnd: undefined,
-    answerAreaLength: undefined,
-    choice: undefined,
-    answers: undefined,
-    predictions: undefined,
-    distinctLines: undefined,
-    bestReference: undefined,
-    mathWindow: undefined,
-    mathAnswerStart: undefined,
-    mathAnswerEnd: undefined,
-  };
+/** `t` emptied for a new item's response: every field stored in one order, so the object keeps one shape. */
+function reset(t: AuditTrace, response: string): AuditTrace {
+  t.response = response;
+  t.text = undefined;
+  t.thinkEnd = undefined;
+  t.answerAreaLength = undefined;
+  t.choice = undefined;
+  t.answers = undefined;
+  t.predictions = undefined;
+  t.distinctLines = undefined;
+  t.bestReference = undefined;
+  t.mathWindow = undefined;
+  t.mathAnswerStart = undefined;
+  t.mathAnswerEnd = undefined;
+  return t;
 }
+
+/**
+ * The trace of the item being scored: one object, reset per item (scoring is synchronous). Plain
+ * stores, not Object.assign from an empty record: that took ~0.5 µs per item, a tenth of a cheap scorer's time.
+ */
+const current: AuditTrace = reset({ response: '' }, '');
+
+/** The trace, emptied for a new item. */
+export const freshTrace = (response: string): AuditTrace => reset(current, response);

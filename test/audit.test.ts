@@ -7,6 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_FLAG_NAMES, AUDIT_FLAGS, describeTasks, flagsForScorer, scoreItem } from '../rewards/index.js';
 import { tailLoop, MAX_UNIT, MIN_COPIES, MIN_LOOP_CHARS } from '../rewards/audit/repetition.js';
+import { partStats } from '../rewards/audit/checks.js';
+import { FRAGMENT_MAX_WORDS } from '../rewards/audit/flags.js';
+import { isPySpace } from '../rewards/text.js';
 import { extractChoice, scanChoices } from '../rewards/scorers/choice.js';
 import { AUDIT_CASES, expectation } from './helpers/auditCases.js';
 import { EXTRA_ROUTES_FILE, loadScoreCases, verlItem } from './helpers/parity.js';
@@ -192,6 +195,29 @@ describe('internal agreements', () => {
         expect(scanChoices(text).letter).toBe(extractChoice(text));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it("partStats (the Summary flags' scan) counts as splitting on '.' and on Python whitespace does", () => {
+    // Every kind of code unit the scan tells apart: letters, '.', ASCII and other Python whitespace, \x1c-\x1f, non-ASCII letters.
+    const unit = fc.constantFrom('a', 'Z', '7', ',', '-', '.', ' ', '\t', '\n', '\r', '\x0b', '\x0c', '\x1c', '\x1f', '\x85', '\xa0', '\u2003', '\u3000', '\x7f', 'é', '中', '\x00', '\x08', '\x1b');
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 60 }), fc.nat(5), fc.nat(5), (units, cutStart, cutEnd) => {
+        const text = units.join('');
+        const start = Math.min(cutStart, text.length);
+        const end = Math.max(start, text.length - cutEnd);
+        const part = text.slice(start, end);
+        const isSpace = (ch: string): boolean => isPySpace(ch.charCodeAt(0));
+        const sentences = part.split('.').map((s, k, all) => ({ at: start + all.slice(0, k).reduce((n, x) => n + x.length + 1, 0), words: s.split('').reduce((w, ch, i) => w + (!isSpace(ch) && (i === 0 || isSpace(s[i - 1]!)) ? 1 : 0), 0) }));
+        const counted = sentences.filter((s) => s.words > 0);
+        const short = counted.filter((s) => s.words <= FRAGMENT_MAX_WORDS);
+        const got = partStats(text, start, end);
+        expect(got.chars).toBe([...part].filter((ch) => !isSpace(ch)).length);
+        expect(got.sentences).toBe(counted.length);
+        expect(got.short).toBe(short.length);
+        expect(got.shortStarts).toEqual(short.slice(0, 4).map((s) => s.at));
+      }),
+      { numRuns: 5000 },
     );
   });
 

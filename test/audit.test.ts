@@ -61,7 +61,7 @@ describe('every flag: the exploit scores high and is flagged, the near miss is n
     expect(scoreItem(looping.row).score).toBe(scoreItem(clean.row).score);
   });
 
-  it('summary_length_outlier: the reference\'s length is counted per reference (cached), never carried over from another reference', () => {
+  it('summary_length_outlier: the reference\'s length is counted per reference, never carried over from another reference', () => {
     // One answer of 60 non-space characters against references of 20, 200 and 300 non-space
     // characters, in turn and again: flagged exactly when 4 x answer < reference.
     const words = (n: number, w: string): string => Array.from({ length: n }, () => w).join(' ');
@@ -79,6 +79,27 @@ describe('every flag: the exploit scores high and is flagged, the near miss is n
       expect(finding !== undefined, `reference of ${nonSpace} non-space characters`).toBe(4 * 61 < nonSpace || 61 > 4 * nonSpace);
       if (finding) expect(finding.message).toContain(`the reference ${nonSpace} characters`);
     }
+  });
+
+  it('summary_length_outlier: skipping the count when the length bounds rule a flag out never misses one', () => {
+    const word = fc.stringMatching(/^[a-z]{1,9}$/);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 40 }), fc.array(word, { minLength: 1, maxLength: 40 }), (referenceWords, answerWords) => {
+        const reference = referenceWords.join(' ');
+        const answer = answerWords.join('  ');
+        const row = {
+          data_source: 'longbench_pro',
+          solution_str: `<think>\nRead.\n</think>\n\n[Answer]\n${answer}`,
+          ground_truth: { doc_ids: [reference], summary: 'English' },
+          extra_info: { reward_mode: 'T4.2 Query-Focused Summary' },
+        };
+        const a = answer.replaceAll(' ', '').length;
+        const r = reference.length - referenceWords.length + 1;
+        const flagged = scoreItem(row, { audit: true }).audit?.some((f) => f.flag === 'summary_length_outlier') ?? false;
+        expect(flagged).toBe(4 * a < r || a > 4 * r);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('answer_in_think: the math exploit and its messages quote the evidence', () => {

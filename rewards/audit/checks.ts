@@ -2,7 +2,6 @@
 // Pure and cheap: it reads what the scorer left in the trace (trace.ts) and scans only short
 // stretches of text (the answer part, Math-Verify's window, the tail), never the whole response
 // more than once.
-import { LruCache } from '../lruCache.js';
 import { isPySpace } from '../text.js';
 import { FRAGMENT_MAX_WORDS, FRAGMENT_MIN_SENTENCES, PADDING_FACTOR, PADDING_MIN_EXTRA, SUMMARY_LENGTH_RATIO, type AuditFlagName } from './flags.js';
 import { ndcgScore } from '../scorers/ndcg.js';
@@ -419,18 +418,11 @@ export function partStats(text: string, start: number, end: number): PartStats {
 }
 
 /** Non-whitespace characters of a normalised reference (whitespace folded to single spaces). */
-export function foldedChars(reference: string): number {
+function foldedChars(reference: string): number {
   let spaces = 0;
   for (let i = 0; i < reference.length; i++) if (reference.charCodeAt(i) === 0x20) spaces++;
   return reference.length - spaces;
 }
-
-/**
- * foldedChars per reference: the 16 rollouts of a prompt share it, and counting a 300-word
- * reference in a JavaScript loop took about as long as scanning the answer part (a tenth of
- * the audited ROUGE-L item's cost between them); the cache's lookup hashes the key natively.
- */
-const referenceChars = new LruCache<number>(256, 100_000);
 
 function checkSummary(out: Findings, trace: AuditTrace, text: string, offset: number, thinkEnd: number): void {
   const start = summaryAnswerStart(text, thinkEnd);
@@ -439,8 +431,15 @@ function checkSummary(out: Findings, trace: AuditTrace, text: string, offset: nu
   const answers = trace.answers;
   if (answers && answers.length > 0) {
     const best = trace.bestReference !== undefined && trace.bestReference >= 0 ? trace.bestReference : 0;
-    const reference = referenceChars.get(answers[best]!, foldedChars);
+    const folded = answers[best]!;
     const answer = stats.chars;
+    // fold() leaves single spaces between words and none at the ends, so the reference's
+    // non-space count lies in [length - floor((length - 1) / 2), length]: it is counted only when
+    // the answer's count could be an outlier against some value in that range (counting a
+    // 300-word reference per item was half the audit's cost on a summary).
+    const most = folded.length;
+    const least = most - Math.floor(Math.max(0, most - 1) / 2);
+    const reference = answer * SUMMARY_LENGTH_RATIO < most || answer > SUMMARY_LENGTH_RATIO * least ? foldedChars(folded) : 0;
     if (reference > 0 && (answer * SUMMARY_LENGTH_RATIO < reference || answer > SUMMARY_LENGTH_RATIO * reference)) {
       out.add(
         'summary_length_outlier',

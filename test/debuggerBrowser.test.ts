@@ -8,6 +8,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type Browser } from '../web/tools/chromium.js';
+import { AUDIT_CASES } from './helpers/auditCases.js';
 import { loadScoreCases, type ScoreCase } from './helpers/parity.js';
 import { post, startService, type Service } from './helpers/service.js';
 
@@ -246,6 +247,45 @@ describe('the reward debugger in Chromium', () => {
     const why = await page.$$eval('#file-table .vt-row', (els) => els.map((e) => e.textContent ?? ''));
     expect(why.filter((t) => t.includes('label_not_a_choice'))).toHaveLength(2);
     expect(why.filter((t) => t.includes('too_few_answers'))).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, SLOW);
+
+  it('file view: the audit flag filter shows exactly the rollouts the service flags, with the evidence', async () => {
+    const rows = AUDIT_CASES.map((c) => c.row);
+    writeFileSync(join(dir, 'audit.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // What the service flags, asked directly: the page must show the same sets.
+    const direct = await post(`${service.url}/score`, { audit: true, items: rows });
+    const flagged = new Map<string, Set<string>>();
+    for (const r of direct.json.results as { id: string; audit?: { flag: string }[] }[]) {
+      for (const f of r.audit ?? []) flagged.set(f.flag, (flagged.get(f.flag) ?? new Set()).add(r.id));
+    }
+    expect(flagged.size).toBeGreaterThanOrEqual(7);
+    const { page, errors } = await browser.page();
+    await page.goto(`${service.url}/ui/#file`);
+    await page.setInputFiles('#file-input', join(dir, 'audit.jsonl'));
+    await page.waitForFunction(() => document.body.dataset.fileState === 'done', undefined, wait);
+    const total = rows.length;
+    const shownIds = () => page.$$eval('#file-table .vt-row', (els) => els.map((e) => (e.children[1]?.textContent ?? '').trim()));
+    for (const [flag, ids] of flagged) {
+      await page.selectOption('#filter-flag', flag);
+      await page.waitForFunction((want) => document.getElementById('file-count')?.textContent === want, `${ids.size} of ${total} items`, wait);
+      expect(new Set(await shownIds()), flag).toEqual(ids);
+      for (const c of AUDIT_CASES.filter((x) => x.flag === flag)) expect(ids.has(c.id), c.id).toBe(c.kind === 'exploit');
+    }
+    const anyFlag = new Set([...flagged.values()].flatMap((ids) => [...ids]));
+    await page.selectOption('#filter-flag', '-');
+    await page.waitForFunction((want) => document.getElementById('file-count')?.textContent === want, `${total - anyFlag.size} of ${total} items`, wait);
+    // An exploit's row names its flag; its explanation quotes the evidence.
+    const exploit = AUDIT_CASES.find((c) => c.flag === 'pairwise_short_list' && c.kind === 'exploit')!;
+    await page.selectOption('#filter-flag', 'pairwise_short_list');
+    await page.waitForFunction((want) => document.getElementById('file-count')?.textContent === want, `${flagged.get('pairwise_short_list')!.size} of ${total} items`, wait);
+    expect(await page.textContent('#file-flags')).toContain('pairwise_short_list');
+    const at = (await shownIds()).indexOf(exploit.id);
+    expect(await page.textContent(`#file-table .vt-row >> nth=${at}`)).toContain('pairwise_short_list');
+    await page.click(`#file-table .vt-row >> nth=${at}`);
+    await page.waitForSelector('#file-row-audit', wait);
+    expect(await page.textContent('#file-row-audit')).toMatch(/pairwise_short_list 2 answer lines for 5 references/);
     expect(errors).toEqual([]);
     await page.close();
   }, SLOW);

@@ -328,6 +328,7 @@ export const EXPLAIN_CSS = `
 .x-warn{background:#fff4e5;border-left:3px solid #e8a33d;padding:4px 8px}
 .x-error{background:#fdecec;border-left:3px solid #d64545;padding:4px 8px}
 .x-zero{display:inline-block;border-radius:3px;padding:0 6px;font-size:12px;background:#eef1f5}
+.x-flag{display:inline-block;border-radius:3px;padding:0 6px;font-size:12px;background:#ffe3c2;color:#8a3b00}
 .x-zero-format{background:#fff0d6}.x-zero-wrong{background:#fde2e2}.x-zero-ground_truth{background:#e8e1fb}.x-zero-limit{background:#dcecfb}
 .x-kv{border-collapse:collapse;margin:6px 0}.x-kv th{font-weight:600;text-align:left;padding:2px 10px 2px 0;vertical-align:top;color:#3b4554}.x-kv td{padding:2px 0}
 .x-pre{margin:4px 0;white-space:pre-wrap;word-break:break-word;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;max-height:18em;overflow:auto;background:#f6f8fa;padding:6px;border-radius:4px}

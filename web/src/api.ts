@@ -105,8 +105,11 @@ export class JsonText {
   constructor(readonly text: string) {}
 }
 
-/** POST /score, marked as the debugger's own request (the live view tells them apart). */
-export async function score(items: readonly unknown[], details: boolean, signal?: AbortSignal): Promise<ScoreResult[]> {
+/**
+ * POST /score, marked as the debugger's own request (the live view tells them apart). With
+ * `audit`, flagged items carry their reward-hacking findings (the scores are the same).
+ */
+export async function score(items: readonly unknown[], details: boolean, signal?: AbortSignal, audit = false): Promise<ScoreResult[]> {
   // stringifyJsonPy keeps the Python number types a parquet row recorded (100.0 stays a float).
   const texts = items.map((item) => (item instanceof JsonText ? item.text : stringifyJsonPy(item)));
   const body = await apiJson<{ results: ScoreResult[] }>('/score', {
@@ -114,7 +117,7 @@ export async function score(items: readonly unknown[], details: boolean, signal?
     headers: { 'content-type': 'application/json', 'x-golong-origin': 'debugger' },
     // Encoded here: handing fetch a long string (two-byte as soon as one item has CJK text) was the
     // page's main cost when scoring a file.
-    body: utf8.encode(`{"details":${details},"items":[${texts.join(',')}]}`),
+    body: utf8.encode(`{"details":${details},${audit ? '"audit":true,' : ''}"items":[${texts.join(',')}]}`),
     signal,
   });
   return body.results;

@@ -4,7 +4,8 @@
 // details on the zero-scored items only, so the common case pays nothing). Per reward type:
 // count, mean, share 0 / 1, errors, a histogram and zeros by reason. Filters, sort, a virtualised
 // table, an item's explanation on click, export of the filtered items, and where a file carries
-// `expected` scores (the parity files do), where ours differ.
+// `expected` scores (the parity files do), where ours differ. Items are scored with the
+// reward-hacking audit on (it never changes a score): a filter shows the rollouts it flagged.
 import { CHART_CSS, HISTOGRAM_BINS, binOf, histogramSvg } from '../shared/charts.js';
 import { explainHtml } from '../shared/explain.js';
 import { clip, esc, num, pct } from '../shared/html.js';
@@ -108,6 +109,7 @@ export class FileView {
   private readonly filterSubtask = h('select', { id: 'filter-subtask' });
   private readonly filterError = h('select', { id: 'filter-error' });
   private readonly filterZero = h('select', { id: 'filter-zero' });
+  private readonly filterFlag = h('select', { id: 'filter-flag' });
   private readonly filterMin = h('input', { type: 'number', id: 'filter-min', min: 0, max: 1, step: 0.05, placeholder: '0', size: 5 });
   private readonly filterMax = h('input', { type: 'number', id: 'filter-max', min: 0, max: 1, step: 0.05, placeholder: '1', size: 5 });
   private readonly filterDiffers = h('input', { type: 'checkbox', id: 'filter-differs' });
@@ -147,6 +149,7 @@ export class FileView {
       h('label', {}, 'sub-task ', this.filterSubtask),
       h('label', {}, 'error ', this.filterError),
       h('label', {}, 'zero reason ', this.filterZero),
+      h('label', { title: 'reward-hacking audit: rollouts that look like they game their reward (README, "Reward-hacking audit")' }, 'audit flag ', this.filterFlag),
       h('label', {}, 'score from ', this.filterMin, ' to ', this.filterMax),
       this.differsField,
       h('label', {}, 'sort ', this.sort),
@@ -177,7 +180,7 @@ export class FileView {
     this.cancelButton.addEventListener('click', () => this.abort?.abort());
     this.exportButton.addEventListener('click', () => this.export());
     this.checkButton.addEventListener('click', () => void this.checkRows());
-    for (const el of [this.filterType, this.filterSource, this.filterSubtask, this.filterError, this.filterZero, this.sort, this.filterDiffers]) el.addEventListener('change', () => this.applyFilters());
+    for (const el of [this.filterType, this.filterSource, this.filterSubtask, this.filterError, this.filterZero, this.filterFlag, this.sort, this.filterDiffers]) el.addEventListener('change', () => this.applyFilters());
     for (const el of [this.filterMin, this.filterMax]) el.addEventListener('input', () => this.applyFilters());
     const style = h('style', {}, CHART_CSS);
     root.append(style);
@@ -190,8 +193,9 @@ export class FileView {
 
   private scoreWhy(r: Row): string {
     if (r.result?.error) return `<span class="err">${esc(r.result.error.code)}</span> ${esc(clip(r.result.error.message, 120))}`;
-    if (r.zero) return `<span class="x-zero x-zero-${r.zero.kind}">${esc(r.zero.reason)}</span>`;
-    return '';
+    const flags = (r.result?.audit ?? []).map((f) => `<span class="x-flag" title="${esc(f.message)}">${esc(f.flag)}</span> `).join('');
+    if (r.zero) return `${flags}<span class="x-zero x-zero-${r.zero.kind}">${esc(r.zero.reason)}</span>`;
+    return flags;
   }
 
   private setStatus(text: string, error = false): void {
@@ -299,6 +303,10 @@ export class FileView {
       while (next < chunks.length && !signal.aborted) {
         const mine = chunks[next++]!;
         const results = await this.scoreWithRetry(mine.map((r) => this.payload(r)), details, signal);
+        // The details pass re-scores zeros: their findings are the first pass's, kept if absent.
+        results.forEach((res, k) => {
+          if (!res.audit && mine[k]!.result?.audit) res.audit = mine[k]!.result!.audit;
+        });
         mine.forEach((row, k) => this.setResult(row, results[k]!));
         done += mine.length;
         onChunk(done);
@@ -311,7 +319,7 @@ export class FileView {
   private async scoreWithRetry(items: readonly unknown[], details: boolean, signal: AbortSignal): Promise<ScoreResult[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await score(items, details, signal);
+        return await score(items, details, signal, true);
       } catch (err) {
         if (err instanceof ApiError && err.status === 503 && attempt < 10) {
           await new Promise((resolve) => setTimeout(resolve, 1000 * Math.min(5, attempt + 1)));
@@ -397,6 +405,10 @@ export class FileView {
       ['-', '(no error)'],
     ]);
     fill(this.filterZero, this.rows.map((r) => r.zero?.reason ?? ''), '(all)', [['*', '(any zero)']]);
+    fill(this.filterFlag, this.rows.flatMap((r) => (r.result?.audit ?? []).map((f) => f.flag)), '(all)', [
+      ['*', '(any flag)'],
+      ['-', '(no flag)'],
+    ]);
   }
 
   private applyFilters(): void {
@@ -405,6 +417,7 @@ export class FileView {
     const subtask = this.filterSubtask.value;
     const error = this.filterError.value;
     const zero = this.filterZero.value;
+    const flag = this.filterFlag.value;
     const min = this.filterMin.value === '' ? -Infinity : Number(this.filterMin.value);
     const max = this.filterMax.value === '' ? Infinity : Number(this.filterMax.value);
     const differs = this.filterDiffers.checked;
@@ -416,6 +429,8 @@ export class FileView {
       const code = r.result?.error?.code;
       if (error === '*' ? !code : error === '-' ? code : error && code !== error) return false;
       if (zero === '*' ? !r.zero : zero && r.zero?.reason !== zero) return false;
+      const flags = r.result?.audit;
+      if (flag === '*' ? !flags?.length : flag === '-' ? flags?.length : flag && !flags?.some((f) => f.flag === flag)) return false;
       if (scoreFiltered) {
         const s = r.result?.score;
         if (typeof s !== 'number' || s < min || s > max) return false;
@@ -432,11 +447,13 @@ export class FileView {
   private renderSummary(): void {
     const byType = new Map<string, TypeStats>();
     const errorCodes = new Map<string, number>();
+    const flagCounts = new Map<string, number>();
     let differ = 0;
     for (const r of this.filtered) {
       if (r.differs) differ++;
       const res = r.result;
       if (!res) continue;
+      for (const f of res.audit ?? []) flagCounts.set(f.flag, (flagCounts.get(f.flag) ?? 0) + 1);
       const type = r.rewardType || '(no reward type)';
       let t = byType.get(type);
       if (!t) byType.set(type, (t = { type, count: 0, sum: 0, zeros: 0, ones: 0, errors: 0, bins: new Array<number>(HISTOGRAM_BINS).fill(0), reasons: new Map() }));
@@ -480,8 +497,10 @@ export class FileView {
       })
       .join('');
     const codes = [...errorCodes.entries()].map(([c, n]) => `<code>${esc(c)}</code> ${n}`).join(', ');
+    const flags = [...flagCounts.entries()].sort((a, b) => b[1] - a[1]).map(([f, n]) => `<code>${esc(f)}</code> ${n}`).join(', ');
     const expected = this.hasExpected ? `<p id="file-differ" class="${differ ? 'error' : 'ok'}">${differ} of ${this.filtered.length} items differ from the file's expected score.</p>` : '';
-    this.summary.innerHTML = `${expected}${codes ? `<p>Errors by code: ${codes}</p>` : ''}<div class="cards">${cards}</div>`;
+    const audit = flags ? `<p id="file-flags">Audit flags (the rollout may be gaming its reward; the score is unchanged): ${flags}</p>` : '';
+    this.summary.innerHTML = `${expected}${codes ? `<p>Errors by code: ${codes}</p>` : ''}${audit}<div class="cards">${cards}</div>`;
   }
 
   private async select(row: Row): Promise<void> {
@@ -497,7 +516,7 @@ export class FileView {
     if (result && !result.details && !result.error && row.item && this.loaded?.kind === 'items') {
       body.innerHTML = '<p class="muted">asking the service for the details…</p>';
       try {
-        const [withDetails] = await score([this.payload(row)], true);
+        const [withDetails] = await score([this.payload(row)], true, undefined, true);
         this.setResult(row, withDetails!);
         result = withDetails!;
         this.table.refresh();
@@ -508,6 +527,10 @@ export class FileView {
       if (this.selected !== row) return;
     }
     body.innerHTML = result ? explainHtml(result, { maxText: 20_000, maxWords: 5000 }) : '<p class="muted">not scored yet</p>';
+    if (result?.audit?.length) {
+      const findings = result.audit.map((f) => `<li><code>${esc(f.flag)}</code> ${esc(f.message)}</li>`).join('');
+      body.insertAdjacentHTML('afterbegin', `<div id="file-row-audit" class="error"><p>Audit: this rollout may be gaming its reward (the score is the reference's):</p><ul>${findings}</ul></div>`);
+    }
     if (row.problem) {
       body.insertAdjacentHTML('afterbegin', `<p class="error" id="file-row-problem">dataset check: <code>${esc(row.problem.problem)}</code> (${esc(row.problem.severity)}) ${esc(row.problem.message)}</p>`);
     }

@@ -216,6 +216,8 @@ export interface SpacedTokens {
   keys?: Int32Array;
   /** Keys are below this (not needed here: kept for callers that have it). */
   keyLimit?: number;
+  /** The text's code units (codes[i] = text.charCodeAt(i)) when the caller has them: saves copying them again. */
+  codes?: Uint16Array;
 }
 
 /**
@@ -245,9 +247,9 @@ function growKeyTable(): void {
  * and count toward a sentence's length as the real ones do, and every word lies within one token,
  * so it is interned straight from the text.
  */
-function tokenizeSpaced({ text, ends, count, keys }: SpacedTokens): Tokenized {
-  const units = codesOf(text);
-  const codes = codeView;
+function tokenizeSpaced({ text, ends, count, keys, codes: given }: SpacedTokens): Tokenized {
+  const units = given ? text.length : codesOf(text);
+  const codes = given ?? codeView;
   if (keys && keyCount > 0) {
     keyTable.fill(0); // (the table keeps its largest size; filling it costs less than a token)
     keyCount = 0;

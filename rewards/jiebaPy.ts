@@ -13,6 +13,7 @@ import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import { cutHanBlockFrom, dictTrie, isHanDefault, type BlockSink } from './jiebaDag.js';
 import { LruCache } from './lruCache.js';
+import { isPySpace } from './text.js';
 
 let jieba: Jieba | undefined;
 
@@ -319,7 +320,9 @@ function segmentPieces(): (readonly number[])[] {
 
 /**
  * A text cut into tokens: token k is text[ends[k - 1], ends[k]) (ends[-1] = 0); nodes[k] is the
- * trie node spelling it (equal tokens have equal nodes, below `nodeLimit`), or -1.
+ * trie node spelling it, or the trie's node count + its code unit for a one-unit token outside
+ * the Han class other than whitespace, or -1. Equal tokens have equal keys (below `nodeLimit`),
+ * and a keyed token holds no "." and no whitespace.
  */
 export interface Segmented {
   text: string;
@@ -347,13 +350,16 @@ export function pyJiebaSegment(text: string): Segmented {
     pieceStamp = 1;
   }
   const n = text.length;
+  // A one-unit token outside the Han class (，。、 and the like) is keyed too, by its code unit
+  // after the trie's nodes, so that ROUGE-L interns it without hashing it again.
+  const unitKey = dictTrie().nodes;
   for (let i = 0; i < n; ) {
     const c = codes[i]!;
     if (isHanDefault(c)) i = cutHanBlockFrom(text, codes, i, sink);
     else {
       const next = codes[i + 1]!; // the 0 after the text at the end
-      i += (c === 0x0d && next === 0x0a) || (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) ? 2 : 1;
-      pushEnd(i, -1);
+      if ((c === 0x0d && next === 0x0a) || (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff)) pushEnd((i += 2), -1);
+      else pushEnd(++i, isPySpace(c) ? -1 : unitKey + c); // ("." is in the Han class: a block's)
     }
   }
   if (pieceStart.length > 0) {
@@ -384,7 +390,7 @@ export function pyJiebaSegment(text: string): Segmented {
     count = total;
   }
   current = '';
-  return { text, ends, count, nodes, nodeLimit: dictTrie().nodes, codes };
+  return { text, ends, count, nodes, nodeLimit: dictTrie().nodes + 0x10000, codes };
 }
 
 let resolvedEnds = new Int32Array(1 << 12);

@@ -8,12 +8,11 @@
 // 2. Its Han class also covers CJK Extension A/B+ and compatibility ideographs, which Python
 //    (`[\u4E00-\u9FD5]`) treats as other characters and yields one by one. The text is cut
 //    around those characters before it reaches jieba-rs.
-import { Buffer } from 'node:buffer';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import { cutHanBlockFrom, dictTrie, isHanDefault, type BlockSink } from './jiebaDag.js';
 import { LruCache } from './lruCache.js';
-import { isPySpace } from './text.js';
+import { CodeUnits, isPySpace } from './text.js';
 
 let jieba: Jieba | undefined;
 
@@ -135,20 +134,10 @@ function pushEnd(at: number, node: number): void {
 let current = '';
 /**
  * The current text's code units and a 0 after them (so that looking one unit ahead needs no
- * bounds check), copied natively: every pass here and in jiebaDag.ts reads them, and indexing a
- * typed array costs less than charCodeAt, which dispatches on the string's representation at
- * every call. Lone surrogates are copied as they are.
+ * bounds check): every pass here and in jiebaDag.ts reads them instead of calling charCodeAt.
  */
-let unitBuffer = Buffer.allocUnsafeSlow(1 << 14);
-let units = new Uint16Array(unitBuffer.buffer, 0, unitBuffer.length >>> 1);
-function loadUnits(text: string): Uint16Array {
-  if (unitBuffer.length < 2 * text.length + 2) {
-    unitBuffer = Buffer.allocUnsafeSlow(Math.max(2 * text.length + 2, 2 * unitBuffer.length));
-    units = new Uint16Array(unitBuffer.buffer, 0, unitBuffer.length >>> 1);
-  }
-  units[unitBuffer.write(text, 0, 'utf16le') >>> 1] = 0;
-  return units;
-}
+const textUnits = new CodeUnits();
+let units: Uint16Array = new Uint16Array(0);
 /** Distinct pieces of the current text: [start, end) of their first occurrence, by piece number. */
 let pieceStart: number[] = [];
 let pieceEnd: number[] = [];
@@ -342,7 +331,7 @@ export interface Segmented {
 export function pyJiebaSegment(text: string): Segmented {
   count = 0;
   current = text;
-  const codes = loadUnits(text);
+  const codes = (units = textUnits.load(text));
   pieceStart = [];
   pieceEnd = [];
   if (++pieceStamp === 0x7fffffff) {

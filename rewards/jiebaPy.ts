@@ -340,8 +340,11 @@ export function pyJiebaSegment(text: string): Segmented {
   }
   const n = text.length;
   // A one-unit token outside the Han class (，。、 and the like) is keyed too, by its code unit
-  // after the trie's nodes, so that ROUGE-L interns it without hashing it again.
-  const unitKey = dictTrie().nodes;
+  // after the trie's nodes, so that ROUGE-L interns it without hashing it again; so is a
+  // one-character token of jieba-rs (的 in 中的: a quarter of a response's tokens), by its trie
+  // node when it has one. A key stands for one string; one string may have two keys.
+  const t = dictTrie();
+  const unitKey = t.nodes;
   for (let i = 0; i < n; ) {
     const c = codes[i]!;
     if (isHanDefault(c)) i = cutHanBlockFrom(text, codes, i, sink);
@@ -369,8 +372,11 @@ export function pyJiebaSegment(text: string): Segmented {
         resolvedEnds[w++] = prev = e;
       } else {
         for (const len of lengths[-e - 1]!) {
-          resolvedNodes[w] = -1;
-          resolvedEnds[w++] = prev += len;
+          prev += len;
+          // A piece holds no whitespace, but a near-tie block may hold a "." (ROUGE-L's splits).
+          const c = codes[prev - 1]!;
+          resolvedNodes[w] = len !== 1 || c === 0x2e ? -1 : t.charNode(c) >= 0 ? t.charNode(c) : unitKey + c;
+          resolvedEnds[w++] = prev;
         }
       }
     }
@@ -379,7 +385,7 @@ export function pyJiebaSegment(text: string): Segmented {
     count = total;
   }
   current = '';
-  return { text, ends, count, nodes, nodeLimit: dictTrie().nodes + 0x10000, codes };
+  return { text, ends, count, nodes, nodeLimit: unitKey + 0x10000, codes };
 }
 
 let resolvedEnds = new Int32Array(1 << 12);

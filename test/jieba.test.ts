@@ -135,6 +135,22 @@ describe('pyJiebaSegment / pyJiebaJoin (fast path)', () => {
     }
   });
 
+  it('keys jieba-rs\'s one-character tokens but a ".", which ROUGE-L splits on', () => {
+    // 一一一 is a near-tie block that jieba-rs segments whole, "." and all; 中的 an HMM piece.
+    for (const text of ['一一一.', '.一一一', '一一一.a', '我们中的一一一.', '北京.中的']) {
+      const { ends, count, nodes } = pyJiebaSegment(text);
+      const tokens: string[] = [];
+      let prev = 0;
+      for (let k = 0; k < count; k++) {
+        tokens.push(text.slice(prev, ends[k]));
+        prev = ends[k]!;
+        if (tokens[k] === '.') expect(nodes[k]).toBe(-1);
+        else if (tokens[k]!.length === 1) expect(nodes[k]).toBeGreaterThanOrEqual(0);
+      }
+      expect(tokens).toEqual(pyJiebaCut(text));
+    }
+  });
+
   it('agrees on long texts, where HMM runs repeat and come from the cache', () => {
     const long = fc.array(fc.constantFrom(...pieces), { minLength: 400, maxLength: 1500 }).map((a) => a.join(''));
     fc.assert(

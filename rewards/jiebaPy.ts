@@ -12,7 +12,8 @@ import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import { cutHanBlockFrom, dictTrie, isHanDefault, type BlockSink } from './jiebaDag.js';
 import { LruCache } from './lruCache.js';
-import { CodeUnits, isPySpace } from './text.js';
+import { CodeUnits } from './codeUnits.js';
+import { isPySpace } from './text.js';
 
 let jieba: Jieba | undefined;
 

@@ -15,7 +15,8 @@
 // The union is a set, so the order of sentence pairs does not change llcs; hypothesis sentences
 // are the outer loop so their match masks are built once.
 import { checkDeadline, ScoreFailure, type ScoreContext } from '../types.js';
-import { CodeUnits, isPySpace } from '../text.js';
+import { CodeUnits } from '../codeUnits.js';
+import { isPySpace } from '../text.js';
 
 /**
  * Longest reconstruction walk (moves) the reference survives: Python's default recursion limit

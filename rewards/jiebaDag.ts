@@ -326,7 +326,7 @@ function growRoute(n: number): void {
 
 /**
  * The route over the block text[start, start + n), whose code units are codes[start, start + n).
- * The walk is DictTrie.child inlined: this loop is a fifth of a Chinese summary's time.
+ * The walk is DictTrie.child inlined: this loop is a third of a Chinese summary's instructions.
  */
 function cutCodes(text: string, codes: Uint16Array, start: number, n: number, sink: BlockSink): void {
   const t = dictTrie();

@@ -292,59 +292,48 @@ export interface BlockSink {
 let routeValue = new Float64Array(1 << 12);
 let routeEnd = new Int32Array(1 << 12);
 let routeNode = new Int32Array(1 << 12);
-/** The block's code units: the walks read each several times, and charCodeAt costs more. */
-let routeCodes: Uint16Array = new Uint16Array(1 << 12);
 /** Bit i set: text[k, k + i + 1) is a word (i < 31), so a run of single characters needs no new walk. */
 let routeWords = new Int32Array(1 << 12);
 
 /**
  * jieba's __cut_DAG (HMM on) over the Han block that starts at `start` (text[start] is in
- * re_han_default) and runs as far as it goes; returns its end. Dictionary words go to `sink.end`,
- * runs of single characters that are not a word go to `sink.hmm` (Python hands them to finalseg,
- * the HMM), and the whole block goes to `sink.rust` when its route has a near-tie. Finding the
- * block's end and copying its code units for the route are one pass.
+ * re_han_default) and runs as far as it goes; returns its end. `codes` holds the text's code
+ * units (codes[i] = text.charCodeAt(i) for i < text.length): the walks read each several times,
+ * and charCodeAt costs more than a typed array. Dictionary words go to `sink.end`, runs of single
+ * characters that are not a word go to `sink.hmm` (Python hands them to finalseg, the HMM), and
+ * the whole block goes to `sink.rust` when its route has a near-tie.
  */
-export function cutHanBlockFrom(text: string, start: number, sink: BlockSink): number {
+export function cutHanBlockFrom(text: string, codes: Uint16Array, start: number, sink: BlockSink): number {
   const limit = text.length;
-  let codes = routeCodes;
-  let n = 0;
-  for (let i = start; i < limit; i++) {
-    const c = text.charCodeAt(i);
-    if (HAN_DEFAULT[c] !== 1) break;
-    if (n === codes.length) codes = growRoute(n);
-    codes[n++] = c;
-  }
+  let end = start + 1;
+  while (end < limit && HAN_DEFAULT[codes[end]!] === 1) end++;
+  const n = end - start;
   growRoute(n);
-  cutCodes(text, start, n, sink);
-  return start + n;
+  cutCodes(text, codes, start, n, sink);
+  return end;
 }
 
-/** Makes the route buffers hold a block of n code units (and one more), keeping the codes read; returns routeCodes. */
-function growRoute(n: number): Uint16Array {
+/** Makes the route buffers hold a block of n code units (and one more). */
+function growRoute(n: number): void {
   if (routeValue.length < n + 1) {
     const size = Math.max(n + 1, routeValue.length * 2);
     routeValue = new Float64Array(size);
     routeEnd = new Int32Array(size);
     routeNode = new Int32Array(size);
-    const codes = new Uint16Array(size);
-    codes.set(routeCodes);
-    routeCodes = codes;
     routeWords = new Int32Array(size);
   }
-  return routeCodes;
 }
 
 /**
- * The route over the block text[start, start + n), whose code units are in routeCodes. The walk
- * is DictTrie.child inlined: this loop is a fifth of a Chinese summary's time.
+ * The route over the block text[start, start + n), whose code units are codes[start, start + n).
+ * The walk is DictTrie.child inlined: this loop is a third of a Chinese summary's instructions.
  */
-function cutCodes(text: string, start: number, n: number, sink: BlockSink): void {
+function cutCodes(text: string, codes: Uint16Array, start: number, n: number, sink: BlockSink): void {
   const t = dictTrie();
   const end = start + n;
   const value = routeValue;
   const to = routeEnd;
   const nodeOf = routeNode;
-  const codes = routeCodes;
   const words = routeWords;
   const root = t.root;
   const edges = t.edges;
@@ -354,7 +343,7 @@ function cutCodes(text: string, start: number, n: number, sink: BlockSink): void
   const single = 0 - logTotal; // ln(1) - logtotal: a character that starts no word
   value[n] = 0;
   for (let k = n - 1; k >= 0; k--) {
-    const entry = ROOT_STRIDE * codes[k]!;
+    const entry = ROOT_STRIDE * codes[start + k]!;
     let node = root[entry]!;
     if (node < 0) {
       // No word starts here: the character alone, at frequency 1.
@@ -381,11 +370,11 @@ function cutCodes(text: string, start: number, n: number, sink: BlockSink): void
     // Whether the next code unit may extend the walk (the signature has no false negatives).
     let may = false;
     if (x < n) {
-      const h = sigHash(codes[x]!);
+      const h = sigHash(codes[start + x]!);
       may = ((root[entry + rootSigWord(h)]! >>> (h >>> 27)) & 1) !== 0;
     }
     walk: while (may) {
-      const c = codes[x]!;
+      const c = codes[start + x]!;
       for (let s = slotOf(node, c, mask); ; s = (s + 1) & mask) {
         const at = 4 * s;
         const parent = edges[at]!;
@@ -410,7 +399,7 @@ function cutCodes(text: string, start: number, n: number, sink: BlockSink): void
         } else if (v > second) second = v;
       }
       if (++x >= n) break;
-      may = ((sig >>> (sigHash(codes[x]!) >>> 27)) & 1) !== 0;
+      may = ((sig >>> (sigHash(codes[start + x]!) >>> 27)) & 1) !== 0;
     }
     if (bestX < 0) {
       best = single + value[k + 1]!;
@@ -431,18 +420,18 @@ function cutCodes(text: string, start: number, n: number, sink: BlockSink): void
     if (y - x === 1) {
       if (run < 0) run = x;
     } else {
-      if (run >= 0) flushRun(t, text, start, run, x, sink);
+      if (run >= 0) flushRun(t, text, codes, start, run, x, sink);
       run = -1;
       sink.end(start + y, nodeOf[x]!);
     }
     x = y;
   }
-  if (run >= 0) flushRun(t, text, start, run, n, sink);
+  if (run >= 0) flushRun(t, text, codes, start, run, n, sink);
 }
 
 /** The run of single characters text[start + run, start + stop), as __cut_DAG yields it. */
-function flushRun(t: DictTrie, text: string, start: number, run: number, stop: number, sink: BlockSink): void {
+function flushRun(t: DictTrie, text: string, codes: Uint16Array, start: number, run: number, stop: number, sink: BlockSink): void {
   if (stop - run === 1) sink.end(start + stop, routeNode[run]!);
   else if (!(stop - run <= 31 ? (routeWords[run]! >>> (stop - run - 1)) & 1 : t.isWord(text, start + run, start + stop))) sink.hmm(start + run, start + stop);
-  else for (let i = run; i < stop; i++) sink.end(start + i + 1, t.charNode(routeCodes[i]!));
+  else for (let i = run; i < stop; i++) sink.end(start + i + 1, t.charNode(codes[start + i]!));
 }

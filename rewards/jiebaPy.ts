@@ -12,6 +12,8 @@ import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import { cutHanBlockFrom, dictTrie, isHanDefault, type BlockSink } from './jiebaDag.js';
 import { LruCache } from './lruCache.js';
+import { CodeUnits } from './codeUnits.js';
+import { isPySpace } from './text.js';
 
 let jieba: Jieba | undefined;
 
@@ -131,6 +133,12 @@ function pushEnd(at: number, node: number): void {
 }
 
 let current = '';
+/**
+ * The current text's code units and a 0 after them (so that looking one unit ahead needs no
+ * bounds check): every pass here and in jiebaDag.ts reads them instead of calling charCodeAt.
+ */
+const textUnits = new CodeUnits();
+let units: Uint16Array = new Uint16Array(0);
 /** Distinct pieces of the current text: [start, end) of their first occurrence, by piece number. */
 let pieceStart: number[] = [];
 let pieceEnd: number[] = [];
@@ -141,9 +149,9 @@ let pieceStamp = 1;
 
 /** The piece number of text[start, end) in this call, found by its characters (no substring). */
 function pieceNumber(start: number, end: number): number {
-  const text = current;
+  const codes = units;
   let hash = 0x811c9dc5 | 0;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ codes[i]!, 0x01000193);
   const mask = pieceSlots.length - 1;
   for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
     if (pieceStamps[slot] !== pieceStamp) {
@@ -159,20 +167,20 @@ function pieceNumber(start: number, end: number): number {
     const s0 = pieceStart[number]!;
     if (pieceEnd[number]! - s0 !== end - start) continue;
     let k = 0;
-    while (k < end - start && text.charCodeAt(s0 + k) === text.charCodeAt(start + k)) k++;
+    while (k < end - start && codes[s0 + k] === codes[start + k]) k++;
     if (k === end - start) return number;
   }
 }
 
 function rehashPieces(): void {
-  const text = current;
+  const codes = units;
   pieceSlots = new Int32Array(pieceSlots.length * 2);
   pieceStamps = new Int32Array(pieceSlots.length);
   pieceStamp = 1;
   const mask = pieceSlots.length - 1;
   for (let number = 0; number < pieceStart.length; number++) {
     let hash = 0x811c9dc5 | 0;
-    for (let i = pieceStart[number]!; i < pieceEnd[number]!; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    for (let i = pieceStart[number]!; i < pieceEnd[number]!; i++) hash = Math.imul(hash ^ codes[i]!, 0x01000193);
     let slot = hash & mask;
     while (pieceStamps[slot] === pieceStamp) slot = (slot + 1) & mask;
     pieceSlots[slot] = number + 1;
@@ -195,22 +203,23 @@ const isAlnum = (c: number): boolean => isDigit(c) || ((c | 0x20) >= 0x61 && (c 
  * part (re_skip `[a-zA-Z0-9]+(?:\.\d+)?%?`; the part holds only re_han_default's ASCII, so \d is
  * [0-9]): each match is a token, and so is what lies between two matches.
  */
-function pushSkipSplit(text: string, start: number, end: number): void {
+function pushSkipSplit(start: number, end: number): void {
+  const codes = units;
   let i = start;
   while (i < end) {
-    if (!isAlnum(text.charCodeAt(i))) {
+    if (!isAlnum(codes[i]!)) {
       do i++;
-      while (i < end && !isAlnum(text.charCodeAt(i)));
+      while (i < end && !isAlnum(codes[i]!));
       pushEnd(i, -1);
       continue;
     }
     do i++;
-    while (i < end && isAlnum(text.charCodeAt(i)));
-    if (i + 1 < end && text.charCodeAt(i) === 0x2e && isDigit(text.charCodeAt(i + 1))) {
+    while (i < end && isAlnum(codes[i]!));
+    if (i + 1 < end && codes[i]! === 0x2e && isDigit(codes[i + 1]!)) {
       i += 2;
-      while (i < end && isDigit(text.charCodeAt(i))) i++;
+      while (i < end && isDigit(codes[i]!)) i++;
     }
-    if (i < end && text.charCodeAt(i) === 0x25) i++;
+    if (i < end && codes[i]! === 0x25) i++;
     pushEnd(i, -1);
   }
 }
@@ -228,30 +237,31 @@ function pushSkipSplit(text: string, start: number, end: number): void {
  */
 function cutHmmRun(start: number, end: number): void {
   const text = current;
+  const codes = units;
   const t = dictTrie();
   let han = 0;
-  for (let i = start; i < end; i++) if (isHan(text.charCodeAt(i))) han++;
+  for (let i = start; i < end; i++) if (isHan(codes[i]!)) han++;
   if (han === end - start) return pushPiece(start, end);
   for (let i = start; i < end; ) {
-    if (!isHan(text.charCodeAt(i))) {
+    if (!isHan(codes[i]!)) {
       i++;
       continue;
     }
     let j = i + 1;
-    while (j < end && isHan(text.charCodeAt(j))) j++;
+    while (j < end && isHan(codes[j]!)) j++;
     if (j - i > 1 && t.isWord(text, i, j)) return pushPiece(start, end);
     i = j;
   }
   for (let i = start; i < end; ) {
-    const c = text.charCodeAt(i);
+    const c = codes[i]!;
     let j = i + 1;
     if (isHan(c)) {
-      while (j < end && isHan(text.charCodeAt(j))) j++;
+      while (j < end && isHan(codes[j]!)) j++;
       if (j - i === 1) pushEnd(j, t.charNode(c));
       else pushPiece(i, j);
     } else {
-      while (j < end && !isHan(text.charCodeAt(j))) j++;
-      pushSkipSplit(text, i, j);
+      while (j < end && !isHan(codes[j]!)) j++;
+      pushSkipSplit(i, j);
     }
     i = j;
   }
@@ -300,7 +310,9 @@ function segmentPieces(): (readonly number[])[] {
 
 /**
  * A text cut into tokens: token k is text[ends[k - 1], ends[k]) (ends[-1] = 0); nodes[k] is the
- * trie node spelling it (equal tokens have equal nodes, below `nodeLimit`), or -1.
+ * trie node spelling it, or the trie's node count + its code unit for a one-unit token outside
+ * the Han class other than whitespace, or -1. Equal tokens have equal keys (below `nodeLimit`),
+ * and a keyed token holds no "." and no whitespace.
  */
 export interface Segmented {
   text: string;
@@ -308,6 +320,8 @@ export interface Segmented {
   count: number;
   nodes: Int32Array;
   nodeLimit: number;
+  /** The text's code units (codes[i] = text.charCodeAt(i)), valid until the next call. */
+  codes: Uint16Array;
 }
 
 /**
@@ -318,6 +332,7 @@ export interface Segmented {
 export function pyJiebaSegment(text: string): Segmented {
   count = 0;
   current = text;
+  const codes = (units = textUnits.load(text));
   pieceStart = [];
   pieceEnd = [];
   if (++pieceStamp === 0x7fffffff) {
@@ -325,13 +340,19 @@ export function pyJiebaSegment(text: string): Segmented {
     pieceStamp = 1;
   }
   const n = text.length;
+  // A one-unit token outside the Han class (，。、 and the like) is keyed too, by its code unit
+  // after the trie's nodes, so that ROUGE-L interns it without hashing it again; so is a
+  // one-character token of jieba-rs (的 in 中的: a quarter of a response's tokens), by its trie
+  // node when it has one. A key stands for one string; one string may have two keys.
+  const t = dictTrie();
+  const unitKey = t.nodes;
   for (let i = 0; i < n; ) {
-    const c = text.charCodeAt(i);
-    if (isHanDefault(c)) i = cutHanBlockFrom(text, i, sink);
+    const c = codes[i]!;
+    if (isHanDefault(c)) i = cutHanBlockFrom(text, codes, i, sink);
     else {
-      const next = text.charCodeAt(i + 1);
-      i += (c === 0x0d && next === 0x0a) || (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) ? 2 : 1;
-      pushEnd(i, -1);
+      const next = codes[i + 1]!; // the 0 after the text at the end
+      if ((c === 0x0d && next === 0x0a) || (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff)) pushEnd((i += 2), -1);
+      else pushEnd(++i, isPySpace(c) ? -1 : unitKey + c); // ("." is in the Han class: a block's)
     }
   }
   if (pieceStart.length > 0) {
@@ -352,8 +373,11 @@ export function pyJiebaSegment(text: string): Segmented {
         resolvedEnds[w++] = prev = e;
       } else {
         for (const len of lengths[-e - 1]!) {
-          resolvedNodes[w] = -1;
-          resolvedEnds[w++] = prev += len;
+          prev += len;
+          // A piece holds no whitespace, but a near-tie block may hold a "." (ROUGE-L's splits).
+          const c = codes[prev - 1]!;
+          resolvedNodes[w] = len !== 1 || c === 0x2e ? -1 : t.charNode(c) >= 0 ? t.charNode(c) : unitKey + c;
+          resolvedEnds[w++] = prev;
         }
       }
     }
@@ -362,7 +386,7 @@ export function pyJiebaSegment(text: string): Segmented {
     count = total;
   }
   current = '';
-  return { text, ends, count, nodes, nodeLimit: dictTrie().nodes };
+  return { text, ends, count, nodes, nodeLimit: unitKey + 0x10000, codes };
 }
 
 let resolvedEnds = new Int32Array(1 << 12);

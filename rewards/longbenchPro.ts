@@ -176,7 +176,7 @@ function summaryMetric(answers: string[], response: string, chinese: boolean, ct
     // joined string being built. The references first: segmenting reuses the token buffers.
     references = answers.map(segmentedReference);
     segmented = pyJiebaSegment(normalized);
-    hypothesis = { text: segmented.text, ends: segmented.ends, count: segmented.count, keys: segmented.nodes, keyLimit: segmented.nodeLimit };
+    hypothesis = { text: segmented.text, ends: segmented.ends, count: segmented.count, keys: segmented.nodes, keyLimit: segmented.nodeLimit, codes: segmented.codes };
   }
   const r = rougeLMax(hypothesis, references, ctx);
   if (ctx.audit) ctx.audit.bestReference = r.best; // summary_length_outlier compares with it (details may be off)

@@ -3,8 +3,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dict } from '@node-rs/jieba/dict.js';
-import { adoptDictTrie, sharedDictTrie } from '../rewards/jiebaDag.js';
+import { adoptDictTrie, isHanDefault, sharedDictTrie } from '../rewards/jiebaDag.js';
 import { pyJiebaCut, pyJiebaJoin, pyJiebaSegment } from '../rewards/jiebaPy.js';
+import { PY_WHITESPACE_CODE_POINTS } from '../rewards/text.js';
 
 describe('pyJiebaCut', () => {
   it('segments Chinese as jieba does', () => {
@@ -105,6 +106,49 @@ describe('pyJiebaSegment / pyJiebaJoin (fast path)', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('keys a one-unit token outside the Han class by that unit, whitespace never', () => {
+    // Every BMP code unit outside Python's Han class, twice: equal tokens get equal keys, distinct
+    // ones distinct keys, and no keyed token is whitespace (ROUGE-L splits those itself).
+    const units: string[] = [];
+    for (let c = 0; c < 0x10000; c++) if (!isHanDefault(c) && (c < 0xd800 || c > 0xdfff) && c !== 0x0d) units.push(String.fromCharCode(c));
+    const t = units.join('') + units.join('');
+    const { ends, count, nodes } = pyJiebaSegment(t);
+    expect(count).toBe(2 * units.length);
+    const keyOf = new Map<string, number>();
+    const tokenOf = new Map<number, string>();
+    let prev = 0;
+    for (let k = 0; k < count; k++) {
+      const token = t.slice(prev, ends[k]);
+      prev = ends[k]!;
+      const key = nodes[k]!;
+      if (PY_WHITESPACE_CODE_POINTS.includes(token.charCodeAt(0))) {
+        expect(key).toBe(-1);
+        continue;
+      }
+      expect(key).toBeGreaterThanOrEqual(0);
+      expect(keyOf.get(token) ?? key).toBe(key);
+      expect(tokenOf.get(key) ?? token).toBe(token);
+      keyOf.set(token, key);
+      tokenOf.set(key, token);
+    }
+  });
+
+  it('keys jieba-rs\'s one-character tokens but a ".", which ROUGE-L splits on', () => {
+    // 一一一 is a near-tie block that jieba-rs segments whole, "." and all; 中的 an HMM piece.
+    for (const text of ['一一一.', '.一一一', '一一一.a', '我们中的一一一.', '北京.中的']) {
+      const { ends, count, nodes } = pyJiebaSegment(text);
+      const tokens: string[] = [];
+      let prev = 0;
+      for (let k = 0; k < count; k++) {
+        tokens.push(text.slice(prev, ends[k]));
+        prev = ends[k]!;
+        if (tokens[k] === '.') expect(nodes[k]).toBe(-1);
+        else if (tokens[k]!.length === 1) expect(nodes[k]).toBeGreaterThanOrEqual(0);
+      }
+      expect(tokens).toEqual(pyJiebaCut(text));
+    }
   });
 
   it('agrees on long texts, where HMM runs repeat and come from the cache', () => {

@@ -239,19 +239,23 @@ describe('py-rouge ROUGE-L', () => {
   it('scores tokens as the text of those tokens joined by spaces (the Chinese fast path)', () => {
     // Tokens as jieba yields them: words, single spaces and newlines, ".", tokens with "." inside.
     const token = fc.constantFrom('a', 'b', 'cd', '北京', '的', '.', ' ', '\n', '3.5', 'x.', '.y', '\u3000', '\t', 'ab.', '..');
-    const spaced = (tokens: string[], keyed = false) => {
+    const spaced = (tokens: string[], keyed = false, withCodes = false) => {
       const ends = new Int32Array(tokens.length);
       let at = 0;
       tokens.forEach((t, k) => (ends[k] = at += t.length));
       // Keys as jieba gives them: one per distinct word without "." or whitespace, some left out.
       const keyOf = new Map<string, number>();
       const keys = Int32Array.from(tokens, (t, k) => (!keyed || /[.\s]/.test(t) || k % 3 === 2 ? -1 : keyOf.get(t) ?? (keyOf.set(t, keyOf.size * 7 + 3), keyOf.get(t)!)));
-      return { text: tokens.join(''), ends, count: tokens.length, ...(keyed && { keys, keyLimit: 7 * keyOf.size + 4 }) };
+      const text = tokens.join('');
+      // Code units as the segmentation hands them over: a buffer longer than the text, "." and spaces after it.
+      const tail = `${text}. \u3000x`;
+      const codes = Uint16Array.from({ length: tail.length }, (_, i) => tail.charCodeAt(i));
+      return { text, ends, count: tokens.length, ...(keyed && { keys, keyLimit: 7 * keyOf.size + 4 }), ...(withCodes && { codes }) };
     };
     fc.assert(
       // size 'max': fast-check's default keeps arrays to about ten tokens, too few for keyed repeats.
-      fc.property(fc.array(token, { maxLength: 60, size: 'max' }), fc.array(fc.array(token, { maxLength: 40, size: 'max' }).map((t) => t.join(' ')), { minLength: 1, maxLength: 3 }), fc.boolean(), (tokens, refs, keyed) => {
-        expect(rougeLMax(spaced(tokens, keyed), refs)).toEqual(rougeLMax(tokens.join(' '), refs));
+      fc.property(fc.array(token, { maxLength: 60, size: 'max' }), fc.array(fc.array(token, { maxLength: 40, size: 'max' }).map((t) => t.join(' ')), { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean(), (tokens, refs, keyed, withCodes) => {
+        expect(rougeLMax(spaced(tokens, keyed, withCodes), refs)).toEqual(rougeLMax(tokens.join(' '), refs));
       }),
       { numRuns: 1000 },
     );

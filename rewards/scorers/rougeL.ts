@@ -15,7 +15,7 @@
 // The union is a set, so the order of sentence pairs does not change llcs; hypothesis sentences
 // are the outer loop so their match masks are built once.
 import { checkDeadline, ScoreFailure, type ScoreContext } from '../types.js';
-import { Buffer } from 'node:buffer';
+import { CodeUnits } from '../codeUnits.js';
 import { isPySpace } from '../text.js';
 
 /**
@@ -79,21 +79,8 @@ CHAR_CLASS[0x2e] = 2;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
-/**
- * A text's UTF-16 code units, copied natively into a reused buffer (valid until the next call):
- * indexing a typed array
- * costs less than charCodeAt, which dispatches on the string's representation (sliced,
- * two-byte...) at every call. Lone surrogates are copied as they are.
- */
-let codeBuffer = Buffer.allocUnsafeSlow(1 << 16);
-let codeView = new Uint16Array(codeBuffer.buffer, 0, codeBuffer.length >>> 1);
-function codesOf(text: string): number {
-  if (codeBuffer.length < 2 * text.length + 2) {
-    codeBuffer = Buffer.allocUnsafeSlow(Math.max(2 * text.length + 2, 2 * codeBuffer.length));
-    codeView = new Uint16Array(codeBuffer.buffer, 0, codeBuffer.length >>> 1);
-  }
-  return codeBuffer.write(text, 0, 'utf16le') >>> 1;
-}
+/** The code units of the text being tokenized (see CodeUnits). */
+const textUnits = new CodeUnits();
 
 /**
  * Interns words to dense ids straight from the code units (hash while scanning, compare units
@@ -216,6 +203,8 @@ export interface SpacedTokens {
   keys?: Int32Array;
   /** Keys are below this (not needed here: kept for callers that have it). */
   keyLimit?: number;
+  /** The text's code units (codes[i] = text.charCodeAt(i)) when the caller has them: saves copying them again. */
+  codes?: Uint16Array;
 }
 
 /**
@@ -245,9 +234,9 @@ function growKeyTable(): void {
  * and count toward a sentence's length as the real ones do, and every word lies within one token,
  * so it is interned straight from the text.
  */
-function tokenizeSpaced({ text, ends, count, keys }: SpacedTokens): Tokenized {
-  const units = codesOf(text);
-  const codes = codeView;
+function tokenizeSpaced({ text, ends, count, keys, codes: given }: SpacedTokens): Tokenized {
+  const units = text.length;
+  const codes = given ?? textUnits.load(text);
   if (keys && keyCount > 0) {
     keyTable.fill(0); // (the table keeps its largest size; filling it costs less than a token)
     keyCount = 0;

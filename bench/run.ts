@@ -403,7 +403,10 @@ function runAudit(args: Args): AuditCostResult[] {
   const opts: AuditBenchOptions = args.quick
     ? { warmupMs: 40, runMs: 5, minRounds: 7, maxRounds: 30, halfWidth: 0.04, budgetMs: 5_000 }
     : { warmupMs: 120, runMs: 10, minRounds: 15, maxRounds: 160, halfWidth: 0.02, budgetMs: 36_000 };
-  const results = runAuditCost(opts, args.seed, args.cases === undefined ? undefined : (name) => args.cases!.split(',').some((p) => name.startsWith(p)));
+  return runAuditCost(opts, args.seed, args.cases === undefined ? undefined : (name) => args.cases!.split(',').some((p) => name.startsWith(p)));
+}
+
+function printAudit(results: readonly AuditCostResult[]): void {
   const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
   console.log(
     `\nAudit cost (CPU µs/item of the verl row, audit off and on; overhead: median over rounds of (on + on) / (off + off), run off/on/on/off; ` +
@@ -416,7 +419,6 @@ function runAudit(args: Args): AuditCostResult[] {
     ),
   );
   for (const r of results) if (r.note) console.log(`  ${r.case}: ${r.note}`);
-  return results;
 }
 
 function budgets(scorers: readonly ScorerResult[], e?: EndToEnd, step?: RealStep, lengths: readonly LengthResult[] = [], audit: readonly AuditCostResult[] = []): Budget[] {
@@ -490,6 +492,26 @@ async function main(): Promise<void> {
   };
   console.log(`golong-reward bench — ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, load ${machine.loadavgAtStart.join(' ')}, machine speed ${machine.speedNsPerChar[0]} ns/char`);
 
+  // The in-process sections first, while this process's heap is small: after the step (211 MB
+  // of bodies, parsed once for the in-process reference) every collection during their short
+  // timed runs cost more, and the audit's paired rounds read a control pair at +11 % (-22 … +26 %).
+  // Printed afterwards in the order of the report: the step first.
+  let scorers: ScorerResult[] = [];
+  if (args.sections.has('scorers')) {
+    process.stderr.write('Per-scorer timings…\n');
+    scorers = runScorers(args);
+  }
+  let lengths: LengthResult[] = [];
+  if (args.sections.has('lengths')) {
+    process.stderr.write('Cost by response length…\n');
+    const opts: LoopOptions = args.quick ? { warmupMs: 20, runMs: 10, runs: 3 } : { warmupMs: 40, runMs: 20, runs: 5 };
+    lengths = runLengths(args.seed, opts, (round) => process.stderr.write(`  round ${round}/${opts.runs}\n`));
+  }
+  let audit: AuditCostResult[] = [];
+  if (args.sections.has('audit')) {
+    process.stderr.write('Audit cost…\n');
+    audit = runAudit(args);
+  }
   let step: RealStep | undefined;
   if (args.sections.has('step')) {
     process.stderr.write('The real GoLongRL step…\n');
@@ -501,32 +523,17 @@ async function main(): Promise<void> {
       nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
       log: (line) => process.stderr.write(`${line}\n`),
     });
-    printStep(step);
-  }
-  let scorers: ScorerResult[] = [];
-  if (args.sections.has('scorers')) {
-    process.stderr.write('Per-scorer timings…\n');
-    scorers = runScorers(args);
-    printScorers(scorers);
-  }
-  let lengths: LengthResult[] = [];
-  if (args.sections.has('lengths')) {
-    process.stderr.write('Cost by response length…\n');
-    const opts: LoopOptions = args.quick ? { warmupMs: 20, runMs: 10, runs: 3 } : { warmupMs: 40, runMs: 20, runs: 5 };
-    lengths = runLengths(args.seed, opts, (round) => process.stderr.write(`  round ${round}/${opts.runs}\n`));
-    printLengths(lengths);
-  }
-  let audit: AuditCostResult[] = [];
-  if (args.sections.has('audit')) {
-    process.stderr.write('Audit cost…\n');
-    audit = runAudit(args);
   }
   let e2e: EndToEnd | undefined;
   if (args.sections.has('e2e')) {
     process.stderr.write('End to end (short rows)…\n');
     e2e = await runEndToEnd(args);
-    printEndToEnd(e2e);
   }
+  if (step) printStep(step);
+  if (args.sections.has('scorers')) printScorers(scorers);
+  if (args.sections.has('lengths')) printLengths(lengths);
+  if (args.sections.has('audit')) printAudit(audit);
+  if (e2e) printEndToEnd(e2e);
 
   machine.speedNsPerChar.push(machineSpeedNs());
   const verdicts = budgets(scorers, e2e, step, lengths, audit);

@@ -303,10 +303,6 @@ export class FileView {
       while (next < chunks.length && !signal.aborted) {
         const mine = chunks[next++]!;
         const results = await this.scoreWithRetry(mine.map((r) => this.payload(r)), details, signal);
-        // The details pass re-scores zeros: their findings are the first pass's, kept if absent.
-        results.forEach((res, k) => {
-          if (!res.audit && mine[k]!.result?.audit) res.audit = mine[k]!.result!.audit;
-        });
         mine.forEach((row, k) => this.setResult(row, results[k]!));
         done += mine.length;
         onChunk(done);

@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_FLAG_NAMES, AUDIT_FLAGS, describeTasks, flagsForScorer, scoreItem } from '../rewards/index.js';
 import { tailLoop, MAX_UNIT, MIN_COPIES, MIN_LOOP_CHARS } from '../rewards/audit/repetition.js';
-import { partStats } from '../rewards/audit/checks.js';
+import { answerAreaStart, partStats } from '../rewards/audit/checks.js';
 import { FRAGMENT_MAX_WORDS } from '../rewards/audit/flags.js';
-import { isPySpace } from '../rewards/text.js';
+import { answerArea, isPySpace } from '../rewards/text.js';
 import { extractChoice, scanChoices } from '../rewards/scorers/choice.js';
 import { AUDIT_CASES, expectation } from './helpers/auditCases.js';
 import { EXTRA_ROUTES_FILE, loadScoreCases, verlItem } from './helpers/parity.js';
@@ -216,6 +216,24 @@ describe('internal agreements', () => {
         expect(scanChoices(text).letter).toBe(extractChoice(text));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('answerAreaStart finds the marker the answer area follows, as searching the text for the last [Answer], else [答案], does', () => {
+    const piece = fc.constantFrom('[Answer]', '[答案]', '[Answer', 'Answer]', '答案]', '[', ']', ' ', '\n', '\t', '\u3000', '\xa0', '\x1c', 'a', '答', 'x y');
+    const searched = (text: string): { at: number; marker?: string } => {
+      for (const marker of ['[Answer]', '[答案]']) {
+        const at = text.lastIndexOf(marker);
+        if (at !== -1) return { at, marker };
+      }
+      return { at: 0 };
+    };
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (parts) => {
+        const text = parts.join('');
+        expect(answerAreaStart(text, answerArea(text).length)).toEqual(searched(text));
+      }),
+      { numRuns: 5000 },
     );
   });
 

@@ -55,12 +55,21 @@ const collector = new Findings();
 
 // ---- LongBench-Pro line metrics ----------------------------------------------------------------
 
-/** Where the answer area starts in `text` (at the last [Answer], else [答案], else 0) and which marker. */
-function answerAreaStart(text: string): { at: number; marker?: string } {
-  let i = text.lastIndexOf('[Answer]');
-  if (i !== -1) return { at: i, marker: '[Answer]' };
-  i = text.lastIndexOf('[答案]');
-  if (i !== -1) return { at: i, marker: '[答案]' };
+/**
+ * Where the answer area starts in `text` (at the last [Answer], else [答案], else 0) and which
+ * marker, from the area's length (the stripped text after the marker, which the scorer measured):
+ * the area ends where the text's trailing whitespace begins and only whitespace separates it from
+ * its marker, so stepping back over whitespace finds the marker without searching the text (two
+ * lastIndexOf scans of a long, mostly two-byte response were most of a flagged Pairwise item's audit).
+ */
+export function answerAreaStart(text: string, areaLength: number): { at: number; marker?: string } {
+  let end = text.length;
+  while (end > 0 && isPySpace(text.charCodeAt(end - 1))) end--;
+  let at = end - areaLength;
+  while (at > 0 && isPySpace(text.charCodeAt(at - 1))) at--;
+  // [Answer] first: the area follows [答案] only when the text has no [Answer] at all.
+  if (at >= 8 && text.startsWith('[Answer]', at - 8)) return { at: at - 8, marker: '[Answer]' };
+  if (at >= 4 && text.startsWith('[答案]', at - 4)) return { at: at - 4, marker: '[答案]' };
   return { at: 0 };
 }
 
@@ -77,7 +86,7 @@ function answerAreaInThink(text: string, thinkEnd: number, areaLength: number): 
 
 function checkAnswerAreaInThink(out: Findings, trace: AuditTrace, text: string, offset: number, thinkEnd: number): void {
   if (thinkEnd === -1 || trace.answerAreaLength === undefined || !answerAreaInThink(text, thinkEnd, trace.answerAreaLength)) return;
-  const area = answerAreaStart(text);
+  const area = answerAreaStart(text, trace.answerAreaLength);
   if (area.marker) {
     out.add(
       'answer_in_think',
@@ -132,14 +141,13 @@ function repeatedLines(lines: readonly string[]): string[] {
 }
 
 /** The answer area's span in the response (for a flag's evidence: computed only when one fires). */
-function areaSpan(text: string, offset: number, responseLength: number): [number, number] {
-  return [offset + answerAreaStart(text).at, responseLength];
+function areaSpan(text: string, areaLength: number, offset: number, responseLength: number): [number, number] {
+  return [offset + answerAreaStart(text, areaLength).at, responseLength];
 }
 
 function checkLines(out: Findings, scorer: string, score: number, trace: AuditTrace, text: string, offset: number): void {
-  const answers = trace.answers;
-  const predictions = trace.predictions;
-  if (!answers || !predictions) return;
+  const { answers, predictions, answerAreaLength: areaLength } = trace;
+  if (!answers || !predictions || areaLength === undefined) return;
   let nonEmpty = 0;
   for (let i = 0; i < predictions.length; i++) if (predictions[i] !== '') nonEmpty++;
   if (scorer === 'pairwise' && nonEmpty >= 2 && 2 * nonEmpty <= answers.length) {
@@ -147,7 +155,7 @@ function checkLines(out: Findings, scorer: string, score: number, trace: AuditTr
     out.add(
       'pairwise_short_list',
       `${plural(nonEmpty, 'answer line')} for ${plural(answers.length, 'reference')}: Pairwise_Accuracy divides by C(${n}, 2) = ${(n * (n - 1)) / 2}, not by the ${(answers.length * (answers.length - 1)) / 2} reference pairs`,
-      areaSpan(text, offset, trace.response.length),
+      areaSpan(text, areaLength, offset, trace.response.length),
     );
   }
   if (nonEmpty >= PADDING_MIN_EXTRA + 1) {
@@ -158,7 +166,7 @@ function checkLines(out: Findings, scorer: string, score: number, trace: AuditTr
     if (refs <= maxRefs && nonEmpty > PADDING_FACTOR * refs && nonEmpty >= refs + PADDING_MIN_EXTRA) {
       const lines = distinctValues(predictions, true);
       if (lines.length > PADDING_FACTOR * refs && lines.length >= refs + PADDING_MIN_EXTRA) {
-        out.add('answer_list_padding', `${plural(lines.length, 'distinct answer line')} for ${plural(refs, 'distinct reference')}, e.g. ${lines.slice(0, 3).map(quote).join(', ')}`, areaSpan(text, offset, trace.response.length));
+        out.add('answer_list_padding', `${plural(lines.length, 'distinct answer line')} for ${plural(refs, 'distinct reference')}, e.g. ${lines.slice(0, 3).map(quote).join(', ')}`, areaSpan(text, areaLength, offset, trace.response.length));
       }
     }
   }
@@ -171,7 +179,7 @@ function checkLines(out: Findings, scorer: string, score: number, trace: AuditTr
       out.add(
         'duplicate_answers',
         `repeated answer lines ${repeated.slice(0, 3).join(', ')}${repeated.length > 3 ? ', …' : ''}; with every line read at its first occurrence the list would score ${plain.toFixed(3)}, not ${score.toFixed(3)}`,
-        areaSpan(text, offset, trace.response.length),
+        areaSpan(text, areaLength, offset, trace.response.length),
       );
     }
   }

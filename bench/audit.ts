@@ -34,8 +34,10 @@ export interface AuditCostResult {
   overhead: number;
   /** 95 % interval of that median (distribution-free, from the rounds' order statistics). */
   overheadInterval: [number, number];
-  /** Rounds the case ran (more when its interval was wide or held the budget line). */
+  /** Rounds the case ran, over all processes (more when its interval was wide or held the budget line). */
   rounds: number;
+  /** Each process's own median (processes compile the code their own way: their medians differ by more than one process's interval says). */
+  processMedians: number[];
   budgeted: boolean;
   pass?: boolean;
   /** Items the audit flagged. */
@@ -207,10 +209,11 @@ export function medianInterval(sorted: readonly number[]): [number, number] | un
  * median of its rounds' ratios with a distribution-free 95 % interval. Cases run at least
  * `minRounds` rounds (unbudgeted ones no more) and stop once the interval is narrow (`halfWidth`)
  * and, for a budgeted case, lies on one side of the budget line; a case near the line runs up to
- * `maxRounds`, all within `budgetMs` of CPU time. The verdict is
- * the median against the budget; the interval says how close it was.
+ * `maxRounds`, all within `budgetMs` of CPU time. One process's rounds; `summariseAudit` pools
+ * those of several processes (bench/run.ts runs the section in fresh child processes) and judges
+ * the pooled median against the budget, the interval saying how close it was.
  */
-export function runAuditCost(opts: AuditBenchOptions, seed: number, only?: (name: string) => boolean): AuditCostResult[] {
+export function runAuditRounds(opts: AuditBenchOptions, seed: number, only?: (name: string) => boolean): AuditRounds[] {
   const cases = auditCostCases(seed).filter((c) => only === undefined || only(c.name));
   const off = (item: unknown): ItemResult => scoreItem(item, { timeoutMs: 10_000 });
   const on = (item: unknown): ItemResult => scoreItem(item, { timeoutMs: 10_000, audit: true });
@@ -269,19 +272,41 @@ export function runAuditCost(opts: AuditBenchOptions, seed: number, only?: (name
     if (spentMs > opts.budgetMs) running.clear();
     if ((r + 1) % 10 === 0) process.stderr.write(`  round ${r + 1}: ${running.size} cases still running\n`);
   }
-  return cases.map((c, k) => {
-    const p = pairs[k]!;
-    const ratios = p.ratios.slice().sort((a, b) => a - b);
+  return cases.map((c, k) => ({ case: c.name, ratios: pairs[k]!.ratios, offUs: pairs[k]!.off.cpuUs, onUs: pairs[k]!.on.cpuUs }));
+}
+
+/** One process's rounds of one case (what an audit child process prints for the parent). */
+export interface AuditRounds {
+  case: string;
+  /** Each round's (on + on) / (off + off) - 1. */
+  ratios: number[];
+  /** Each timed run's CPU µs per call. */
+  offUs: number[];
+  onUs: number[];
+}
+
+/**
+ * The cases' results from the rounds of one or more processes, pooled: the overhead is the median
+ * of all rounds' ratios, with the interval of that median; each process's median is kept too.
+ */
+export function summariseAudit(seed: number, perProcess: readonly (readonly AuditRounds[])[], only?: (name: string) => boolean): AuditCostResult[] {
+  const cases = auditCostCases(seed).filter((c) => only === undefined || only(c.name));
+  const on = (item: unknown): ItemResult => scoreItem(item, { timeoutMs: 10_000, audit: true });
+  return cases.map((c) => {
+    const runs = perProcess.map((rounds) => rounds.find((r) => r.case === c.name)).filter((r): r is AuditRounds => r !== undefined && r.ratios.length > 0);
+    if (runs.length === 0) throw new Error(`no rounds of the audit case ${JSON.stringify(c.name)}`);
+    const ratios = runs.flatMap((r) => r.ratios).sort((a, b) => a - b);
     const overhead = median(ratios);
     const flagged = c.control ? 0 : c.rows.filter((row) => on(row).audit !== undefined).length;
     return {
       case: c.name,
       items: c.rows.length,
-      offUs: median(p.off.cpuUs),
-      onUs: median(p.on.cpuUs),
+      offUs: median(runs.flatMap((r) => r.offUs)),
+      onUs: median(runs.flatMap((r) => r.onUs)),
       overhead,
       overheadInterval: medianInterval(ratios) ?? [ratios[0]!, ratios[ratios.length - 1]!],
       rounds: ratios.length,
+      processMedians: runs.map((r) => median(r.ratios)),
       budgeted: c.budgeted,
       ...(c.budgeted && { pass: overhead <= AUDIT_MAX_OVERHEAD }),
       flagged,

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dict } from '@node-rs/jieba/dict.js';
-import { adoptDictTrie, isHanDefault, sharedDictTrie } from '../rewards/jiebaDag.js';
+import { adoptDictTrie, isHanDefault, MAX_ROUTE_BLOCK, sharedDictTrie } from '../rewards/jiebaDag.js';
 import { pyJiebaCut, pyJiebaJoin, pyJiebaSegment } from '../rewards/jiebaPy.js';
 import { PY_WHITESPACE_CODE_POINTS } from '../rewards/text.js';
 
@@ -185,9 +185,16 @@ describe('pyJiebaSegment / pyJiebaJoin (fast path)', () => {
     expect(words.flatMap((w, i) => (fast[i] === plain[i] ? [] : [`${w}: ${fast[i]} / ${plain[i]}`])).slice(0, 10)).toEqual([]);
   });
 
-  it('agrees on a Han block longer than the route buffers (they grow while the block is read)', () => {
-    const t = '我们的模型7在北京天安门好的我对锦程纺织gme-71'.repeat(1200);
-    expect(pyJiebaJoin(t)).toBe(pyJiebaCut(t).join(' '));
+  it('agrees on Han blocks that fill the route buffers, and longer ones (jieba-rs takes those whole)', () => {
+    // Every character here is in re_han_default, so each text is one block of exactly n units.
+    const unit = '我们的模型7在北京天安门好的我对锦程纺织gme-71';
+    for (const n of [MAX_ROUTE_BLOCK - 1, MAX_ROUTE_BLOCK, MAX_ROUTE_BLOCK + 1, MAX_ROUTE_BLOCK + 40]) {
+      const block = unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+      for (const t of [block, `，${block}。好的${block.slice(0, 100)}`]) {
+        expect(t.length).toBeGreaterThan(0);
+        expect(pyJiebaJoin(t)).toBe(pyJiebaCut(t).join(' '));
+      }
+    }
   });
 
   it('resolves exact ties as Python does (the longer word first)', () => {

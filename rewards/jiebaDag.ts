@@ -297,7 +297,7 @@ export const MAX_ROUTE_BLOCK = 1 << 15;
 // Route buffers, reused across calls. Module constants of a fixed size, not variables that grow:
 // the optimising compiler then embeds their addresses and lengths in cutCodes instead of checking
 // each array's map at every access of every position (its loop holds inner loops, which V8 does
-// not peel, so those checks were not hoisted): ~5 % fewer instructions per Chinese summary.
+// not peel, so those checks were not hoisted): a quarter fewer instructions in cutCodes.
 const routeValue = new Float64Array(MAX_ROUTE_BLOCK + 1);
 const routeEnd = new Int32Array(MAX_ROUTE_BLOCK + 1);
 const routeNode = new Int32Array(MAX_ROUTE_BLOCK + 1);
@@ -330,7 +330,8 @@ export function cutHanBlockFrom(text: string, codes: Uint16Array, start: number,
 }
 
 /**
- * The route over the block text[start, start + n), whose code units are codes[start, start + n).
+ * The route over the block text[start, start + n), whose code units cutHanBlockFrom copied to
+ * blockCodes[0, n).
  * The walk is DictTrie.child inlined: this loop is a third of a Chinese summary's instructions.
  */
 function cutCodes(text: string, codes: Uint16Array, start: number, n: number, sink: BlockSink): void {

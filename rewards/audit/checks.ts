@@ -60,7 +60,7 @@ const collector = new Findings();
  * marker, from the area's length (the stripped text after the marker, which the scorer measured):
  * the area ends where the text's trailing whitespace begins and only whitespace separates it from
  * its marker, so stepping back over whitespace finds the marker without searching the text (two
- * lastIndexOf scans of a long, mostly two-byte response were most of a flagged Pairwise item's audit).
+ * lastIndexOf scans, which a flagged item of a long response paid over all of it).
  */
 export function answerAreaStart(text: string, areaLength: number): { at: number; marker?: string } {
   let end = text.length;

@@ -17,6 +17,13 @@ export function isPySpace(unit: number): boolean {
   return unit <= 0x3000 && WS[unit] === 1;
 }
 
+/** Where `s` ends without its trailing Python whitespace, not going below `floor`: `len(s[floor:].rstrip()) + floor`. */
+export function trimmedEnd(s: string, floor = 0): number {
+  let end = s.length;
+  while (end > floor && isPySpace(s.charCodeAt(end - 1))) end--;
+  return end;
+}
+
 /** Python `s.strip()`. */
 export function pyStrip(s: string): string {
   let start = 0;

@@ -2,7 +2,7 @@
 // Pure and cheap: it reads what the scorer left in the trace (trace.ts) and scans only short
 // stretches of text (the answer part, Math-Verify's window, the tail), never the whole response
 // more than once.
-import { isPySpace } from '../text.js';
+import { isPySpace, trimmedEnd } from '../text.js';
 import { FRAGMENT_MAX_WORDS, FRAGMENT_MIN_SENTENCES, PADDING_FACTOR, PADDING_MIN_EXTRA, SUMMARY_LENGTH_RATIO, type AuditFlagName } from './flags.js';
 import { ndcgScore } from '../scorers/ndcg.js';
 import { pairwiseScore } from '../scorers/pairwise.js';
@@ -63,9 +63,7 @@ const collector = new Findings();
  * lastIndexOf scans, which a flagged item of a long response paid over all of it).
  */
 export function answerAreaStart(text: string, areaLength: number): { at: number; marker?: string } {
-  let end = text.length;
-  while (end > 0 && isPySpace(text.charCodeAt(end - 1))) end--;
-  let at = end - areaLength;
+  let at = trimmedEnd(text) - areaLength;
   while (at > 0 && isPySpace(text.charCodeAt(at - 1))) at--;
   // [Answer] first: the area follows [答案] only when the text has no [Answer] at all.
   if (at >= 8 && text.startsWith('[Answer]', at - 8)) return { at: at - 8, marker: '[Answer]' };
@@ -79,9 +77,7 @@ export function answerAreaStart(text: string, areaLength: number): { at: number;
  * starts before it: its length decides, without looking for the marker again.
  */
 function answerAreaInThink(text: string, thinkEnd: number, areaLength: number): boolean {
-  let end = text.length;
-  while (end > thinkEnd && isPySpace(text.charCodeAt(end - 1))) end--;
-  return end - areaLength <= thinkEnd;
+  return trimmedEnd(text, thinkEnd) - areaLength <= thinkEnd;
 }
 
 function checkAnswerAreaInThink(out: Findings, trace: AuditTrace, text: string, offset: number, thinkEnd: number): void {

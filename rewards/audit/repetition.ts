@@ -5,7 +5,7 @@
 // must lie), and there a probe (the last PROBE characters) must occur again within the last
 // MAX_UNIT + PROBE characters, found by the engine's native substring search; only then is the
 // tail measured exactly.
-import { isPySpace } from '../text.js';
+import { trimmedEnd } from '../text.js';
 
 /** Longest repeated unit looked for, in UTF-16 code units. */
 export const MAX_UNIT = 2048;
@@ -37,8 +37,7 @@ export interface TailLoop {
 export function tailLoop(text: string, from = 0): TailLoop | undefined {
   // Trailing whitespace only shortens the tail: a short final part (most answers) is done here.
   if (text.length - from < MIN_LOOP_CHARS) return undefined;
-  let end = text.length;
-  while (end > from && isPySpace(text.charCodeAt(end - 1))) end--;
+  const end = trimmedEnd(text, from);
   if (end - from < MIN_LOOP_CHARS) return undefined;
   // Necessary condition: the probe recurs within one unit of the end.
   const probe = text.slice(end - PROBE, end);

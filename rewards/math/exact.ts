@@ -2,7 +2,7 @@
 // bounded so hostile exponents cannot blow up: returns undefined when the tree is not purely
 // rational or the result would be too large.
 
-import { type Node, symKey } from './nodes.js';
+import { gcd, type Node, symKey } from './nodes.js';
 import { exactBudgetSpent, spendExact, termCost } from './evaluate.js';
 
 export interface Rat {
@@ -11,13 +11,6 @@ export interface Rat {
 }
 
 const MAX_DIGITS = 2000;
-
-function gcd(a: bigint, b: bigint): bigint {
-  if (a < 0n) a = -a;
-  if (b < 0n) b = -b;
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
 
 /** p/q in lowest terms with a positive denominator (undefined for q = 0). */
 export function norm(p: bigint, q: bigint): Rat | undefined {

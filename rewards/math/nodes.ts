@@ -60,7 +60,8 @@ export function int(v: bigint): Node {
   return { k: 'int', v };
 }
 
-function gcd(a: bigint, b: bigint): bigint {
+/** Greatest common divisor of |a| and |b| (0 when both are 0). */
+export function gcd(a: bigint, b: bigint): bigint {
   if (a < 0n) a = -a;
   if (b < 0n) b = -b;
   while (b) [a, b] = [b, a % b];

@@ -10,7 +10,7 @@
 // (other functions, cubic factors of another shape without rational roots, several variables)
 // is left to the caller, as a failed as_set() is.
 
-import { type Node, type RelOp, MINUS_ONE, ONE, ZERO, freeSymbols, mapTree, rational, show, size, symKey } from './nodes.js';
+import { gcd, type Node, type RelOp, MINUS_ONE, ONE, ZERO, freeSymbols, mapTree, rational, show, size, symKey } from './nodes.js';
 import { exactValue, norm, type Rat } from './exact.js';
 import { type Env, evalNode } from './evaluate.js';
 import { makeFiniteSet } from './latexParser.js';
@@ -284,13 +284,6 @@ function binomialRoots(c: bigint[]): Bound[] | undefined {
   const negative: Node = { k: 'mul', args: [MINUS_ONE, magnitude] };
   if (n % 2 === 1) return [bound(ratio.p < 0n ? negative : magnitude)];
   return ratio.p < 0n ? [] : [bound(negative), bound(magnitude)];
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  a = a < 0n ? -a : a;
-  b = b < 0n ? -b : b;
-  while (b) [a, b] = [b, a % b];
-  return a;
 }
 
 function toIntegerCoeffs(c: Rat[]): bigint[] {

@@ -2,6 +2,7 @@
 // (robust to the odd GC pause). Each run records wall time and the process's CPU time: on a
 // shared machine a neighbour stealing the core inflates wall time but not CPU time, so CPU time
 // is the cost figure; on a quiet machine the two agree (CPU time also counts V8's helper threads).
+import { enableGc } from '../src/memory.js';
 
 export interface LoopTiming {
   /** Median CPU microseconds per call over the timed runs. */
@@ -125,11 +126,17 @@ export function timeInterleaved(loops: readonly TimedLoop<unknown>[], opts: Loop
   return loops.map((loop) => loop.timing());
 }
 
-/** Median wall time (ms) of `reps` calls of `fn`, after one untimed call. */
+/**
+ * Median wall time (ms) of `reps` calls of `fn`, after one untimed call. Each call starts from a
+ * collected heap (when gc() can be had): otherwise a call pays for collecting what the previous
+ * ones left, and the same parse of the same 211 MB measured 330-900 ms from call to call.
+ */
 export function timeRepeated(fn: () => unknown, reps: number): { ms: number; runs: number[] } {
+  const gc = enableGc();
   fn();
   const runs: number[] = [];
   for (let r = 0; r < reps; r++) {
+    gc?.({ type: 'major' });
     const t0 = performance.now();
     if (fn() !== undefined) sink++;
     runs.push(performance.now() - t0);

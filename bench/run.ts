@@ -407,14 +407,15 @@ function printLengths(results: readonly LengthResult[]): void {
  * Processes the audit section runs in. One process's median strays from another's by more than
  * its own interval says (each compiles the audited and the plain path its own way: em read +9.8
  * to +17.4 % in separate processes of the same code), so the verdict pools the rounds of several
- * fresh processes, each with its share of the rounds and of the CPU budget.
+ * fresh processes, each with its share of the rounds and of the CPU budget. Three, not four: each
+ * process also spends ~8 s starting and warming up, and quality.md gives the whole bench 3 minutes.
  */
-const AUDIT_PROCESSES = 4;
+const AUDIT_PROCESSES = 3;
 
 const auditOptions = (args: Args): AuditBenchOptions =>
   args.quick
     ? { warmupMs: 40, runMs: 5, minRounds: 7, maxRounds: 30, halfWidth: 0.04, budgetMs: 5_000 }
-    : { warmupMs: 120, runMs: 10, minRounds: 12, maxRounds: 40, halfWidth: 0.02, budgetMs: 36_000 / AUDIT_PROCESSES };
+    : { warmupMs: 120, runMs: 10, minRounds: 12, maxRounds: 40, halfWidth: 0.02, budgetMs: 30_000 / AUDIT_PROCESSES };
 
 const auditFilter = (args: Args): ((name: string) => boolean) | undefined =>
   args.cases === undefined ? undefined : (name) => args.cases!.split(',').some((p) => name.startsWith(p));
@@ -536,21 +537,32 @@ async function main(): Promise<void> {
   // of bodies, parsed once for the in-process reference) every collection during their short
   // timed runs cost more, and the audit's paired rounds read a control pair at +11 % (-22 … +26 %).
   // Printed afterwards in the order of the report: the step first.
+  // Seconds each section took: quality.md gives the whole bench 3 minutes on 2 cores.
+  const sectionSeconds: Partial<Record<Section, number>> = {};
+  let sectionStart = performance.now();
+  const sectionDone = (section: Section): void => {
+    const now = performance.now();
+    sectionSeconds[section] = +((now - sectionStart) / 1000).toFixed(1);
+    sectionStart = now;
+  };
   let scorers: ScorerResult[] = [];
   if (args.sections.has('scorers')) {
     process.stderr.write('Per-scorer timings…\n');
     scorers = runScorers(args);
+    sectionDone('scorers');
   }
   let lengths: LengthResult[] = [];
   if (args.sections.has('lengths')) {
     process.stderr.write('Cost by response length…\n');
     const opts: LoopOptions = args.quick ? { warmupMs: 20, runMs: 10, runs: 3 } : { warmupMs: 40, runMs: 20, runs: 5 };
     lengths = runLengths(args.seed, opts, (round) => process.stderr.write(`  round ${round}/${opts.runs}\n`));
+    sectionDone('lengths');
   }
   let audit: AuditCostResult[] = [];
   if (args.sections.has('audit')) {
     process.stderr.write('Audit cost…\n');
     audit = runAudit(args);
+    sectionDone('audit');
   }
   let step: RealStep | undefined;
   if (args.sections.has('step')) {
@@ -563,11 +575,13 @@ async function main(): Promise<void> {
       nodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
       log: (line) => process.stderr.write(`${line}\n`),
     });
+    sectionDone('step');
   }
   let e2e: EndToEnd | undefined;
   if (args.sections.has('e2e')) {
     process.stderr.write('End to end (short rows)…\n');
     e2e = await runEndToEnd(args);
+    sectionDone('e2e');
   }
   if (step) printStep(step);
   if (args.sections.has('scorers')) printScorers(scorers);
@@ -583,12 +597,13 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `\n${failed === 0 ? 'All budgets met' : `${failed} of ${verdicts.length} budgets missed`}; bench took ${seconds.toFixed(0)} s ` +
-      `(load now ${loadavg().map((x) => x.toFixed(2)).join(' ')}; machine speed ${machine.speedNsPerChar.join(' -> ')} ns/char, about 3 in a normal spell).`,
+      `(${Object.entries(sectionSeconds).map(([k, v]) => `${k} ${v.toFixed(0)} s, `).join('')}` +
+      `load now ${loadavg().map((x) => x.toFixed(2)).join(' ')}; machine speed ${machine.speedNsPerChar.join(' -> ')} ns/char, about 3 in a normal spell).`,
   );
 
   if (args.write) {
     const file = join(REPO_ROOT, 'bench', 'results.json');
-    const results = { machine, settings: { seed: args.seed, quick: args.quick, e2eRuns: args.e2eRuns, stepRounds: args.stepRounds, sections: [...args.sections] }, realStep: step, scorers, lengths, audit, endToEnd: e2e, budgets: verdicts, seconds: +seconds.toFixed(1) };
+    const results = { machine, settings: { seed: args.seed, quick: args.quick, e2eRuns: args.e2eRuns, stepRounds: args.stepRounds, sections: [...args.sections] }, realStep: step, scorers, lengths, audit, endToEnd: e2e, budgets: verdicts, seconds: +seconds.toFixed(1), sectionSeconds };
     writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
     console.log(`wrote ${file}`);
   }

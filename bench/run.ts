@@ -163,8 +163,9 @@ function scorerResult(c: ScorerCase, verl: LoopTiming, native: LoopTiming): Scor
 }
 
 function runScorers(args: Args): ScorerResult[] {
-  // Many short paired rounds (bench/audit.ts): the overhead is a median of 21 ratios.
-  const opts: LoopOptions = args.quick ? { warmupMs: 40, runMs: 10, runs: 7 } : { warmupMs: 120, runMs: 15, runs: 21 };
+  // A case's figure is the median of its runs, one per interleaved round (15: the section takes
+  // about 25 s in a slow spell, and quality.md gives the whole bench 3 minutes).
+  const opts: LoopOptions = args.quick ? { warmupMs: 40, runMs: 10, runs: 7 } : { warmupMs: 120, runMs: 15, runs: 15 };
   const cases = scorerCases(args.seed).filter((c) => args.cases === undefined || args.cases.split(',').some((p) => c.name.startsWith(p)));
   // Every gold is scored by 16 rollouts, then never again (512 prompts x 16 rollouts per step).
   const reuse = { uses: ROLLOUTS_PER_PROMPT, clear: clearScorerCaches };
@@ -415,7 +416,7 @@ const AUDIT_PROCESSES = 3;
 const auditOptions = (args: Args): AuditBenchOptions =>
   args.quick
     ? { warmupMs: 40, runMs: 5, minRounds: 7, maxRounds: 30, halfWidth: 0.04, budgetMs: 5_000 }
-    : { warmupMs: 120, runMs: 10, minRounds: 12, maxRounds: 40, halfWidth: 0.02, budgetMs: 30_000 / AUDIT_PROCESSES };
+    : { warmupMs: 120, runMs: 10, minRounds: 12, maxRounds: 40, halfWidth: 0.02, budgetMs: 21_000 / AUDIT_PROCESSES };
 
 const auditFilter = (args: Args): ((name: string) => boolean) | undefined =>
   args.cases === undefined ? undefined : (name) => args.cases!.split(',').some((p) => name.startsWith(p));

@@ -2,6 +2,7 @@
 // Pure and cheap: it reads what the scorer left in the trace (trace.ts) and scans only short
 // stretches of text (the answer part, Math-Verify's window, the tail), never the whole response
 // more than once.
+import { CodeUnits } from '../codeUnits.js';
 import { isPySpace, trimmedEnd } from '../text.js';
 import { FRAGMENT_MAX_WORDS, FRAGMENT_MIN_SENTENCES, PADDING_FACTOR, PADDING_MIN_EXTRA, SUMMARY_LENGTH_RATIO, type AuditFlagName } from './flags.js';
 import { ndcgScore } from '../scorers/ndcg.js';
@@ -377,11 +378,22 @@ interface PartStats {
 /** partStats' result: one object refilled per call (auditing an unflagged summary allocates nothing). */
 const partStatsResult: PartStats = { chars: 0, sentences: 0, short: 0, shortStarts: [] };
 
+/** The answer part's code units for partStats. */
+const partUnits = new CodeUnits();
+
+/** partStats' classes of a code unit: part of a word, Python whitespace, or ".". */
+const WORD = 0;
+const SPACE = 1;
+const DOT = 2;
+/** The class of each ASCII code unit (Python's ASCII whitespace: \t-\r, \x1c-\x1f and the space). */
+const ASCII_CLASS = Uint8Array.from({ length: 0x80 }, (_, c) => (c === 0x2e ? DOT : (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) ? SPACE : WORD));
+
 /**
  * One pass over text[start, end): its length and its sentences, as the two Summary flags need them.
- * Valid until the next call. The common character (a letter, digit or most punctuation: above
- * "." and not Python whitespace) is decided by one or two comparisons: this loop over a 300-word
- * answer part was most of the audit's cost on a summary.
+ * Valid until the next call. This loop over a 300-word answer part was most of the audit's cost
+ * on a summary: it reads a native copy of the part's code units (charCodeAt dispatches on the
+ * string's representation at every call) and counts words without a branch per character
+ * (one that changes direction at every word boundary is mispredicted there).
  */
 export function partStats(text: string, start: number, end: number): PartStats {
   let chars = 0;
@@ -390,19 +402,16 @@ export function partStats(text: string, start: number, end: number): PartStats {
   const shortStarts = partStatsResult.shortStarts;
   shortStarts.length = 0;
   let words = 0;
-  let inWord = false;
+  let inWord = 0;
   let sentenceStart = start;
-  for (let i = start; i <= end; i++) {
-    // i === end closes the last sentence.
-    const c = i < end ? text.charCodeAt(i) : 0x2e;
-    if (c > 0x2e ? c < 0x80 || !isPySpace(c) : c !== 0x2e && c !== 0x20 && (c < 0x09 || c > 0x0d) && !(c >= 0x1c && c <= 0x1f && isPySpace(c))) {
-      chars++;
-      if (!inWord) {
-        words++;
-        inWord = true;
-      }
-    } else if (c === 0x2e) {
-      if (i < end) chars++;
+  const codes = partUnits.load(start === 0 && end === text.length ? text : text.slice(start, end));
+  const n = end - start;
+  for (let k = 0; k <= n; k++) {
+    // k === n closes the last sentence.
+    const c = k < n ? codes[k]! : 0x2e;
+    const kind = c < 0x80 ? ASCII_CLASS[c]! : isPySpace(c) ? SPACE : WORD;
+    if (kind === DOT) {
+      if (k < n) chars++;
       if (words > 0) {
         sentences++;
         if (words <= FRAGMENT_MAX_WORDS) {
@@ -411,9 +420,14 @@ export function partStats(text: string, start: number, end: number): PartStats {
         }
       }
       words = 0;
-      inWord = false;
-      sentenceStart = i + 1;
-    } else inWord = false;
+      inWord = 0;
+      sentenceStart = start + k + 1;
+      continue;
+    }
+    const inside = kind ^ 1; // 1 for a word's unit, 0 for whitespace
+    chars += inside;
+    words += inside & (inWord ^ 1);
+    inWord = inside;
   }
   partStatsResult.chars = chars;
   partStatsResult.sentences = sentences;

@@ -1,5 +1,5 @@
 // Shared result and error types of the scorer library.
-import type { AuditFinding } from './audit/checks.js';
+import type { AuditFinding } from './audit/flags.js';
 import type { AuditTrace } from './audit/trace.js';
 
 /** Stable machine codes for per-item errors. Clients switch on these; never rename one. */

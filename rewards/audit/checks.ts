@@ -4,24 +4,11 @@
 // more than once.
 import { CodeUnits } from '../codeUnits.js';
 import { isPySpace, trimmedEnd } from '../text.js';
-import { FRAGMENT_MAX_WORDS, FRAGMENT_MIN_SENTENCES, PADDING_FACTOR, PADDING_MIN_EXTRA, SUMMARY_LENGTH_RATIO, type AuditFlagName } from './flags.js';
+import { FRAGMENT_MAX_WORDS, FRAGMENT_MIN_SENTENCES, PADDING_FACTOR, PADDING_MIN_EXTRA, SUMMARY_LENGTH_RATIO, type AuditFinding, type AuditFlagName } from './flags.js';
 import { ndcgScore } from '../scorers/ndcg.js';
 import { pairwiseScore } from '../scorers/pairwise.js';
 import { tailLoop } from './repetition.js';
 import type { AuditTrace } from './trace.js';
-
-export interface AuditFinding {
-  flag: AuditFlagName;
-  /** What was found, quoting the evidence. */
-  message: string;
-  /**
-   * Where the evidence is in the response as given: [start, end) in UTF-16 code units (JavaScript
-   * string indices; Python's too unless the text has characters beyond U+FFFF).
-   */
-  span?: [number, number];
-  /** With audit_penalty: the value this flag caps the score at. */
-  penalty?: number;
-}
 
 const THINK_END = '</think>';
 const QUOTE_CHARS = 80;

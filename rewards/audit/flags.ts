@@ -123,6 +123,20 @@ export type AuditFlagName = (typeof AUDIT_FLAGS)[number]['flag'];
 
 export const AUDIT_FLAG_NAMES: readonly AuditFlagName[] = AUDIT_FLAGS.map((f) => f.flag);
 
+/** A flag an item raised (checks.ts finds them; here so that types.ts, which the debugger page reads, needs no Node module). */
+export interface AuditFinding {
+  flag: AuditFlagName;
+  /** What was found, quoting the evidence. */
+  message: string;
+  /**
+   * Where the evidence is in the response as given: [start, end) in UTF-16 code units (JavaScript
+   * string indices; Python's too unless the text has characters beyond U+FFFF).
+   */
+  span?: [number, number];
+  /** With audit_penalty: the value this flag caps the score at. */
+  penalty?: number;
+}
+
 const BY_SCORER = new Map<string, AuditFlagName[]>();
 
 /** The flags checked on items of a scorer (its native name), in table order. */

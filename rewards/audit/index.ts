@@ -1,11 +1,10 @@
 // The reward-hacking audit: per item, flags for responses that look like they game a reward
 // (flags.ts), found from what the scorer computed (trace.ts, checks.ts). It never changes a score;
 // only an explicit audit_penalty does (applyPenalties), and the response says so in `semantics`.
-import type { AuditFinding } from './checks.js';
-import type { AuditFlagName } from './flags.js';
+import type { AuditFinding, AuditFlagName } from './flags.js';
 
-export { auditTrace, type AuditFinding } from './checks.js';
-export { AUDIT_FLAGS, AUDIT_FLAG_NAMES, flagsForScorer, isAuditFlag, type AuditFlagEntry, type AuditFlagName } from './flags.js';
+export { auditTrace } from './checks.js';
+export { AUDIT_FLAGS, AUDIT_FLAG_NAMES, flagsForScorer, isAuditFlag, type AuditFinding, type AuditFlagEntry, type AuditFlagName } from './flags.js';
 export { tailLoop, type TailLoop } from './repetition.js';
 export { freshTrace, type AuditTrace } from './trace.js';
 

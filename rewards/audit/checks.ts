@@ -391,7 +391,7 @@ export function partStats(text: string, start: number, end: number): PartStats {
   let words = 0;
   let inWord = 0;
   let sentenceStart = start;
-  const codes = partUnits.load(start === 0 && end === text.length ? text : text.slice(start, end));
+  const codes = partUnits.load(text.slice(start, end));
   const n = end - start;
   for (let k = 0; k <= n; k++) {
     // k === n closes the last sentence.

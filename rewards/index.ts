@@ -136,7 +136,6 @@ export function itemId(item: unknown): string | number | undefined {
  */
 export function scoreItem(item: unknown, options: ScoreItemOptions = {}): ItemResult {
   const id = itemId(item);
-  const withId = (r: ItemResult): ItemResult => (id === undefined ? r : { id, ...r });
   const trace = options.audit || options.auditPenalty ? auditTraceOf(item) : undefined;
   // One shape whether audited or not: scorers' property reads stay monomorphic.
   const ctx: ScoreContext = {
@@ -166,13 +165,22 @@ export function scoreItem(item: unknown, options: ScoreItemOptions = {}): ItemRe
     if (ctx.details && out.details) result.details = out.details;
     if (out.warnings?.length) result.warnings = out.warnings;
     if (trace) audit(result, out.scorer, trace, options.auditPenalty);
-    return withId(result);
+    return withId(id, result);
   } catch (err) {
-    if (err instanceof ScoreFailure) return withId({ score: null, error: { code: err.code, message: err.message, ...(err.field !== undefined && { field: err.field }) } });
+    if (err instanceof ScoreFailure) return withId(id, { score: null, error: { code: err.code, message: err.message, ...(err.field !== undefined && { field: err.field }) } });
     // A RangeError from a pathological input (stack, string length) is still this item's alone.
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    return withId({ score: null, error: { code: 'internal_error', message } });
+    return withId(id, { score: null, error: { code: 'internal_error', message } });
   }
+}
+
+/**
+ * The result with the item's id first, when it has one. A function of its own, not a closure made
+ * in scoreItem: a closure created per item went through V8's CompileLazy on every call (~4 % of a
+ * cheap EM row).
+ */
+function withId(id: string | number | undefined, r: ItemResult): ItemResult {
+  return id === undefined ? r : { id, ...r };
 }
 
 /**

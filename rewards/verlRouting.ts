@@ -330,39 +330,44 @@ function routeVerlRow(row: VerlRow, ctx: ScoreContext, { thinkGate = true }: Ver
   const rewardType = dataSource;
   const scorer = BRANCH_SCORER[branch];
   if (gate) return gated(solution, gate, scorer, rewardType, ctx);
-  // The text after the last </think>, for the branches that read only that (not iou or math).
+  // The text after the last </think> (the branches but iou and the math ones read only that),
+  // computed once when the audit needs it too. No closures here: one made per row went through
+  // V8's CompileLazy at every call.
   let cut: string | undefined;
-  const afterThink = (): string => (cut ??= afterLast(solution, '</think>'));
-  // For messages only: a JSON 42.0 ground truth is a float to the reference, 42 to JavaScript.
-  const groundTruthType = (): string | undefined => (typeof groundTruth === 'string' ? undefined : pyMemberTypeName(row, 'ground_truth'));
-  if (ctx.audit) ctx.audit.text = branch === 'iou' || branch === 'math' ? solution : afterThink();
-  const done = (out: ScorerOutput, name = scorer): VerlOutcome => ({ scorer: name, reward_type: rewardType, ...out });
+  if (ctx.audit) ctx.audit.text = branch === 'iou' || branch === 'math' ? solution : (cut = afterLast(solution, '</think>'));
 
   switch (branch) {
     case 'iou':
-      return done(iouScore(solution, groundTruth, ctx));
+      return outcome(scorer, rewardType, iouScore(solution, groundTruth, ctx));
     case 'retrieval_calculate':
-      return done(retrievalCalculateScore(afterThink(), lastIfList(groundTruth), ctx));
+      return outcome(scorer, rewardType, retrievalCalculateScore(cut ?? afterLast(solution, '</think>'), lastIfList(groundTruth), ctx));
     case 'selection':
-      return done(choiceScore(afterThink(), lastIfList(groundTruth), ctx));
+      return outcome(scorer, rewardType, choiceScore(cut ?? afterLast(solution, '</think>'), lastIfList(groundTruth), ctx));
     case 'EM':
-      return done(emScore(afterThink(), lastIfList(groundTruth), ctx));
+      return outcome(scorer, rewardType, emScore(cut ?? afterLast(solution, '</think>'), lastIfList(groundTruth), ctx));
     case 'math': {
       const gt = lastIfList(groundTruth);
-      if (typeof gt === 'string') return done(mathVerifyScore(solution, gt, ctx));
+      if (typeof gt === 'string') return outcome(scorer, rewardType, mathVerifyScore(solution, gt, ctx));
       const gold = getItem(gt, 'golden_label', 'ground_truth');
-      return done(mathVerifyScore(solution, gold, ctx, typeof gold === 'string' ? undefined : pyMemberTypeName(gt as object, 'golden_label')));
+      return outcome(scorer, rewardType, mathVerifyScore(solution, gold, ctx, typeof gold === 'string' ? undefined : pyMemberTypeName(gt as object, 'golden_label')));
     }
     case 'judge':
-      return scoreJudgeRow(afterThink(), groundTruth, extraInfo, ctx, rewardType);
+      return scoreJudgeRow(cut ?? afterLast(solution, '</think>'), groundTruth, extraInfo, ctx, rewardType);
     case 'minerva':
-      return done(minervaScore(solution, groundTruth, ctx, groundTruthType()));
+      return outcome(scorer, rewardType, minervaScore(solution, groundTruth, ctx, groundTruthTypeName(row, groundTruth)));
     case 'math_dapo_math_verify':
       // math_dapo.compute_score(solution_str, ground_truth, is_use_math_verify=True): the raw ground truth.
-      return done(mathVerifyScore(solution, groundTruth, ctx, groundTruthType()));
+      return outcome(scorer, rewardType, mathVerifyScore(solution, groundTruth, ctx, groundTruthTypeName(row, groundTruth)));
     case 'math_verify_metric':
-      return done(mathVerifyMetricScore(solution, groundTruth, ctx, groundTruthType()));
+      return outcome(scorer, rewardType, mathVerifyMetricScore(solution, groundTruth, ctx, groundTruthTypeName(row, groundTruth)));
   }
+}
+
+const outcome = (scorer: string, rewardType: string, out: ScorerOutput): VerlOutcome => ({ scorer, reward_type: rewardType, ...out });
+
+/** For messages only: a JSON 42.0 ground truth is a float to the reference, 42 to JavaScript. */
+function groundTruthTypeName(row: VerlRow, groundTruth: unknown): string | undefined {
+  return typeof groundTruth === 'string' ? undefined : pyMemberTypeName(row, 'ground_truth');
 }
 
 /** The scorer each branch reports (the judge branch reports the one it actually used). */

@@ -3,14 +3,14 @@
 // failure, and any result outside [0, 1], scores 0).
 import { accuracyScore } from './scorers/accuracy.js';
 import { f1Score } from './scorers/f1.js';
-import { normalizeAnswers, normalizePrediction, normalizeSummary, summaryForRouge } from './scorers/lbpNormalize.js';
+import { lastAnswerAreaLength, normalizeAnswers, normalizePrediction, normalizeSummary, summaryForRouge } from './scorers/lbpNormalize.js';
 import { ndcgScore } from './scorers/ndcg.js';
 import { LruCache } from './lruCache.js';
 import { pairwiseScore } from './scorers/pairwise.js';
 import { RECURSION_WALK_LIMIT, rougeLMax, type RougeFailureReason, type SpacedTokens } from './scorers/rougeL.js';
 import { subemScore } from './scorers/subem.js';
 import { joinSegmented, loadJiebaDictionaries, pyJiebaJoin, pyJiebaSegment, type Segmented } from './jiebaPy.js';
-import { answerArea, foldLines, pyLower, pyStrip } from './text.js';
+import { answerArea, pyStrip } from './text.js';
 import { firstLines, ndcgLines, pairwiseLines, setLines } from './scorers/lineDetails.js';
 import type { AuditTrace } from './audit/trace.js';
 import { ScoreFailure, type ScoreContext, type ScorerOutput } from './types.js';
@@ -138,6 +138,7 @@ function lineMetric(metric: Exclude<LbpMetric, 'Summary'>, answers: string[], pr
     }
     case 'Pairwise_Accuracy': {
       const r = pairwiseScore(answers, predictions);
+      if (trace) trace.lastPositions = r.positions;
       if (!details) return { score: r.score, details: NO_DETAILS };
       const rule =
         answers.length <= 1 ? 'fewer than two references: no pair' : predictions.length <= 1 ? 'fewer than two answer lines: no pair' : 'reference pairs in order over all pairs of answer lines';
@@ -236,15 +237,12 @@ export function scoreLongBenchPro(response: string, answers: unknown, metric: Lb
       ctx.audit.answers = normalized;
     }
   } else {
-    let predictions: string[];
+    const predictions = normalizePrediction(response);
     if (ctx.audit) {
-      // normalizePrediction, keeping the answer area's length for the audit.
-      const area = answerArea(response);
-      predictions = foldLines(pyLower(area));
       ctx.audit.answers = normalized;
       ctx.audit.predictions = predictions;
-      ctx.audit.answerAreaLength = area.length;
-    } else predictions = normalizePrediction(response);
+      ctx.audit.answerAreaLength = lastAnswerAreaLength();
+    }
     out = lineMetric(metric, normalized, predictions, ctx.details, ctx.audit);
   }
   if (ctx.details && metric !== 'Summary') {

@@ -7,10 +7,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_FLAG_NAMES, AUDIT_FLAGS, describeTasks, flagsForScorer, scoreItem } from '../rewards/index.js';
 import { tailLoop, MAX_UNIT, MIN_COPIES, MIN_LOOP_CHARS } from '../rewards/audit/repetition.js';
-import { answerAreaStart, partStats } from '../rewards/audit/checks.js';
+import { answerAreaStart, nothingToAudit, partStats, summaryAnswerStart } from '../rewards/audit/checks.js';
+import { freshTrace } from '../rewards/audit/trace.js';
+import { SCORERS } from '../rewards/registry.js';
 import { FRAGMENT_MAX_WORDS } from '../rewards/audit/flags.js';
 import { answerArea, isPySpace } from '../rewards/text.js';
 import { extractChoice, scanChoices } from '../rewards/scorers/choice.js';
+import { pairwiseScore } from '../rewards/scorers/pairwise.js';
+import { normalizeAnswers, normalizePrediction } from '../rewards/scorers/lbpNormalize.js';
 import { AUDIT_CASES, expectation } from './helpers/auditCases.js';
 import { EXTRA_ROUTES_FILE, loadScoreCases, verlItem } from './helpers/parity.js';
 
@@ -100,6 +104,20 @@ describe('every flag: the exploit scores high and is flagged, the near miss is n
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('answer_in_think on iou: the table read is the first <answer>, and one inside the think section is flagged with its span', () => {
+    const table = '<answer>{"data": [["Oslo", "1624"], ["Bergen", "1070"]]}</answer>';
+    const gold = { golden_label: '{"data": [["Oslo", "1624"], ["Bergen", "1070"]]}' };
+    const inThink = `<think>draft: ${table}</think>I could not check the table.`;
+    const exploit = scoreItem({ data_source: 'multitableqa_pretraining', solution_str: inThink, ground_truth: gold, extra_info: {} }, { audit: true });
+    expect(exploit.score).toBe(1);
+    const finding = exploit.audit?.find((f) => f.flag === 'answer_in_think');
+    expect(finding?.span?.[0]).toBe(inThink.indexOf('<answer>'));
+    const after = `<think>let me build the table</think>${table}`;
+    const nearMiss = scoreItem({ data_source: 'multitableqa_pretraining', solution_str: after, ground_truth: gold, extra_info: {} }, { audit: true });
+    expect(nearMiss.score).toBe(1);
+    expect(flagsOf(nearMiss)).toEqual([]);
   });
 
   it('answer_in_think: the math exploit and its messages quote the evidence', () => {
@@ -208,6 +226,49 @@ describe('repetition_loop rule', () => {
 });
 
 describe('internal agreements', () => {
+  it('the audit is skipped only for scorers whose one flag is repetition_loop, and only on text too short to end in a loop', () => {
+    const names = [...SCORERS.map((e) => e.name), 'exact_match'];
+    const shortTrace = (): ReturnType<typeof freshTrace> => Object.assign(freshTrace('<think>a</think>42'), { text: '42' });
+    const skipped = names.filter((name) => nothingToAudit(name, shortTrace()));
+    expect(skipped).toContain('em');
+    for (const name of skipped) expect(flagsForScorer(name)).toEqual(['repetition_loop']);
+    const longText = 'x'.repeat(MIN_LOOP_CHARS);
+    expect(nothingToAudit('em', Object.assign(freshTrace(longText), { text: longText }))).toBe(false);
+    expect(nothingToAudit('em', freshTrace('42'))).toBe(false); // no scored text (think gate): the loop check runs on the response
+  });
+
+  it("Pairwise's duplicate_answers fires exactly when a reference line repeats and reading first occurrences scores lower", () => {
+    // Lines of a small alphabet (normalisation leaves them as they are), long lists included (over 32 lines: the Set path).
+    const line = fc.constantFrom('', 'a', 'b', 'c', 'd', 'e', 'f');
+    let fired = 0;
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 6 }), fc.oneof(fc.array(line, { maxLength: 9 }), fc.array(line, { minLength: 33, maxLength: 40 })), (answers, lines) => {
+        const row = {
+          data_source: 'longbench_pro',
+          solution_str: `<think>x</think>[Answer]\n${lines.join('\n')}`,
+          ground_truth: { doc_ids: answers, summary: 'English' },
+          extra_info: { reward_mode: 'T2.1 Global Timeline Reconstruction' },
+        };
+        const r = scoreItem(row, { audit: true });
+        const refs = normalizeAnswers(answers);
+        const predictions = normalizePrediction(row.solution_str);
+        const firstOnly = predictions.filter((p, i) => p === '' || predictions.indexOf(p) === i);
+        const repeatedReference = predictions.some((p, i) => p !== '' && predictions.indexOf(p) !== i && refs.includes(p));
+        const expected = repeatedReference && r.score! > pairwiseScore(refs, firstOnly).score;
+        if (expected) fired++;
+        expect(flagsOf(r).includes('duplicate_answers')).toBe(expected);
+      }),
+      { numRuns: 4000 },
+    );
+    expect(fired).toBeGreaterThan(50); // the property was exercised on flagged lists
+  });
+
+  it('an EM item whose final part ends in a loop is still flagged (the skip leaves it to the audit)', () => {
+    const loop = 'The answer is 42. '.repeat(20);
+    const r = scoreItem({ data_source: 'EM', solution_str: `<think>thinking</think>${loop}`, ground_truth: { golden_label: '42' } }, { audit: true });
+    expect(flagsOf(r)).toEqual(['repetition_loop']);
+  });
+
   it("scanChoices' letter is extractChoice's (the audit path scores choice with it)", () => {
     const piece = fc.constantFrom('The correct answer is ', '(A)', '(B)', '(E)', 'C', 'D', '*', ' ', 'x', '(', ')', 'The correct answer is (', '\n');
     fc.assert(
@@ -232,6 +293,26 @@ describe('internal agreements', () => {
       fc.property(fc.array(piece, { maxLength: 14 }), (parts) => {
         const text = parts.join('');
         expect(answerAreaStart(text, answerArea(text).length)).toEqual(searched(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("summaryAnswerStart is after the last [Answer], else the last [答案], after the last </think>", () => {
+    const piece = fc.constantFrom('[Answer]', '[答案]', '[Answer', '[答', '[', ']', '</think>', ' ', 'x', '答案]');
+    const searched = (text: string, thinkEnd: number): number => {
+      const after = thinkEnd === -1 ? 0 : thinkEnd + '</think>'.length;
+      for (const marker of ['[Answer]', '[答案]']) {
+        const at = text.lastIndexOf(marker);
+        if (at >= after) return at + marker.length;
+      }
+      return after;
+    };
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (parts) => {
+        const text = parts.join('');
+        const thinkEnd = text.lastIndexOf('</think>');
+        expect(summaryAnswerStart(text, thinkEnd)).toBe(searched(text, thinkEnd));
       }),
       { numRuns: 5000 },
     );

@@ -7,7 +7,7 @@ import { isPySpace, trimmedEnd } from '../text.js';
 import { FRAGMENT_MAX_WORDS, FRAGMENT_MIN_SENTENCES, PADDING_FACTOR, PADDING_MIN_EXTRA, SUMMARY_LENGTH_RATIO, type AuditFinding, type AuditFlagName } from './flags.js';
 import { ndcgScore } from '../scorers/ndcg.js';
 import { pairwiseScore } from '../scorers/pairwise.js';
-import { tailLoop } from './repetition.js';
+import { MIN_LOOP_CHARS, tailLoop } from './repetition.js';
 import type { AuditTrace } from './trace.js';
 
 const THINK_END = '</think>';
@@ -133,7 +133,7 @@ function checkLines(out: Findings, scorer: string, score: number, trace: AuditTr
   const { answers, predictions, answerAreaLength: areaLength } = trace;
   if (!answers || !predictions || areaLength === undefined) return;
   let nonEmpty = 0;
-  for (let i = 0; i < predictions.length; i++) if (predictions[i] !== '') nonEmpty++;
+  for (let i = 0; i < predictions.length; i++) if (predictions[i]!.length !== 0) nonEmpty++;
   if (scorer === 'pairwise' && nonEmpty >= 2 && 2 * nonEmpty <= answers.length) {
     const n = predictions.length;
     out.add(
@@ -180,25 +180,29 @@ function hasPayingRepeat(scorer: string, trace: AuditTrace, answers: readonly st
     if (trace.distinctLines === undefined) return false;
     return trace.distinctLines - (nonEmpty < predictions.length ? 1 : 0) < nonEmpty;
   }
-  // A repeated line (scan, or a Set for long lists), then whether it is a reference.
-  if (predictions.length > 32) {
-    const seen = new Set<string>();
-    for (const line of predictions) {
-      if (line !== '' && seen.has(line) && answers.includes(line)) return true;
-      seen.add(line);
+  // Pairwise_Accuracy: a repeated reference line. Its last occurrence is among the scorer's
+  // positions, and an earlier one is not (a line equal to a reference there would be that
+  // reference's last occurrence): only pairs of an earlier line off the positions and a later one
+  // on them are compared, about a third of all pairs on the bench's lists.
+  const positions = trace.lastPositions;
+  if (positions === undefined) return false; // no pair was counted: fewer than two references or lines
+  const n = predictions.length;
+  if (n <= 32) {
+    let onPositions = 0;
+    for (let i = 0; i < positions.length; i++) if (positions[i]! >= 0) onPositions |= 1 << positions[i]!;
+    for (let k = 0; k < n; k++) {
+      const line = predictions[k]!;
+      if (onPositions & (1 << k) || line.length === 0) continue;
+      for (let p = k + 1; p < n; p++) {
+        if (onPositions & (1 << p) && predictions[p]!.length === line.length && predictions[p] === line) return true;
+      }
     }
     return false;
   }
-  for (let i = 1; i < predictions.length; i++) {
-    const line = predictions[i]!;
-    if (line === '') continue;
-    for (let j = 0; j < i; j++) {
-      const earlier = predictions[j]!;
-      if (earlier.length === line.length && earlier === line) {
-        if (answers.includes(line)) return true;
-        break;
-      }
-    }
+  const seen = new Set<string>();
+  for (const line of predictions) {
+    if (line !== '' && seen.has(line) && answers.includes(line)) return true;
+    seen.add(line);
   }
   return false;
 }
@@ -326,9 +330,10 @@ function checkChoice(out: Findings, trace: AuditTrace, text: string, offset: num
 
 // ---- iou ----------------------------------------------------------------------------------------
 
-function checkIou(out: Findings, text: string, offset: number, thinkEnd: number): void {
+function checkIou(out: Findings, trace: AuditTrace, text: string, offset: number, thinkEnd: number): void {
   if (thinkEnd === -1) return;
-  const open = text.indexOf('<answer>');
+  // The scorer's own search when it got that far (not for a gold it could not read).
+  const open = trace.answerTagAt ?? text.indexOf('<answer>');
   if (open === -1 || open > thinkEnd) return;
   out.add('answer_in_think', `the first <answer> (read as the table) is in the think section, at character ${open}, before </think> at ${thinkEnd}`, [offset + open, offset + thinkEnd]);
 }
@@ -342,13 +347,22 @@ function lastFrom(text: string, marker: string, from: number): number {
   return at;
 }
 
-/** Where the summary's answer part starts in `text` (it runs to the end): after the last </think>, then after the last answer marker. */
-function summaryAnswerStart(text: string, thinkEnd: number): number {
+/**
+ * Where the summary's answer part starts in `text` (it runs to the end): after the last </think>,
+ * then after the last [Answer], else the last [答案], at or after it. One pass over the "[" finds
+ * both markers (a summary has few or none): two searches for the markers read the whole answer
+ * part twice, about 1.5 µs of a 300-word summary's audit.
+ */
+export function summaryAnswerStart(text: string, thinkEnd: number): number {
   const after = thinkEnd === -1 ? 0 : thinkEnd + THINK_END.length;
-  let at = lastFrom(text, '[Answer]', after);
-  if (at !== -1) return at + '[Answer]'.length;
-  at = lastFrom(text, '[答案]', after);
-  return at === -1 ? after : at + '[答案]'.length;
+  let english = -1;
+  let chinese = -1;
+  for (let i = text.indexOf('[', after); i !== -1; i = text.indexOf('[', i + 1)) {
+    if (text.startsWith('[Answer]', i)) english = i;
+    else if (text.startsWith('[答案]', i)) chinese = i;
+  }
+  if (english !== -1) return english + '[Answer]'.length;
+  return chinese === -1 ? after : chinese + '[答案]'.length;
 }
 
 interface PartStats {
@@ -480,6 +494,16 @@ function checkLoop(out: Findings, response: string, from: number): void {
 }
 
 /**
+ * Whether an item leaves the audit nothing to check: its scorer's only flag is repetition_loop
+ * (EM, flags.ts) and the text it scored is too short to end in a loop (the final part lies within
+ * it). scoreItem asks before calling the audit: on a ~1 µs EM row the call was about half of the
+ * audit's cost (in-process off/on rounds, em +10.7 → +5.2 %), for an answer of a few words.
+ */
+export function nothingToAudit(scorer: string, trace: AuditTrace): boolean {
+  return scorer === 'em' && trace.text !== undefined && trace.text.length < MIN_LOOP_CHARS;
+}
+
+/**
  * The flags an item raises, among those of its scorer (flags.ts; a test holds the two together);
  * `score` is the reference's score, `trace` what the scorer left. An item the think gate scored 0 has no `trace.text` and is only checked for loops.
  */
@@ -524,7 +548,7 @@ export function auditTrace(scorer: string, score: number, trace: AuditTrace): re
         checkChoice(out, trace, text, offset, thinkEnd);
         break;
       case 'iou':
-        checkIou(out, text, offset, thinkEnd);
+        checkIou(out, trace, text, offset, thinkEnd);
         break;
     }
   }

@@ -3,7 +3,7 @@
 // only an explicit audit_penalty does (applyPenalties), and the response says so in `semantics`.
 import type { AuditFinding, AuditFlagName } from './flags.js';
 
-export { auditTrace } from './checks.js';
+export { auditTrace, nothingToAudit } from './checks.js';
 export { AUDIT_FLAGS, AUDIT_FLAG_NAMES, flagsForScorer, isAuditFlag, type AuditFinding, type AuditFlagEntry, type AuditFlagName } from './flags.js';
 export { tailLoop, type TailLoop } from './repetition.js';
 export { freshTrace, type AuditTrace } from './trace.js';

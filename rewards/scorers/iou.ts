@@ -8,9 +8,13 @@ import { LruCache } from '../lruCache.js';
 /** Parsed gold tables per worker: the 16 rollouts of a prompt share one golden_label. */
 const GOLD_TABLES = new LruCache<ReturnType<typeof tryPyJsonTable>>(256, 10_000);
 
+/** Where the last answerText call found the first `<answer>` (-1: none), for the audit's answer_in_think check. */
+let lastOpen = -1;
+
 /** Python `strip_answer`: after the first `<answer>` up to the next `</answer>` (or the end), stripped. */
 export function answerText(response: string): string {
   const open = response.indexOf('<answer>');
+  lastOpen = open;
   if (open === -1) return pyStrip(response);
   const start = open + '<answer>'.length;
   const close = response.indexOf('</answer>', start);
@@ -149,6 +153,8 @@ export function iouScore(response: string, groundTruth: unknown, ctx: ScoreConte
 
   // pred = json.loads(answer).get("data", []), [] when that raises JSONDecodeError or AttributeError.
   const parsed = tryPyJsonTable(answerText(response));
+  // The audit asks where the table's <answer> is: a second search would scan the think section again.
+  if (ctx.audit) ctx.audit.answerTagAt = lastOpen;
   let pred: PyRowKey[] | PyValue = [];
   let predNote: string | undefined;
   if (!parsed.ok) {

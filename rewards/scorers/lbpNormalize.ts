@@ -12,8 +12,19 @@ export function normalizeAnswers(answers: readonly string[]): string[] {
  * lowercased, split on "\n" only, each line whitespace-folded. Empty lines stay as "".
  */
 export function normalizePrediction(response: string): string[] {
-  return foldLines(pyLower(answerArea(response)));
+  const area = answerArea(response);
+  areaLength = area.length;
+  return foldLines(pyLower(area));
 }
+
+/**
+ * The length of the answer area the last normalizePrediction call read, for the audit's
+ * answer_in_think check: kept aside rather than passed back, so that the audited and the plain
+ * path call the same function (a trace argument made it polymorphic: +700 instructions per
+ * Pairwise item, audit off too).
+ */
+let areaLength = 0;
+export const lastAnswerAreaLength = (): number => areaLength;
 
 /** The Summary metric's prediction: the whole response, lowercased and whitespace-folded. */
 export function normalizeSummary(response: string): string {

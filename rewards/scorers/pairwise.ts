@@ -5,6 +5,8 @@ export interface PairwiseResult {
   score: number;
   correctPairs: number;
   totalPairs: number;
+  /** For each reference, the index of its last occurrence among the predictions (-1: none); absent when there is no pair to count. */
+  positions?: readonly number[];
 }
 
 /**
@@ -23,7 +25,7 @@ export function pairwiseScore(answers: readonly string[], predictions: readonly 
     if (pi < 0) continue;
     for (let j = i + 1; j < pos.length; j++) if (pos[j]! > pi) correctPairs++;
   }
-  return { score: correctPairs / totalPairs, correctPairs, totalPairs };
+  return { score: correctPairs / totalPairs, correctPairs, totalPairs, positions: pos };
 }
 
 /** For each answer, the index of its last occurrence among the predictions, or -1. */

@@ -121,15 +121,18 @@ export interface AuditBenchOptions {
   warmupMs: number;
   /** About how long one timed run of one loop lasts (four per round: off, on, on, off or the reverse). */
   runMs: number;
-  /** Rounds every case gets... */
+  /** Rounds every case gets (fewer only when they would overrun the case's share of `budgetMs`)... */
   minRounds: number;
   /** ...and at most, while its interval is wide or holds the budget line. */
   maxRounds: number;
   /** An interval this narrow (half its width, as a fraction) lets a case stop, unless it holds the budget line. */
   halfWidth: number;
-  /** CPU time all timed runs may take together; cases still running when it is spent stop where they are. */
+  /** CPU time all timed runs may take together, shared equally by the cases: a case stops when its share is spent. */
   budgetMs: number;
 }
+
+/** Rounds a case gets even past its share of the time: the fewest that give the median an interval. */
+const FEWEST_ROUNDS = 6;
 
 /**
  * One case's rows scored with the audit off or on. A run clears the gold caches and scores a group
@@ -205,19 +208,26 @@ export function medianInterval(sorted: readonly number[]): [number, number] | un
  * Paired rounds. After every loop has warmed up, each round gives every case still running four
  * back-to-back runs, off, on, on, off (or on, off, off, on, alternating by round and case), and
  * the round's ratio is (on + on) / (off + off): drift inside the round (a neighbour's load rising,
- * the clock) cancels to first order, which an off/on pair does not. A case's overhead is the
- * median of its rounds' ratios with a distribution-free 95 % interval. Cases run at least
- * `minRounds` rounds (unbudgeted ones no more) and stop once the interval is narrow (`halfWidth`)
- * and, for a budgeted case, lies on one side of the budget line; a case near the line runs up to
- * `maxRounds`, all within `budgetMs` of CPU time. One process's rounds; `summariseAudit` pools
- * those of several processes (bench/run.ts runs the section in fresh child processes) and judges
- * the pooled median against the budget, the interval saying how close it was.
+ * the clock) cancels to first order, which an off/on pair does not. Runs are short (`runMs`, about
+ * a millisecond for the cheap cases): the machine's speed moves within tens of milliseconds here,
+ * and many short rounds gave a median that held still where fewer long ones did not (the control
+ * pair: -0.3 % (-3.2 … +0.9 %) over 92 rounds of 1 ms runs, -0.2 … +0.8 % in later runs of 129 to
+ * 330 rounds, against -2.4 % (-8.7 … +4.6 %) over 29 rounds of 10 ms in the last run before). A
+ * case's overhead is the median of its rounds' ratios with a distribution-free 95 % interval.
+ * Cases run at least `minRounds` rounds (unbudgeted ones no more) and stop once the interval is
+ * narrow (`halfWidth`) and, for a budgeted case, lies on one side of the budget line; a case near
+ * the line runs up to `maxRounds`. Each case has an equal share of `budgetMs` of CPU time (a
+ * summary's round lasts a hundred times an EM round, and one budget for all let the slow cases
+ * spend it before the cheap ones had their rounds); past it, a case still undecided goes on with
+ * what the decided ones left, up to three shares, and stops (after FEWEST_ROUNDS) when that is spent. One process's rounds; `summariseAudit` pools those of several processes (bench/run.ts
+ * runs the section in fresh child processes) and judges the pooled median against the budget, the
+ * interval saying how close it was.
  */
 export function runAuditRounds(opts: AuditBenchOptions, seed: number, only?: (name: string) => boolean): AuditRounds[] {
   const cases = auditCostCases(seed).filter((c) => only === undefined || only(c.name));
   const off = (item: unknown): ItemResult => scoreItem(item, { timeoutMs: 10_000 });
   const on = (item: unknown): ItemResult => scoreItem(item, { timeoutMs: 10_000, audit: true });
-  const pairs = cases.map((c) => ({ off: new GroupLoop(c.rows, off, ROLLOUTS_PER_GOLD), on: new GroupLoop(c.rows, c.control ? off : on, ROLLOUTS_PER_GOLD), group: 0, count: 0, ratios: [] as number[] }));
+  const pairs = cases.map((c) => ({ off: new GroupLoop(c.rows, off, ROLLOUTS_PER_GOLD), on: new GroupLoop(c.rows, c.control ? off : on, ROLLOUTS_PER_GOLD), group: 0, count: 0, spentMs: 0, ratios: [] as number[] }));
   process.stderr.write(`  ${cases.length} cases, audit off and on: warm-up, then rounds of off/on/on/off until each interval is narrow\n`);
   for (const [k, p] of pairs.entries()) {
     const perCallMs = Math.max(p.off.warmUp(opts.warmupMs), p.on.warmUp(opts.warmupMs));
@@ -234,6 +244,7 @@ export function runAuditRounds(opts: AuditBenchOptions, seed: number, only?: (na
   let state = 0x9e3779b9;
   const random = (): number => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const running = new Set(pairs.keys());
+  const shareMs = opts.budgetMs / Math.max(1, cases.length);
   let spentMs = 0;
   for (let r = 0; running.size > 0; r++) {
     const order = [...running];
@@ -258,9 +269,16 @@ export function runAuditRounds(opts: AuditBenchOptions, seed: number, only?: (na
         onUs += p.on.run(p.group, p.count);
       }
       const c = process.cpuUsage(c0);
-      spentMs += (c.user + c.system) / 1000;
+      const ms = (c.user + c.system) / 1000;
+      p.spentMs += ms;
+      spentMs += ms;
       p.ratios.push(onUs / offUs - 1);
       const rounds = p.ratios.length;
+      // Past its share a case goes on with what the decided ones left, up to three shares.
+      if (rounds >= FEWEST_ROUNDS && p.spentMs >= shareMs && (spentMs >= opts.budgetMs || p.spentMs >= 3 * shareMs)) {
+        running.delete(k);
+        continue;
+      }
       if (rounds < opts.minRounds) continue;
       const interval = medianInterval(p.ratios.slice().sort((a, b) => a - b))!;
       const narrow = interval[1] - interval[0] <= 2 * opts.halfWidth;
@@ -269,8 +287,7 @@ export function runAuditRounds(opts: AuditBenchOptions, seed: number, only?: (na
       const shown = !cases[k]!.budgeted && !cases[k]!.control;
       if (shown || (narrow && decided) || rounds >= opts.maxRounds) running.delete(k);
     }
-    if (spentMs > opts.budgetMs) running.clear();
-    if ((r + 1) % 10 === 0) process.stderr.write(`  round ${r + 1}: ${running.size} cases still running\n`);
+    if ((r + 1) % 50 === 0) process.stderr.write(`  round ${r + 1}: ${running.size} cases still running\n`);
   }
   return cases.map((c, k) => ({ case: c.name, ratios: pairs[k]!.ratios, offUs: pairs[k]!.off.cpuUs, onUs: pairs[k]!.on.cpuUs }));
 }

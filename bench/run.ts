@@ -405,10 +405,11 @@ function printLengths(results: readonly LengthResult[]): void {
 // The audit's cost (bench/audit.ts)
 
 /**
- * Processes the audit section runs in. One process's median strays from another's by more than
- * its own interval says (each compiles the audited and the plain path its own way: em read +9.8
- * to +17.4 % in separate processes of the same code), so the verdict pools the rounds of several
- * fresh processes, each with its share of the rounds and of the CPU budget. Three, not four: each
+ * Processes the audit section runs in. Each compiles the audited and the plain path its own way,
+ * so one process's median can stray from another's by more than its own interval says (with 10 ms
+ * runs em read +9.8 to +17.4 % in separate processes of the same code; with 1 ms runs the
+ * processes still differ by a point or two), and the verdict pools the rounds of several fresh
+ * processes, each with its share of the rounds and of the CPU budget. Three, not four: each
  * process also spends ~8 s starting and warming up, and quality.md gives the whole bench 3 minutes.
  */
 const AUDIT_PROCESSES = 3;
@@ -416,7 +417,7 @@ const AUDIT_PROCESSES = 3;
 const auditOptions = (args: Args): AuditBenchOptions =>
   args.quick
     ? { warmupMs: 40, runMs: 5, minRounds: 7, maxRounds: 30, halfWidth: 0.04, budgetMs: 5_000 }
-    : { warmupMs: 120, runMs: 10, minRounds: 12, maxRounds: 40, halfWidth: 0.02, budgetMs: 21_000 / AUDIT_PROCESSES };
+    : { warmupMs: 120, runMs: 1, minRounds: 40, maxRounds: 300, halfWidth: 0.02, budgetMs: 21_000 / AUDIT_PROCESSES };
 
 const auditFilter = (args: Args): ((name: string) => boolean) | undefined =>
   args.cases === undefined ? undefined : (name) => args.cases!.split(',').some((p) => name.startsWith(p));

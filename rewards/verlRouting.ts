@@ -330,11 +330,11 @@ function routeVerlRow(row: VerlRow, ctx: ScoreContext, { thinkGate = true }: Ver
   const rewardType = dataSource;
   const scorer = BRANCH_SCORER[branch];
   if (gate) return gated(solution, gate, scorer, rewardType, ctx);
-  // The text after the last </think> (the branches but iou and the math ones read only that),
-  // computed once when the audit needs it too. No closures here: one made per row went through
-  // V8's CompileLazy at every call.
+  // The text after the last </think> (what the EM, selection, retrieval and judge branches read;
+  // the others read the whole solution), computed once when the audit needs it too. No closures
+  // here: one made per row went through V8's CompileLazy at every call.
   let cut: string | undefined;
-  if (ctx.audit) ctx.audit.text = branch === 'iou' || branch === 'math' ? solution : (cut = afterLast(solution, '</think>'));
+  if (ctx.audit) ctx.audit.text = readsFinalPart(branch) ? (cut = afterLast(solution, '</think>')) : solution;
 
   switch (branch) {
     case 'iou':
@@ -364,6 +364,9 @@ function routeVerlRow(row: VerlRow, ctx: ScoreContext, { thinkGate = true }: Ver
 }
 
 const outcome = (scorer: string, rewardType: string, out: ScorerOutput): VerlOutcome => ({ scorer, reward_type: rewardType, ...out });
+
+/** The branches whose scorer reads only the text after the last </think> (the routing table's "after </think>"). */
+export const readsFinalPart = (branch: VerlBranch): boolean => branch === 'retrieval_calculate' || branch === 'selection' || branch === 'EM' || branch === 'judge';
 
 /** For messages only: a JSON 42.0 ground truth is a float to the reference, 42 to JavaScript. */
 function groundTruthTypeName(row: VerlRow, groundTruth: unknown): string | undefined {

@@ -1,6 +1,7 @@
 // The GoLongRL dispatcher's routing rules (scorers.md section 2) and the native item form.
 import { describe, expect, it } from 'vitest';
 import { scoreItem } from '../rewards/index.js';
+import { readsFinalPart, VERL_DATA_SOURCES, verlBranch } from '../rewards/verlRouting.js';
 
 const lbp = (solution: string, rewardMode: unknown, gt: unknown = { doc_ids: ['alpha', 'beta'], summary: 'English' }) => ({
   data_source: 'longbench_pro',
@@ -108,5 +109,15 @@ describe('native items', () => {
     expect(scoreItem({ id: 'q1', task: 'em', response: 'x', reference: 'x' }).id).toBe('q1');
     for (const bad of [null, 3, 'x', [1]]) expect(scoreItem(bad).error?.code).toBe('bad_item');
     expect(scoreItem({ id: { a: 1 }, task: 'em', response: 'x', reference: 'x' }).error?.code).toBe('bad_item');
+  });
+});
+
+describe('the text the audit is told each branch read', () => {
+  it("is the part after </think> exactly for the routing table's \"after </think>\" rows", () => {
+    for (const route of VERL_DATA_SOURCES) {
+      const branch = verlBranch(route.data_source);
+      if (!branch || branch === 'longbench_pro') continue; // LongBench-Pro sets the trace's text itself (the whole solution)
+      expect([route.data_source, readsFinalPart(branch)]).toEqual([route.data_source, route.response === 'after </think>']);
+    }
   });
 });

@@ -266,23 +266,34 @@ const MATH_READS: Readonly<Record<string, string>> = {
   minerva: 'Minerva matching takes the last "Answer:" line of the last 500 code points, which include it',
 };
 
+/** Where the math window starts in the response (-1: not a stretch of it the scorer located, retrieval_calculate's block). */
+function windowAt(trace: AuditTrace, offset: number): number {
+  const at = trace.mathWindowAt ?? -1;
+  return at >= 0 ? offset + at : -1;
+}
+
 /**
- * Where the math window starts in the response: the window is the end of what the scorer was
- * given, which is `text` itself except for retrieval_calculate (its <continue_reasoning> block); -1 when unknown.
+ * The last </think> in the math window (-1: none), not searched where it is known: none when the
+ * scorer read only the final part (the text after the last </think>), and where the think gate
+ * found it when the window is the end of the response. String#lastIndexOf runs in V8's runtime,
+ * about 1 ns a character here: half a microsecond of a 500-code-point window, 3 % of a math item.
  */
-function windowAt(window: string, text: string, offset: number): number {
-  return window.length === text.length || text.endsWith(window) ? offset + text.length - window.length : -1;
+function windowThinkEnd(window: string, trace: AuditTrace, offset: number): number {
+  if (offset > 0) return -1;
+  const at = trace.mathWindowAt ?? -1;
+  if (at >= 0 && trace.thinkEnd !== undefined) return trace.thinkEnd >= at ? trace.thinkEnd - at : -1;
+  return window.lastIndexOf(THINK_END);
 }
 
 function checkMath(out: Findings, scorer: string, trace: AuditTrace, text: string, offset: number): void {
   const window = trace.mathWindow;
   if (window === undefined) return;
-  const thinkEnd = window.lastIndexOf(THINK_END);
+  const thinkEnd = windowThinkEnd(window, trace, offset);
   const start = trace.mathAnswerStart ?? -1;
   const end = trace.mathAnswerEnd ?? -1;
   const reads = MATH_READS[scorer];
   if (reads !== undefined && end >= 0 && thinkEnd >= 0 && end <= thinkEnd) {
-    const at = windowAt(window, text, offset);
+    const at = windowAt(trace, offset);
     const what = scorer === 'minerva' ? 'the last "Answer:" line' : 'the extracted answer';
     out.add('answer_in_think', `${what} ${quote(window.slice(start, end))} lies in the think section (${reads})`, at >= 0 ? [at + start, at + end] : undefined);
   }
@@ -297,7 +308,7 @@ function checkMath(out: Findings, scorer: string, trace: AuditTrace, text: strin
     if (!seen.includes(key)) seen.push(key);
   }
   if (seen.length < 2) return;
-  const at = windowAt(window, text, offset);
+  const at = windowAt(trace, offset);
   out.add(
     'multiple_final_answers',
     `${seen.length} different boxed answers${thinkEnd >= 0 ? ' after </think>' : ''} in the text Math-Verify read: ${seen.slice(0, 4).map((c) => `\\boxed{${c}}`).join(', ')}${seen.length > 4 ? ', …' : ''}`,

@@ -27,6 +27,11 @@ export interface AuditTrace {
   bestReference?: number;
   /** Math scorers: the text they parsed (math_verify, minerva: the last 500 code points; math_verify_metric: all of it)... */
   mathWindow?: string;
+  /**
+   * ...where it starts in `text` (every math scorer's window is the end of the text it was given,
+   * which is `text`, but retrieval_calculate's, the end of its <continue_reasoning> block: -1)...
+   */
+  mathWindowAt?: number;
   /** ...and where in it the match that gave the answer (minerva: the Answer: line) starts and ends (-1 when none). */
   mathAnswerStart?: number;
   mathAnswerEnd?: number;
@@ -55,6 +60,7 @@ export function freshTrace(response: string): AuditTrace {
     distinctLines: undefined,
     bestReference: undefined,
     mathWindow: undefined,
+    mathWindowAt: undefined,
     mathAnswerStart: undefined,
     mathAnswerEnd: undefined,
   };

@@ -59,6 +59,7 @@ export function mathVerifyScore(response: string, gold: unknown, ctx: ScoreConte
   const parsed = parseAnswer(window, ctx);
   if (ctx.audit) {
     ctx.audit.mathWindow = window;
+    ctx.audit.mathWindowAt = response.length - window.length;
     ctx.audit.mathAnswerStart = parsed.start ?? -1;
     ctx.audit.mathAnswerEnd = parsed.end ?? -1;
   }

@@ -40,6 +40,7 @@ export function mathVerifyMetricScore(response: string, groundTruth: unknown, ct
   if (ctx.audit) {
     // For the audit: Math-Verify read the whole response here, and this is where its answer is.
     ctx.audit.mathWindow = response;
+    ctx.audit.mathWindowAt = 0;
     ctx.audit.mathAnswerStart = predicted.start ?? -1;
     ctx.audit.mathAnswerEnd = predicted.end ?? -1;
   }

@@ -92,6 +92,7 @@ export function minervaScore(solution: string, groundTruth: unknown, ctx: ScoreC
   if (ctx.audit) {
     // For the audit (answer_in_think): the window and the Answer: line it read.
     ctx.audit.mathWindow = window;
+    ctx.audit.mathWindowAt = solution.length - window.length;
     ctx.audit.mathAnswerStart = line ? line.index : -1;
     ctx.audit.mathAnswerEnd = line ? line.index + line[0].length : -1;
   }

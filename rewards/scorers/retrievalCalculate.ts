@@ -71,6 +71,7 @@ export function retrievalCalculateScore(response: string, groundTruth: unknown, 
   const idsEqual = cited.size === gold.set.size && [...cited].every((d) => gold.set.has(d));
   const label = item(groundTruth, 'golden_label');
   const math = mathVerifyScore(extract.reasoning, label, ctx);
+  if (ctx.audit) ctx.audit.mathWindowAt = -1; // the window ends the reasoning block, not the text
   const score = idsEqual && math.score > 0 ? 1 : 0;
   const out: ScorerOutput = { score };
   if (ctx.details) {

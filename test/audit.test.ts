@@ -237,10 +237,11 @@ describe('internal agreements', () => {
     expect(nothingToAudit('em', freshTrace('42'))).toBe(false); // no scored text (think gate): the loop check runs on the response
   });
 
-  it("Pairwise's duplicate_answers fires exactly when a reference line repeats and reading first occurrences scores lower", () => {
+  it("Pairwise's duplicate_answers fires exactly when a reference line repeats and reading first occurrences scores lower; answer_list_padding by its rule", () => {
     // Lines of a small alphabet (normalisation leaves them as they are), long lists included (over 32 lines: the Set path).
-    const line = fc.constantFrom('', 'a', 'b', 'c', 'd', 'e', 'f');
+    const line = fc.constantFrom('', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i');
     let fired = 0;
+    let paddedCount = 0;
     fc.assert(
       fc.property(fc.array(line, { minLength: 1, maxLength: 6 }), fc.oneof(fc.array(line, { maxLength: 9 }), fc.array(line, { minLength: 33, maxLength: 40 })), (answers, lines) => {
         const row = {
@@ -257,10 +258,17 @@ describe('internal agreements', () => {
         const expected = repeatedReference && r.score! > pairwiseScore(refs, firstOnly).score;
         if (expected) fired++;
         expect(flagsOf(r).includes('duplicate_answers')).toBe(expected);
+        // answer_list_padding by its rule, on the same lists (Pairwise skips the count on lists of at most twice the references found).
+        const distinctRefs = new Set(refs).size;
+        const distinctLines = new Set(predictions.filter((p) => p !== '')).size;
+        const padded = distinctLines > 2 * distinctRefs && distinctLines >= distinctRefs + 3;
+        if (padded) paddedCount++;
+        expect(flagsOf(r).includes('answer_list_padding')).toBe(padded);
       }),
       { numRuns: 4000 },
     );
     expect(fired).toBeGreaterThan(50); // the property was exercised on flagged lists
+    expect(paddedCount).toBeGreaterThan(50);
   });
 
   it('an EM item whose final part ends in a loop is still flagged (the skip leaves it to the audit)', () => {

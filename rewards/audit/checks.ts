@@ -142,9 +142,14 @@ function checkLines(out: Findings, scorer: string, score: number, trace: AuditTr
       areaSpan(text, areaLength, offset, trace.response.length),
     );
   }
-  if (nonEmpty >= PADDING_MIN_EXTRA + 1) {
+  // Pairwise_Accuracy: the lines that are a reference's last occurrence, one per distinct
+  // reference found, so at most as many as the distinct references.
+  const lastOfReference = scorer === 'pairwise' ? lastOccurrenceBits(trace, predictions.length) : undefined;
+  const foundReferences = lastOfReference === undefined ? 0 : bitCount(lastOfReference);
+  if (nonEmpty >= PADDING_MIN_EXTRA + 1 && nonEmpty > PADDING_FACTOR * foundReferences) {
     // Padding needs distinct references <= maxRefs (distinct lines are at most the non-empty
     // ones): counting stops past that, so an ordinary list compares a few lines, not all pairs.
+    // (A Pairwise list of at most twice the references it found is none, uncounted.)
     const maxRefs = Math.min(Math.ceil(nonEmpty / PADDING_FACTOR) - 1, nonEmpty - PADDING_MIN_EXTRA);
     const refs = distinctUpTo(answers, maxRefs + 1);
     if (refs <= maxRefs && nonEmpty > PADDING_FACTOR * refs && nonEmpty >= refs + PADDING_MIN_EXTRA) {
@@ -154,7 +159,7 @@ function checkLines(out: Findings, scorer: string, score: number, trace: AuditTr
       }
     }
   }
-  if ((scorer === 'ndcg' || scorer === 'pairwise') && hasPayingRepeat(scorer, trace, answers, predictions, nonEmpty)) {
+  if ((scorer === 'ndcg' || scorer === 'pairwise') && hasPayingRepeat(scorer, trace, answers, predictions, nonEmpty, lastOfReference)) {
     // Only where the repetition pays: read at first occurrences, the list must score lower.
     const firstOnly = firstOccurrences(predictions);
     const plain = scorer === 'ndcg' ? ndcgScore(answers, firstOnly).score : pairwiseScore(answers, firstOnly).score;
@@ -175,26 +180,23 @@ function checkLines(out: Findings, scorer: string, score: number, trace: AuditTr
  * scorer counted the distinct lines). Pairwise_Accuracy: a reference line (other repeats only add
  * prediction pairs, which lowers the score).
  */
-function hasPayingRepeat(scorer: string, trace: AuditTrace, answers: readonly string[], predictions: readonly string[], nonEmpty: number): boolean {
+function hasPayingRepeat(scorer: string, trace: AuditTrace, answers: readonly string[], predictions: readonly string[], nonEmpty: number, lastOfReference: number | undefined): boolean {
   if (scorer === 'ndcg') {
     if (trace.distinctLines === undefined) return false;
     return trace.distinctLines - (nonEmpty < predictions.length ? 1 : 0) < nonEmpty;
   }
-  // Pairwise_Accuracy: a repeated reference line. Its last occurrence is among the scorer's
-  // positions, and an earlier one is not (a line equal to a reference there would be that
-  // reference's last occurrence): only pairs of an earlier line off the positions and a later one
-  // on them are compared, about a third of all pairs on the bench's lists.
-  const positions = trace.lastPositions;
-  if (positions === undefined) return false; // no pair was counted: fewer than two references or lines
+  // Pairwise_Accuracy: a repeated reference line. Its last occurrence is one of lastOfReference,
+  // and an earlier one is not (a line equal to a reference there would be that reference's last
+  // occurrence): only pairs of an earlier line off those and a later one on them are compared,
+  // about a third of all pairs on the bench's lists.
+  if (trace.lastPositions === undefined) return false; // no pair was counted: fewer than two references or lines
   const n = predictions.length;
-  if (n <= 32) {
-    let onPositions = 0;
-    for (let i = 0; i < positions.length; i++) if (positions[i]! >= 0) onPositions |= 1 << positions[i]!;
+  if (lastOfReference !== undefined) {
     for (let k = 0; k < n; k++) {
       const line = predictions[k]!;
-      if (onPositions & (1 << k) || line.length === 0) continue;
+      if (lastOfReference & (1 << k) || line.length === 0) continue;
       for (let p = k + 1; p < n; p++) {
-        if (onPositions & (1 << p) && predictions[p]!.length === line.length && predictions[p] === line) return true;
+        if (lastOfReference & (1 << p) && predictions[p]!.length === line.length && predictions[p] === line) return true;
       }
     }
     return false;
@@ -205,6 +207,26 @@ function hasPayingRepeat(scorer: string, trace: AuditTrace, answers: readonly st
     seen.add(line);
   }
   return false;
+}
+
+/**
+ * Pairwise_Accuracy: the answer lines that are some reference's last occurrence (the scorer's
+ * positions), as bits; undefined past 32 lines or when the scorer counted no pair. Distinct
+ * positions hold distinct references (a reference has one last occurrence).
+ */
+function lastOccurrenceBits(trace: AuditTrace, lines: number): number | undefined {
+  const positions = trace.lastPositions;
+  if (positions === undefined || lines > 32) return undefined;
+  let bits = 0;
+  for (let i = 0; i < positions.length; i++) if (positions[i]! >= 0) bits |= 1 << positions[i]!;
+  return bits;
+}
+
+/** The number of bits set in a 32-bit integer. */
+function bitCount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
 /** The lines without the later repeats of a non-empty line. */

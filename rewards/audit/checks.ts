@@ -149,7 +149,7 @@ function checkLines(out: Findings, scorer: string, score: number, trace: AuditTr
   if (nonEmpty >= PADDING_MIN_EXTRA + 1 && nonEmpty > PADDING_FACTOR * foundReferences) {
     // Padding needs distinct references <= maxRefs (distinct lines are at most the non-empty
     // ones): counting stops past that, so an ordinary list compares a few lines, not all pairs.
-    // (A Pairwise list of at most twice the references it found is none, uncounted.)
+    // A Pairwise list of at most twice the references it found cannot be padded: not counted.
     const maxRefs = Math.min(Math.ceil(nonEmpty / PADDING_FACTOR) - 1, nonEmpty - PADDING_MIN_EXTRA);
     const refs = distinctUpTo(answers, maxRefs + 1);
     if (refs <= maxRefs && nonEmpty > PADDING_FACTOR * refs && nonEmpty >= refs + PADDING_MIN_EXTRA) {

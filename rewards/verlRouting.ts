@@ -330,21 +330,21 @@ function routeVerlRow(row: VerlRow, ctx: ScoreContext, { thinkGate = true }: Ver
   const rewardType = dataSource;
   const scorer = BRANCH_SCORER[branch];
   if (gate) return gated(solution, gate, scorer, rewardType, ctx);
-  // The text after the last </think> (what the EM, selection, retrieval and judge branches read;
-  // the others read the whole solution), computed once when the audit needs it too. No closures
-  // here: one made per row went through V8's CompileLazy at every call.
-  let cut: string | undefined;
-  if (ctx.audit) ctx.audit.text = readsFinalPart(branch) ? (cut = afterLast(solution, '</think>')) : solution;
+  // What the branch's scorer reads: the text after the last </think> (EM, selection, retrieval,
+  // judge) or the whole solution. No closures here: one made per row went through V8's
+  // CompileLazy at every call.
+  const scored = readsFinalPart(branch) ? afterLast(solution, '</think>') : solution;
+  if (ctx.audit) ctx.audit.text = scored;
 
   switch (branch) {
     case 'iou':
       return outcome(scorer, rewardType, iouScore(solution, groundTruth, ctx));
     case 'retrieval_calculate':
-      return outcome(scorer, rewardType, retrievalCalculateScore(cut ?? afterLast(solution, '</think>'), lastIfList(groundTruth), ctx));
+      return outcome(scorer, rewardType, retrievalCalculateScore(scored, lastIfList(groundTruth), ctx));
     case 'selection':
-      return outcome(scorer, rewardType, choiceScore(cut ?? afterLast(solution, '</think>'), lastIfList(groundTruth), ctx));
+      return outcome(scorer, rewardType, choiceScore(scored, lastIfList(groundTruth), ctx));
     case 'EM':
-      return outcome(scorer, rewardType, emScore(cut ?? afterLast(solution, '</think>'), lastIfList(groundTruth), ctx));
+      return outcome(scorer, rewardType, emScore(scored, lastIfList(groundTruth), ctx));
     case 'math': {
       const gt = lastIfList(groundTruth);
       if (typeof gt === 'string') return outcome(scorer, rewardType, mathVerifyScore(solution, gt, ctx));
@@ -352,7 +352,7 @@ function routeVerlRow(row: VerlRow, ctx: ScoreContext, { thinkGate = true }: Ver
       return outcome(scorer, rewardType, mathVerifyScore(solution, gold, ctx, typeof gold === 'string' ? undefined : pyMemberTypeName(gt as object, 'golden_label')));
     }
     case 'judge':
-      return scoreJudgeRow(cut ?? afterLast(solution, '</think>'), groundTruth, extraInfo, ctx, rewardType);
+      return scoreJudgeRow(scored, groundTruth, extraInfo, ctx, rewardType);
     case 'minerva':
       return outcome(scorer, rewardType, minervaScore(solution, groundTruth, ctx, groundTruthTypeName(row, groundTruth)));
     case 'math_dapo_math_verify':
